@@ -1,0 +1,51 @@
+/**
+ * Traditional → Simplified conversion and script detection.
+ *
+ * Conversion runs after glued pinyin is stripped (see normalise.ts) and before
+ * segmentation: jieba's dictionary is Simplified, so unconverted Traditional
+ * text falls apart into single characters and never matches a query.
+ */
+import * as OpenCC from 'opencc-js';
+import type { Script } from '../document.js';
+
+// `tw` carries phrase-level rules that `t` lacks (著力 → 着力 but 著名 stays);
+// `hk` then catches Hong Kong variant characters that `tw` leaves alone.
+const fromTaiwan = OpenCC.Converter({ from: 'tw', to: 'cn' });
+const fromHongKong = OpenCC.Converter({ from: 'hk', to: 'cn' });
+const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
+
+const cjk = /[\u3400-\u9fff\uf900-\ufaff]/u;
+
+export function toSimplified(text: string): string {
+  if (text === '') return text;
+  return fromHongKong(fromTaiwan(text));
+}
+
+function countChanged(a: string, b: string): number {
+  // opencc-js maps character for character (phrases of equal length), so
+  // positions line up; fall back to a bag comparison if they ever do not.
+  if (a.length !== b.length) return Math.abs(a.length - b.length) + 1;
+  let changed = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) changed++;
+  return changed;
+}
+
+/**
+ * The script a text was written in. `mixed` is a Traditional page that also has
+ * substantial Simplified-only lines (spam headers and footers, leftovers).
+ */
+export function detectScript(text: string, simplified = toSimplified(text)): Script {
+  const traditionalChars = countChanged(text, simplified);
+  if (traditionalChars === 0) return 'simplified';
+  let cjkChars = 0;
+  for (const ch of text) if (cjk.test(ch)) cjkChars++;
+  if (cjkChars === 0 || traditionalChars / cjkChars < 0.02) return 'simplified';
+  for (const line of text.split('\n')) {
+    let lineCjk = 0;
+    for (const ch of line) if (cjk.test(ch)) lineCjk++;
+    if (lineCjk < 8) continue;
+    const asTraditional = toTraditional(line);
+    if (toSimplified(line) === line && countChanged(line, asTraditional) >= 2) return 'mixed';
+  }
+  return 'traditional';
+}

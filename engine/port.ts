@@ -1,0 +1,125 @@
+/**
+ * The search engine port: the only way the service and the indexer talk to a
+ * search backend. Adapters: engine/sqlite (embedded default) and
+ * engine/meilisearch (production). Both must pass tests/engine/contract.ts.
+ *
+ * Engines receive queries already analysed (engine/analysis/query.ts), so
+ * normalisation, segmentation and synonym expansion are identical for both.
+ * Engines return raw field values; snippets and highlights are rendered by
+ * the shared engine/analysis/snippet.ts from the terms the engine matched.
+ */
+import type { AwardLevel, EngineDocument, FacetField } from './document.js';
+import type { AnalysedQuery } from './analysis/query.js';
+
+export type SortOrder = 'relevance' | 'date_desc' | 'date_asc';
+
+/** Several values in one field are OR-ed; fields are AND-ed. Values are data, never syntax. */
+export interface SearchFilters {
+  province?: string[];
+  city?: string[];
+  hospital?: string[];
+  awardType?: string[];
+  awardLevel?: AwardLevel[] | string[];
+  year?: number[];
+  yearFrom?: number;
+  yearTo?: number;
+}
+
+export interface SearchRequest {
+  query: AnalysedQuery;
+  filters: SearchFilters;
+  sort: SortOrder;
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+  /** Count facets over the whole result set. */
+  facets: boolean;
+  /** Fold near-duplicates into their canonical article. */
+  collapse: boolean;
+}
+
+/** value → count, ordered by count descending then value. */
+export type FacetCounts = Record<FacetField, Record<string, number>>;
+
+export interface SearchHit {
+  document: EngineDocument;
+  /** Engine relevance score (bigger is better); 0 when sorting by date. */
+  score: number;
+  /** Query terms (normalised, as in the text) found in this document: feed to the snippet renderer. */
+  matchedTerms: string[];
+  /** Ids of near-duplicates folded into this hit (empty when `collapse` is false). */
+  duplicates: string[];
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Number of (collapsed, when collapsing) documents that match. */
+  total: number;
+  /** True when not every term matched anywhere and the engine fell back to most terms. */
+  relaxed: boolean;
+  facets: FacetCounts | null;
+}
+
+export interface RelatedRequest {
+  id: string;
+  limit: number;
+  filters: SearchFilters;
+}
+
+export interface RelatedHit extends SearchHit {
+  sharedKeywords: string[];
+}
+
+export interface SuggestRequest {
+  /** Raw prefix as typed: Chinese, full pinyin (dangjian) or initials (djpp). */
+  prefix: string;
+  limit: number;
+  filters: SearchFilters;
+}
+
+export interface Suggestion {
+  text: string;
+  kind: 'title' | 'hospital' | 'term';
+  id?: string;
+}
+
+export interface EngineStats {
+  documents: number;
+  /** Bytes on disk (or reported by the server). */
+  sizeBytes: number;
+  lastUpdatedAt: string | null;
+}
+
+export interface EngineHealth {
+  ok: boolean;
+  detail?: string;
+}
+
+export interface SearchEngine {
+  readonly name: 'sqlite' | 'meilisearch';
+  /** Create or migrate the index and apply settings. Idempotent. */
+  init(): Promise<void>;
+  /** Insert or replace by id. Resolves only once the write is durable. */
+  upsert(documents: EngineDocument[]): Promise<void>;
+  delete(ids: string[]): Promise<void>;
+  get(id: string): Promise<EngineDocument | null>;
+  /** Ids of documents whose `duplicateOf` is `id`. */
+  duplicatesOf(id: string): Promise<string[]>;
+  /** id → contentHash for every document: lets the indexer skip unchanged input. */
+  fingerprints(): Promise<Map<string, string>>;
+  /** id → simhash of canonical documents: lets the indexer find near-duplicates of new input. */
+  simhashes(): Promise<Map<string, string>>;
+  search(request: SearchRequest): Promise<SearchResult>;
+  related(request: RelatedRequest): Promise<RelatedHit[]>;
+  suggest(request: SuggestRequest): Promise<Suggestion[]>;
+  /** Every facet value with its count over the documents matching `filters`. */
+  facetValues(filters: SearchFilters): Promise<FacetCounts>;
+  /**
+   * Build a complete new index from `documents` and switch to it atomically:
+   * searches keep being answered from the old index until the swap.
+   */
+  replaceAll(documents: AsyncIterable<EngineDocument> | Iterable<EngineDocument>): Promise<void>;
+  stats(): Promise<EngineStats>;
+  health(): Promise<EngineHealth>;
+  close(): Promise<void>;
+}
