@@ -63,8 +63,13 @@ export const engineDocumentSchema = z.object({
   titleTokens: z.string(),
   /** Segmented body: jieba tokens joined by one space. */
   bodyTokens: z.string(),
-  /** 64-bit SimHash of the segmented body, as 16 hex digits (near-duplicate detection). */
-  simhash: z.string(),
+  /** Segmented metadata (hospitals and aliases, places, award names and types, branches). */
+  metaTokens: z.string(),
+  /**
+   * Near-duplicate fingerprint: content-sampled shingle hashes of the body
+   * (hex, space-separated); see indexer/steps/near-duplicates.ts. Opaque to engines.
+   */
+  fingerprint: z.string(),
   /** Hash of the source input and pipeline version: unchanged hash means nothing to redo. */
   contentHash: z.string(),
   /** Corpus-relative path of the file the article came from (plus `#line` for JSONL). */

@@ -106,9 +106,9 @@ export interface SearchEngine {
   /** Ids of documents whose `duplicateOf` is `id`. */
   duplicatesOf(id: string): Promise<string[]>;
   /** id → contentHash for every document: lets the indexer skip unchanged input. */
-  fingerprints(): Promise<Map<string, string>>;
-  /** id → simhash of canonical documents: lets the indexer find near-duplicates of new input. */
-  simhashes(): Promise<Map<string, string>>;
+  contentHashes(): Promise<Map<string, string>>;
+  /** id → fingerprint of canonical documents (duplicateOf null): lets the indexer find near-duplicates of new input. */
+  dedupeFingerprints(): Promise<Map<string, string>>;
   search(request: SearchRequest): Promise<SearchResult>;
   related(request: RelatedRequest): Promise<RelatedHit[]>;
   suggest(request: SuggestRequest): Promise<Suggestion[]>;

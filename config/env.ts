@@ -1,0 +1,113 @@
+/**
+ * The service's environment: the ONLY module that reads `process.env`.
+ *
+ * Every variable is validated once at start-up and every problem is reported
+ * together, so an operator fixes a bad deployment in one round instead of one
+ * crash per variable. Defaults make `npm start` work on a fresh clone.
+ * Empty values (`FOO=`) count as unset, as container tooling often passes them.
+ * The README section "Configuration" documents each variable.
+ */
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function integer(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .regex(/^\d+$/u, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback);
+}
+
+const flag = z
+  .enum(['true', 'false', '1', '0'], { message: 'must be one of true, false, 1, 0' })
+  .transform((v) => v === 'true' || v === '1')
+  .default(false);
+
+/** `*` or a bare origin (`https://www.example.org`, no path): what browsers send in `Origin`. */
+const originSchema = z.string().refine((value) => {
+  if (value === '*') return true;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}, 'each entry must be an origin such as https://www.example.org (scheme and host, no path or trailing slash) or *');
+
+const commaList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  )
+  .pipe(z.array(originSchema))
+  .default([]);
+
+export const envSchema = z
+  .object({
+    PORT: integer(0, 65_535, 3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    CORPUS_DIR: z.string().min(1).default('./corpus'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    ENGINE: z.enum(['sqlite', 'meilisearch']).default('sqlite'),
+    MEILI_URL: z.url({ protocol: /^https?$/u, message: 'must be an http(s) URL' }).optional(),
+    MEILI_API_KEY: z.string().optional(),
+    MEILI_INDEX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,400}$/u, 'may contain only letters, digits, - and _')
+      .default('articles'),
+    /** Unset disables the admin routes (they answer 403 saying how to enable them). */
+    ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters (use a random secret)').optional(),
+    CORS_ORIGINS: commaList,
+    SITE_KEYS_FILE: z.string().min(1).optional(),
+    /** Token buckets: the refill rate per minute and the burst (bucket size). A rate of 0 disables the limit. */
+    RATE_LIMIT_IP_PER_MINUTE: integer(0, 1_000_000, 120),
+    RATE_LIMIT_IP_BURST: integer(1, 1_000_000, 40),
+    RATE_LIMIT_KEY_PER_MINUTE: integer(0, 1_000_000, 600),
+    RATE_LIMIT_KEY_BURST: integer(1, 1_000_000, 120),
+    /** Behind a reverse proxy: take the client address from the first X-Forwarded-For entry. */
+    TRUST_PROXY: flag,
+    LOG_LEVEL: z.enum(logLevels).default('info'),
+    /** How long shutdown waits for in-flight requests before cutting connections. */
+    SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 10_000),
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Keep only the variables we know, treating empty strings as unset. */
+function pickKnown(source: Record<string, string | undefined>): Record<string, string> {
+  const known = Object.keys(envSchema.shape);
+  const out: Record<string, string> = {};
+  for (const key of known) {
+    const value = source[key];
+    if (value !== undefined && value.trim() !== '') out[key] = value.trim();
+  }
+  return out;
+}
+
+/** Validate the environment; throws EnvError listing every problem. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const known = pickKnown(source);
+  const result = envSchema.safeParse(known);
+  const problems = (result.error?.issues ?? []).map((issue) => {
+    const name = issue.path.length > 0 ? String(issue.path[0]) : '(environment)';
+    return `${name}: ${issue.message}`;
+  });
+  // Checked outside the schema so it is reported even when other variables are invalid.
+  if (known['ENGINE'] === 'meilisearch' && known['MEILI_URL'] === undefined) {
+    problems.push('MEILI_URL: is required when ENGINE=meilisearch');
+  }
+  if (!result.success || problems.length > 0) throw new EnvError(problems);
+  return result.data;
+}

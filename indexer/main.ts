@@ -1,0 +1,87 @@
+/**
+ * `npm run index -- [dir] [--out docs.jsonl] [--force] [--rebuild]`
+ *
+ * Indexes a corpus directory into the configured engine (ENGINE, DATA_DIR…,
+ * see config/env.ts) and prints a summary: articles, duplicates, skipped
+ * files with reasons, per-field fill rates, throughput.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { loadEnv, engineConfigFromEnv } from '../config/env.js';
+import { createEngine } from '../engine/create-engine.js';
+import { indexCorpus, rebuildIndex, type IndexProgress, type IndexSummary } from './pipeline.js';
+import { countRejections } from './rejections.js';
+
+function formatSummary(summary: IndexSummary, corpusDir: string): string {
+  const mb = summary.inputBytes / 1024 / 1024;
+  const processed = summary.indexed;
+  const lines = [
+    `Indexed ${corpusDir}`,
+    `  articles read:   ${summary.articles}`,
+    `  indexed:         ${summary.indexed} (unchanged: ${summary.unchanged}, removed: ${summary.deleted})`,
+    `  near-duplicates: ${summary.duplicates}`,
+    `  skipped files:   ${summary.rejections.length}`,
+  ];
+  for (const [reason, count] of countRejections(summary.rejections)) lines.push(`    ${reason}: ${count}`);
+  for (const r of summary.rejections.slice(0, 20)) lines.push(`    - ${r.sourcePath}: ${r.reason} (${r.detail})`);
+  if (summary.rejections.length > 20) lines.push(`    … and ${summary.rejections.length - 20} more`);
+  if (processed > 0) {
+    lines.push('  field fill rates (indexed articles):');
+    for (const [field, rate] of Object.entries(summary.fillRates)) {
+      lines.push(`    ${field.padEnd(14)} ${(rate * 100).toFixed(0).padStart(3)}%`);
+    }
+  }
+  const s = summary.stageSeconds;
+  lines.push(
+    `  time: ${summary.seconds.toFixed(2)} s (read ${s.read.toFixed(2)}, clean ${s.clean.toFixed(2)}, extract ${s.extract.toFixed(2)}, segment ${s.segment.toFixed(2)}, write ${s.write.toFixed(2)})`,
+    `  throughput: ${(mb / Math.max(summary.seconds, 1e-6)).toFixed(2)} MB/s, ${(summary.articles / Math.max(summary.seconds, 1e-6)).toFixed(0)} articles/s (${mb.toFixed(2)} MB input)`,
+  );
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      rebuild: { type: 'boolean', default: false },
+    },
+  });
+  const env = loadEnv();
+  const corpusDir = positionals[0] ?? env.CORPUS_DIR;
+  const engine = await createEngine(engineConfigFromEnv(env));
+  await engine.init();
+
+  let out: WriteStream | undefined;
+  if (values.out !== undefined) out = createWriteStream(values.out);
+
+  const bar = process.stderr.isTTY
+    ? new cliProgress.SingleBar({ format: 'indexing {bar} {value} articles | {file}', stream: process.stderr }, cliProgress.Presets.shades_classic)
+    : undefined;
+  bar?.start(0, 0, { file: '' });
+  let lastLine = 0;
+  const onProgress = ({ processed, sourcePath }: IndexProgress): void => {
+    if (bar) {
+      bar.setTotal(processed);
+      bar.update(processed, { file: sourcePath });
+    } else if (processed - lastLine >= 1000) {
+      lastLine = processed;
+      process.stderr.write(`indexing: ${processed} articles\n`);
+    }
+  };
+  const onDocument = out ? (doc: unknown): void => void out.write(`${JSON.stringify(doc)}\n`) : undefined;
+
+  const options = { engine, corpusDir, force: values.force, onProgress, ...(onDocument ? { onDocument } : {}) };
+  const summary = values.rebuild ? await rebuildIndex(options) : await indexCorpus(options);
+  bar?.stop();
+  if (out) await new Promise<void>((resolveClose) => out.end(resolveClose));
+  await engine.close();
+  process.stdout.write(`${formatSummary(summary, corpusDir)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`index failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,136 @@
+/**
+ * The API's closed set of error codes and their HTTP statuses, and the ONE
+ * place (`handleError`, installed as the app's onError) where every thrown
+ * error becomes a response. Clients always get `{error: {code, message,
+ * field?, details?}}`; errors we did not anticipate get a fixed message while
+ * their details go to the log under the request id. Stack traces never leave
+ * the process.
+ */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from 'pino';
+import { DocumentNotFoundError, EngineQueryError, EngineUnavailableError } from '../engine/errors.js';
+import { InvalidArticleError } from '../indexer/ingest.js';
+
+export const errorStatuses = {
+  /** A parameter or body field is missing, malformed or unknown; `field` names it. */
+  validation_failed: 400,
+  /** Admin route without a valid `Authorization: Bearer <ADMIN_TOKEN>`. */
+  unauthorized: 401,
+  /** The site key (X-Site-Key header or `key` parameter) is not known. */
+  invalid_site_key: 401,
+  /** Admin routes are switched off because ADMIN_TOKEN is unset. */
+  admin_disabled: 403,
+  /** A browser origin outside CORS_ORIGINS asked for cross-origin access. */
+  origin_not_allowed: 403,
+  not_found: 404,
+  /** Another index rebuild is already running. */
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  /** The engine could not answer a request it accepted. */
+  engine_error: 500,
+  /** Still starting (engine initialising or the corpus being indexed) or shutting down. */
+  not_ready: 503,
+  /** The search engine cannot be reached. */
+  engine_unavailable: 503,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof errorStatuses;
+export const errorCodes = Object.keys(errorStatuses) as ErrorCode[];
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export interface ApiErrorOptions {
+  field?: string;
+  details?: ErrorDetail[];
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+export class ApiError extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly field: string | undefined;
+  readonly details: ErrorDetail[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: ApiErrorOptions = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'ApiError';
+    this.status = errorStatuses[code];
+    this.field = options.field;
+    this.details = options.details;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; field?: string; details?: ErrorDetail[] };
+}
+
+export function buildErrorBody(error: ApiError): ErrorBody {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.field !== undefined ? { field: error.field } : {}),
+      ...(error.details !== undefined ? { details: error.details } : {}),
+    },
+  };
+}
+
+const fixedInternalMessage = 'Internal error. The request id in the X-Request-Id header identifies it in the server log.';
+
+/** Translate anything thrown by handlers, middleware, the engine or the indexer into an ApiError. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof InvalidArticleError) return new ApiError('validation_failed', err.message, { field: err.field, cause: err });
+  if (err instanceof DocumentNotFoundError) return new ApiError('not_found', 'No article with this id.', { cause: err });
+  if (err instanceof EngineUnavailableError) {
+    return new ApiError('engine_unavailable', 'The search engine is unavailable. Try again shortly.', {
+      headers: { 'Retry-After': '5' },
+      cause: err,
+    });
+  }
+  if (err instanceof EngineQueryError) return new ApiError('engine_error', 'The search engine could not answer this request.', { cause: err });
+  if (err instanceof HTTPException) {
+    // Hono's own 400s (e.g. malformed JSON) carry safe messages written by Hono.
+    if (err.status === 400) return new ApiError('validation_failed', err.message || 'Malformed request.', { field: 'body', cause: err });
+    if (err.status === 413) return payloadTooLarge();
+    if (err.status === 404) return new ApiError('not_found', 'Not found.', { cause: err });
+  }
+  return new ApiError('internal_error', fixedInternalMessage, { cause: err });
+}
+
+export function payloadTooLarge(limitBytes?: number): ApiError {
+  const limit = limitBytes === undefined ? '' : ` (limit ${Math.round(limitBytes / 1024 / 1024)} MB)`;
+  return new ApiError('payload_too_large', `The request body is too large${limit}.`);
+}
+
+export function respondWithError(c: Context, error: ApiError): Response {
+  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+  return c.json(buildErrorBody(error), error.status);
+}
+
+/** The app's single onError: logs what the client must not see, answers with the closed error body. */
+export function createErrorHandler(logger: Logger) {
+  return (err: unknown, c: Context): Response => {
+    const error = toApiError(err);
+    const requestId = (c.get('requestId') as string | undefined) ?? null;
+    if (error.status >= 500) {
+      const cause = error.code === 'internal_error' ? err : (error.cause ?? err);
+      logger.error({ requestId, code: error.code, err: cause }, 'request failed');
+    }
+    return respondWithError(c, error);
+  };
+}
