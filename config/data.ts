@@ -77,5 +77,141 @@ export function loadDomainWords(): string[] {
     for (const a of h.contextAliases) words.add(a);
   }
   for (const group of loadSynonymGroups()) for (const w of group) if (!/[\s、,，]/u.test(w)) words.add(w);
+  for (const w of loadAwardWords()) words.add(w);
   return [...words];
+}
+
+// --- Extraction vocabularies (indexer/steps/extract-*.ts) ---
+
+const awardLevelCueSchema = z.object({
+  national: z.array(z.string().min(1)),
+  provincial: z.array(z.string().min(1)),
+  municipal: z.array(z.string().min(1)),
+  county: z.array(z.string().min(1)),
+  internal: z.array(z.string().min(1)),
+});
+
+const awardsFileSchema = z.object({
+  types: z.array(z.object({ type: z.string().min(2), patterns: z.array(z.string().min(2)).min(1) })).min(1),
+  suffixes: z.array(z.string().min(2)),
+  qualifiedSuffixes: z.array(z.string().min(2)),
+  qualifiers: z.array(z.string().min(2)),
+  honourPrefixes: z.array(z.string().min(2)),
+  followers: z.array(z.string().min(2)),
+  standardHonours: z.array(z.string().min(2)),
+  awardVerbs: z.array(z.string().min(1)),
+  awardContext: z.array(z.string().min(2)),
+  titleAwardContext: z.array(z.string().min(2)),
+  conferringBodies: z.array(z.string().min(2)),
+  /** Words that make a quoted phrase an honour even without an award verb nearby (“全国党建工作样板党支部”). */
+  strongQualifiers: z.array(z.string().min(2)),
+  /** Honours whose level is fixed whoever hands them out (光荣在党50年 is awarded by the Party Centre). */
+  fixedLevels: z.record(z.string().min(2), z.enum(['national', 'provincial', 'municipal', 'county', 'internal'])),
+  levelCues: awardLevelCueSchema,
+});
+export type AwardVocabulary = z.infer<typeof awardsFileSchema>;
+
+let awards: AwardVocabulary | undefined;
+export function loadAwardVocabulary(): AwardVocabulary {
+  awards ??= parse('awards.json', awardsFileSchema);
+  return awards;
+}
+
+const placesFileSchema = z.object({
+  ethnicGroups: z.array(z.string().min(1)),
+  ambiguousShortNames: z.array(z.string().min(2)),
+  notPlaces: z.array(z.string().min(2)),
+  renamed: z.array(z.object({ from: z.string().min(2), to: z.string().min(2) })),
+});
+export type PlaceSupplement = z.infer<typeof placesFileSchema>;
+
+let places: PlaceSupplement | undefined;
+export function loadPlaceSupplement(): PlaceSupplement {
+  places ??= parse('places.json', placesFileSchema);
+  return places;
+}
+
+const calendarFileSchema = z.object({
+  partyFoundingYear: z.number().int(),
+  congresses: z.record(z.string(), z.number().int()),
+  plenums: z.record(z.string(), z.number().int()),
+  upcomingCues: z.array(z.string().min(2)),
+  campaigns: z.array(z.object({ pattern: z.string().min(2), year: z.number().int() })),
+});
+export type PartyCalendar = z.infer<typeof calendarFileSchema>;
+
+let calendar: PartyCalendar | undefined;
+export function loadPartyCalendar(): PartyCalendar {
+  calendar ??= parse('calendar.json', calendarFileSchema);
+  return calendar;
+}
+
+const weightsSchema = z.record(z.string().min(1), z.number().positive());
+const topicFileSchema = z.object({
+  partyTerms: weightsSchema,
+  hospitalTerms: weightsSchema,
+  spamMarkers: z.array(z.string().min(2)),
+  offTopicMarkers: z.array(z.string().min(2)),
+  contentFarmMarkers: z.array(z.string().min(2)),
+});
+export type TopicVocabulary = z.infer<typeof topicFileSchema>;
+
+let topic: TopicVocabulary | undefined;
+export function loadTopicVocabulary(): TopicVocabulary {
+  topic ??= parse('topic.json', topicFileSchema);
+  return topic;
+}
+
+const metadataLabelsFileSchema = z.object({
+  dateLabels: z.array(z.string().min(2)),
+  sourceLabels: z.array(z.string().min(2)),
+  sourcePlaceholders: z.array(z.string().min(2)),
+  stopLabels: z.array(z.string().min(1)),
+  authorRoles: z.array(z.string().min(1)),
+  outletSuffixes: z.array(z.string().min(1)),
+  organisationSuffixes: z.array(z.string().min(1)),
+  placeholderOutlets: z.array(z.string().min(2)),
+});
+export type MetadataLabels = z.infer<typeof metadataLabelsFileSchema>;
+
+let metadataLabels: MetadataLabels | undefined;
+export function loadMetadataLabels(): MetadataLabels {
+  metadataLabels ??= parse('metadata-labels.json', metadataLabelsFileSchema);
+  return metadataLabels;
+}
+
+let keywordStopwords: Set<string> | undefined;
+/** Words never used as related-article keywords (too common in this corpus). */
+export function loadKeywordStopwords(): Set<string> {
+  keywordStopwords ??= new Set(readWordList('keyword-stopwords.txt'));
+  return keywordStopwords;
+}
+
+/** Award type names and patterns, so jieba keeps honours such as 先锋党支部 whole. */
+export function loadAwardWords(): string[] {
+  const words = new Set<string>();
+  const vocab = loadAwardVocabulary();
+  for (const t of vocab.types) {
+    for (const part of t.type.split('/')) words.add(part);
+    for (const p of t.patterns) words.add(p);
+  }
+  for (const s of vocab.suffixes) words.add(s);
+  for (const s of vocab.standardHonours) words.add(s);
+  return [...words].filter((w) => w.length >= 2 && !/\d/u.test(w));
+}
+
+const hospitalPatternsFileSchema = z.object({
+  suffixes: z.array(z.string().min(2)).min(1),
+  genericWords: z.array(z.string().min(1)),
+  enterpriseMarkers: z.array(z.string().min(2)),
+  abbreviations: z.record(z.string().min(2), z.string().min(2)),
+  roleTitles: z.array(z.string().min(2)),
+  aliasDeclarations: z.array(z.string().min(2)),
+});
+export type HospitalPatterns = z.infer<typeof hospitalPatternsFileSchema>;
+
+let hospitalPatterns: HospitalPatterns | undefined;
+export function loadHospitalPatterns(): HospitalPatterns {
+  hospitalPatterns ??= parse('hospital-patterns.json', hospitalPatternsFileSchema);
+  return hospitalPatterns;
 }

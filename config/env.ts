@@ -111,3 +111,48 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (!result.success || problems.length > 0) throw new EnvError(problems);
   return result.data;
 }
+
+/** Engine choice as the engine factory (engine/create-engine.ts) takes it. */
+export type EngineSettings =
+  | { engine: 'sqlite'; dataDir: string }
+  | { engine: 'meilisearch'; url: string; apiKey?: string; index: string };
+
+export function engineConfigFromEnv(env: Env): EngineSettings {
+  if (env.ENGINE === 'meilisearch') {
+    // loadEnv guarantees MEILI_URL with ENGINE=meilisearch.
+    const settings: EngineSettings = { engine: 'meilisearch', url: env.MEILI_URL ?? '', index: env.MEILI_INDEX };
+    if (env.MEILI_API_KEY !== undefined) settings.apiKey = env.MEILI_API_KEY;
+    return settings;
+  }
+  return { engine: 'sqlite', dataDir: env.DATA_DIR };
+}
+
+/**
+ * The admin command `npm run meili:create-key` (indexer/meili-keys.ts) only.
+ * The master key is deliberately NOT in `envSchema`: the service and the
+ * indexer never see it, they run with the limited key it creates.
+ */
+export const meiliAdminEnvSchema = z.object({
+  MEILI_URL: envSchema.shape.MEILI_URL.unwrap(),
+  /** Meilisearch refuses shorter master keys in production. */
+  MEILI_MASTER_KEY: z
+    .string({ error: 'must be the Meilisearch master key (at least 16 bytes)' })
+    .min(16, 'must be the Meilisearch master key (at least 16 bytes)'),
+  MEILI_INDEX: envSchema.shape.MEILI_INDEX,
+});
+
+export type MeiliAdminEnv = z.infer<typeof meiliAdminEnvSchema>;
+
+/** Validate the admin command's environment; throws EnvError listing every problem. */
+export function loadMeiliAdminEnv(source: Record<string, string | undefined> = process.env): MeiliAdminEnv {
+  const known: Record<string, string> = {};
+  for (const key of Object.keys(meiliAdminEnvSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value.trim() !== '') known[key] = value.trim();
+  }
+  const result = meiliAdminEnvSchema.safeParse(known);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((issue) => `${String(issue.path[0] ?? '(environment)')}: ${issue.message}`));
+  }
+  return result.data;
+}

@@ -81,3 +81,22 @@ export type EngineDocument = z.infer<typeof engineDocumentSchema>;
 /** The facet fields every engine counts, in the order UIs show them. */
 export const facetFields = ['province', 'city', 'hospital', 'year', 'awardType', 'awardLevel'] as const;
 export type FacetField = (typeof facetFields)[number];
+
+/**
+ * The values a document contributes to each facet (and is filtered by), the
+ * same for every engine. `hospital` covers every hospital the article is
+ * about, so an article on two hospitals is found under either.
+ */
+export function documentFacetValues(document: EngineDocument): Record<FacetField, string[]> {
+  const unique = (values: ReadonlyArray<string | null>): string[] => [
+    ...new Set(values.filter((v): v is string => typeof v === 'string' && v !== '')),
+  ];
+  return {
+    province: unique([document.province]),
+    city: unique([document.city]),
+    hospital: unique([document.hospital, ...document.hospitals]),
+    year: document.year === null ? [] : [String(document.year)],
+    awardType: unique(document.awardTypes),
+    awardLevel: unique(document.awardLevels),
+  };
+}

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadEnv, engineConfigFromEnv } from '../config/env.js';
 import { createEngine } from '../engine/create-engine.js';
+import { createLineLogger, waitForMeilisearch } from '../engine/meilisearch/wait.js';
 import { indexCorpus, rebuildIndex, type IndexProgress, type IndexSummary } from './pipeline.js';
 import { countRejections } from './rejections.js';
 
@@ -51,6 +52,11 @@ async function main(): Promise<void> {
   });
   const env = loadEnv();
   const corpusDir = positionals[0] ?? env.CORPUS_DIR;
+  if (env.ENGINE === 'meilisearch' && env.MEILI_URL !== undefined) {
+    // Same start-up gate as the service: bounded wait, clear refusal of a wrong key.
+    const logger = createLineLogger((line) => void process.stderr.write(line));
+    await waitForMeilisearch({ url: env.MEILI_URL, apiKey: env.MEILI_API_KEY, indexUid: env.MEILI_INDEX, logger });
+  }
   const engine = await createEngine(engineConfigFromEnv(env));
   await engine.init();
 

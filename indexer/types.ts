@@ -19,6 +19,8 @@ export interface GivenFields {
 }
 
 export interface RawArticle extends GivenFields {
+  /** Tells a RawArticle from a Rejection in readCorpus's output. */
+  kind?: 'article';
   /** Corpus-relative path, plus `#N` (1-based line) for JSONL lines. */
   sourcePath: string;
   format: 'txt' | 'md' | 'html' | 'json' | 'jsonl' | 'api';

@@ -16,9 +16,16 @@ const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
 
 const cjk = /[\u3400-\u9fff\uf900-\ufaff]/u;
 
+// opencc's Taiwan table reads a lone 么 as Taiwan's form of 幺, so Simplified 么
+// outside a listed phrase (and the 么 that 麼 becomes) turned into 幺 and a second
+// conversion differed from the first. 么 is hidden from that table behind a
+// private-use placeholder.
+const yaoPlaceholder = '\u{F0000}';
+
 export function toSimplified(text: string): string {
   if (text === '') return text;
-  return fromHongKong(fromTaiwan(text));
+  if (!text.includes('么')) return fromHongKong(fromTaiwan(text));
+  return fromHongKong(fromTaiwan(text.replaceAll('么', yaoPlaceholder))).replaceAll(yaoPlaceholder, '么');
 }
 
 function countChanged(a: string, b: string): number {

@@ -1,0 +1,392 @@
+/**
+ * `npm run eval [-- --verbose] [--json bench/out/eval.json]`
+ *
+ * Search quality on the labelled dev corpus (tests/fixtures/corpus-dev):
+ * - extraction accuracy per field (bench/extraction-eval.ts);
+ * - ranking quality (nDCG@10, recall@10, MRR, no-answer queries correct) of
+ *   the 46 judged queries, through the same code path as the API: the JSONL is
+ *   indexed by `indexCorpus` into a temporary SQLite engine, and every query
+ *   is sent as a GET /v1/search request to the real Hono app (validation,
+ *   request building, engine, presentation), in-process.
+ *
+ * Near-duplicates: judgments grade both copies of a repost, while the API
+ * collapses them by default. Both modes are measured; the floors apply to the
+ * API default (collapse=true), where a collapsed hit stands for its copies
+ * (see bench/metrics.ts).
+ *
+ * Exits non-zero when a figure is below its floor in bench/eval-floors.json.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { z } from 'zod';
+import { createEngine } from '../engine/create-engine.js';
+import type { SearchEngine } from '../engine/port.js';
+import { indexCorpus, type IndexSummary } from '../indexer/pipeline.js';
+import { createApp } from '../service/app.js';
+import { evaluateExtraction, type ExtractionReport, type FieldAccuracy } from './extraction-eval.js';
+import { isNoAnswerCorrect, meanOf, scoreRanking } from './metrics.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const devCorpusDir = join(repoRoot, 'tests/fixtures/corpus-dev');
+export const floorsFile = join(repoRoot, 'bench/eval-floors.json');
+
+/** The issue's targets, printed next to the figures (floors are what CI enforces). */
+const targets: Record<string, number> = {
+  'ndcg@10': 0.9,
+  province: 0.95,
+  hospital: 0.85,
+  year: 0.95,
+  awardNames: 0.85,
+};
+
+// ---------------------------------------------------------------- inputs
+
+const queryLineSchema = z.object({
+  qid: z.string(),
+  query: z.string(),
+  intent: z.string().optional(),
+  filters: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))])),
+  relevant: z.record(z.string(), z.number().int().min(0).max(2)),
+});
+export type JudgedQuery = z.infer<typeof queryLineSchema>;
+
+const articleLineSchema = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  text: z.string(),
+  near_duplicate_of: z.string().nullable(),
+});
+
+const floorsSchema = z.object({
+  ranking: z.record(z.string(), z.number().min(0).max(1)),
+  extraction: z.record(z.string(), z.number().min(0).max(1)),
+});
+export type EvalFloors = z.infer<typeof floorsSchema>;
+
+function readJsonl<T>(file: string, schema: z.ZodType<T>): T[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, i) => {
+      const parsed = schema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+      return parsed.data;
+    });
+}
+
+export function loadFloors(file = floorsFile): EvalFloors {
+  return floorsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+// ---------------------------------------------------------------- ranking
+
+const searchResponseSchema = z.object({
+  hits: z.array(z.object({ id: z.string(), title: z.string(), duplicates: z.array(z.string()) })),
+  total: z.number(),
+  relaxed: z.boolean(),
+});
+
+export interface ReturnedHit {
+  id: string;
+  title: string;
+  duplicates: string[];
+  /** Best judged grade of the hit or its folded copies (0 = not judged). */
+  grade: number;
+}
+
+export interface QueryOutcome {
+  qid: string;
+  query: string;
+  filters: JudgedQuery['filters'];
+  relevant: Record<string, number>;
+  returned: ReturnedHit[];
+  total: number;
+  relaxed: boolean;
+  ndcg: number | null;
+  recall: number | null;
+  reciprocalRank: number | null;
+  /** Only for no-answer queries (empty `relevant`). */
+  noAnswerCorrect: boolean | null;
+}
+
+export interface RankingSummary {
+  collapse: boolean;
+  queries: number;
+  judged: number;
+  ndcg: number;
+  recall: number;
+  mrr: number;
+  noAnswerQueries: number;
+  noAnswerCorrect: number;
+  /** Share of no-answer queries answered correctly (1 when there are none). */
+  noAnswerRate: number;
+  outcomes: QueryOutcome[];
+}
+
+/** The query string a client would send for a judged query. */
+export function buildSearchParams(q: JudgedQuery, collapse: boolean): URLSearchParams {
+  const params = new URLSearchParams({ q: q.query, pageSize: '10', collapse: String(collapse) });
+  for (const [key, value] of Object.entries(q.filters)) {
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  }
+  return params;
+}
+
+async function runRanking(
+  app: ReturnType<typeof createApp>,
+  queries: JudgedQuery[],
+  collapse: boolean,
+  groupOf: (id: string) => string,
+): Promise<RankingSummary> {
+  const outcomes: QueryOutcome[] = [];
+  for (const q of queries) {
+    const res = await app.request(`/v1/search?${buildSearchParams(q, collapse).toString()}`);
+    if (res.status !== 200) throw new Error(`${q.qid} (${q.query}): GET /v1/search answered ${res.status}: ${await res.text()}`);
+    const body = searchResponseSchema.parse(await res.json());
+    const hits = body.hits.map((h) => [h.id, ...h.duplicates]);
+    const score = scoreRanking(hits, q.relevant, 10, groupOf);
+    const returned = body.hits.map((h) => ({
+      id: h.id,
+      title: h.title,
+      duplicates: h.duplicates,
+      grade: Math.max(0, ...[h.id, ...h.duplicates].map((id) => q.relevant[id] ?? 0)),
+    }));
+    const noAnswer = Object.keys(q.relevant).length === 0;
+    outcomes.push({
+      qid: q.qid,
+      query: q.query,
+      filters: q.filters,
+      relevant: q.relevant,
+      returned,
+      total: body.total,
+      relaxed: body.relaxed,
+      ndcg: score.ndcg,
+      recall: score.recall,
+      reciprocalRank: score.reciprocalRank,
+      noAnswerCorrect: noAnswer ? isNoAnswerCorrect(body) : null,
+    });
+  }
+  const noAnswer = outcomes.filter((o) => o.noAnswerCorrect !== null);
+  const correct = noAnswer.filter((o) => o.noAnswerCorrect === true).length;
+  return {
+    collapse,
+    queries: outcomes.length,
+    judged: outcomes.filter((o) => o.ndcg !== null).length,
+    ndcg: meanOf(outcomes.map((o) => o.ndcg)) ?? 0,
+    recall: meanOf(outcomes.map((o) => o.recall)) ?? 0,
+    mrr: meanOf(outcomes.map((o) => o.reciprocalRank)) ?? 0,
+    noAnswerQueries: noAnswer.length,
+    noAnswerCorrect: correct,
+    noAnswerRate: noAnswer.length === 0 ? 1 : correct / noAnswer.length,
+    outcomes,
+  };
+}
+
+// ---------------------------------------------------------------- the run
+
+/**
+ * duplicateOf depends on the whole corpus (the first copy is canonical), so it
+ * is read back from the engine after indexing rather than from one article's
+ * extraction: exact match per article, an unlabelled article must have none.
+ */
+async function scoreDuplicates(
+  engine: SearchEngine,
+  articles: Array<z.infer<typeof articleLineSchema>>,
+  misses: string[],
+): Promise<FieldAccuracy> {
+  let correct = 0;
+  for (const a of articles) {
+    const doc = await engine.get(a.id);
+    const got = doc?.duplicateOf ?? null;
+    if (got === a.near_duplicate_of) correct++;
+    else misses.push(`${a.id} duplicateOf: got ${JSON.stringify(got)}; want ${JSON.stringify(a.near_duplicate_of)}${doc ? '' : ' (not indexed)'}`);
+  }
+  return { accuracy: articles.length === 0 ? 1 : correct / articles.length, total: articles.length, correct };
+}
+
+export interface EvalReport {
+  index: Pick<IndexSummary, 'articles' | 'indexed' | 'duplicates' | 'seconds'> & { rejected: number };
+  extraction: ExtractionReport;
+  /** API default first. */
+  ranking: { collapsed: RankingSummary; uncollapsed: RankingSummary };
+  floors: EvalFloors;
+  /** One line per figure below its floor; empty when the run passes. */
+  failures: string[];
+  titles: Map<string, string>;
+}
+
+/** The figure a ranking floor key refers to (collapse=true, the API default). */
+function rankingFigure(summary: RankingSummary, key: string): number | undefined {
+  const figures: Record<string, number> = {
+    'ndcg@10': summary.ndcg,
+    'recall@10': summary.recall,
+    mrr: summary.mrr,
+    noAnswerCorrect: summary.noAnswerRate,
+  };
+  return figures[key];
+}
+
+export function checkFloors(report: Omit<EvalReport, 'failures'>): string[] {
+  const failures: string[] = [];
+  for (const [key, floor] of Object.entries(report.floors.ranking)) {
+    const value = rankingFigure(report.ranking.collapsed, key);
+    if (value === undefined) failures.push(`ranking floor "${key}" names no measured figure`);
+    else if (value < floor) failures.push(`ranking ${key} ${value.toFixed(3)} < floor ${floor}`);
+  }
+  for (const [field, floor] of Object.entries(report.floors.extraction)) {
+    const value = report.extraction.fields[field]?.accuracy;
+    if (value === undefined) failures.push(`extraction floor "${field}" names no measured field`);
+    else if (value < floor) failures.push(`extraction ${field} ${value.toFixed(3)} < floor ${floor}`);
+  }
+  return failures;
+}
+
+export interface EvalOptions {
+  floors?: EvalFloors;
+}
+
+export async function runEval(options: EvalOptions = {}): Promise<EvalReport> {
+  const floors = options.floors ?? loadFloors();
+  const articlesFile = join(devCorpusDir, 'articles.jsonl');
+  const articles = readJsonl(articlesFile, articleLineSchema);
+  const queries = readJsonl(join(devCorpusDir, 'queries.jsonl'), queryLineSchema);
+  const canonical = new Map(articles.map((a) => [a.id, a.near_duplicate_of ?? a.id]));
+  const groupOf = (id: string): string => canonical.get(id) ?? id;
+  const titles = new Map(articles.map((a) => [a.id, a.title ?? a.text.split('\n').find((l) => l.trim() !== '') ?? '']));
+
+  const work = mkdtempSync(join(tmpdir(), 'dangjian-eval-'));
+  let engine: SearchEngine | undefined;
+  try {
+    const corpusDir = join(work, 'corpus');
+    mkdirSync(corpusDir);
+    copyFileSync(articlesFile, join(corpusDir, 'articles.jsonl'));
+    const opened = await createEngine({ engine: 'sqlite', dataDir: join(work, 'data') });
+    engine = opened;
+    await opened.init();
+    const summary = await indexCorpus({ engine: opened, corpusDir });
+    const app = createApp({ engine: opened, corpusDir, logger: pino({ level: 'silent' }) });
+
+    const collapsed = await runRanking(app, queries, true, groupOf);
+    const uncollapsed = await runRanking(app, queries, false, groupOf);
+    const extraction = evaluateExtraction();
+    extraction.fields['duplicateOf'] = await scoreDuplicates(opened, articles, extraction.misses);
+    const report = {
+      index: {
+        articles: summary.articles,
+        indexed: summary.indexed,
+        duplicates: summary.duplicates,
+        seconds: summary.seconds,
+        rejected: summary.rejections.length,
+      },
+      extraction,
+      ranking: { collapsed, uncollapsed },
+      floors,
+      titles,
+    };
+    return { ...report, failures: checkFloors(report) };
+  } finally {
+    await engine?.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- printing
+
+function fmt(value: number | null | undefined, digits = 3): string {
+  return value === null || value === undefined ? '—' : value.toFixed(digits);
+}
+
+function truncate(text: string, max: number): string {
+  const flat = text.replace(/\s+/gu, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+function describeFilters(filters: JudgedQuery['filters']): string {
+  const entries = Object.entries(filters);
+  return entries.length === 0 ? '' : ` ${entries.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : v}`).join(' ')}`;
+}
+
+/** Expected articles with their grade and where they came back (— = not in the top 10). */
+function describeMiss(o: QueryOutcome, titles: Map<string, string>): string[] {
+  const lines: string[] = [];
+  const head =
+    o.noAnswerCorrect !== null
+      ? `${o.qid} ${o.query}${describeFilters(o.filters)}  no-answer: total ${o.total}, relaxed ${o.relaxed} → ${o.noAnswerCorrect ? 'correct' : 'WRONG'}`
+      : `${o.qid} ${o.query}${describeFilters(o.filters)}  nDCG ${fmt(o.ndcg)}  recall ${fmt(o.recall)}  RR ${fmt(o.reciprocalRank)}  (total ${o.total}${o.relaxed ? ', relaxed' : ''})`;
+  lines.push(head);
+  const rankOf = (id: string): number => o.returned.findIndex((h) => h.id === id || h.duplicates.includes(id));
+  const expected = Object.entries(o.relevant).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (expected.length > 0) {
+    lines.push(`    expected: ${expected.map(([id, g]) => `${id}(${g})@${rankOf(id) < 0 ? '—' : rankOf(id) + 1}`).join(' ')}`);
+    const missing = expected.filter(([id]) => rankOf(id) < 0);
+    for (const [id, g] of missing) lines.push(`      missing ${id} (${g}) ${truncate(titles.get(id) ?? '', 50)}`);
+  }
+  o.returned.forEach((h, i) => {
+    const dup = h.duplicates.length > 0 ? ` +${h.duplicates.join(',')}` : '';
+    lines.push(`    ${String(i + 1).padStart(2)}. ${h.id}${dup} [${h.grade > 0 ? h.grade : '·'}] ${truncate(h.title || (titles.get(h.id) ?? ''), 50)}`);
+  });
+  return lines;
+}
+
+export function formatReport(report: EvalReport, verbose = false): string {
+  const { collapsed: c, uncollapsed: u } = report.ranking;
+  const out: string[] = [];
+  out.push(
+    `Dev corpus: ${report.index.articles} articles indexed in ${report.index.seconds.toFixed(2)} s (${report.index.duplicates} near-duplicates, ${report.index.rejected} rejected); ${c.queries} queries (${c.judged} judged, ${c.noAnswerQueries} no-answer)`,
+    '',
+    'Ranking                 collapse=true (API default)   collapse=false   floor   target',
+  );
+  const row = (name: string, key: string, a: number, b: number): string =>
+    `${name.padEnd(24)}${fmt(a).padEnd(30)}${fmt(b).padEnd(17)}${fmt(report.floors.ranking[key], 2).padEnd(8)}${targets[key] !== undefined ? fmt(targets[key], 2) : ''}`;
+  out.push(row('nDCG@10', 'ndcg@10', c.ndcg, u.ndcg));
+  out.push(row('recall@10', 'recall@10', c.recall, u.recall));
+  out.push(row('MRR', 'mrr', c.mrr, u.mrr));
+  out.push(
+    `${'no-answer correct'.padEnd(24)}${`${c.noAnswerCorrect}/${c.noAnswerQueries}`.padEnd(30)}${`${u.noAnswerCorrect}/${u.noAnswerQueries}`.padEnd(17)}${fmt(report.floors.ranking['noAnswerCorrect'], 2)}`,
+  );
+  out.push('', 'Extraction (dev labels)  accuracy   n      floor   target');
+  for (const [field, f] of Object.entries(report.extraction.fields)) {
+    out.push(
+      `${field.padEnd(25)}${fmt(f.accuracy).padEnd(11)}${String(f.total).padEnd(7)}${fmt(report.floors.extraction[field], 2).padEnd(8)}${targets[field] !== undefined ? fmt(targets[field], 2) : ''}`,
+    );
+  }
+  const misses = c.outcomes
+    .filter((o) => verbose || (o.ndcg !== null && o.ndcg < 0.999) || o.noAnswerCorrect === false)
+    .sort((a, b) => (a.ndcg ?? (a.noAnswerCorrect ? 1 : -1)) - (b.ndcg ?? (b.noAnswerCorrect ? 1 : -1)));
+  out.push('', `Per-query ${verbose ? 'results' : 'misses (nDCG < 1 or a wrong no-answer)'}, collapse=true, worst first: [grade] · = not judged`);
+  for (const o of misses) out.push(...describeMiss(o, report.titles));
+  if (report.extraction.misses.length > 0) {
+    out.push('', `Extraction misses (${report.extraction.misses.length}; first 40):`);
+    for (const m of report.extraction.misses.slice(0, verbose ? undefined : 40)) out.push(`  ${m}`);
+  }
+  out.push('');
+  out.push(report.failures.length === 0 ? 'PASS: every figure is at or above its floor.' : `FAIL:\n${report.failures.map((f) => `  - ${f}`).join('\n')}`);
+  return out.join('\n');
+}
+
+function toJson(report: EvalReport): unknown {
+  const { titles: _titles, ...rest } = report;
+  return rest;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, json: { type: 'string' } } });
+  const report = await runEval();
+  console.log(formatReport(report, values.verbose));
+  const jsonFile = resolve(values.json ?? join(repoRoot, 'bench/out/eval.json'));
+  mkdirSync(dirname(jsonFile), { recursive: true });
+  writeFileSync(jsonFile, JSON.stringify(toJson(report), null, 2));
+  console.log(`JSON: ${jsonFile}`);
+  if (report.failures.length > 0) process.exitCode = 1;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

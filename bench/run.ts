@@ -1,0 +1,807 @@
+/**
+ * `npm run bench -- [--size 1000|10000|100000] [--http] [--engine sqlite] [--mode index|rebuild]
+ *                   [--reuse-index] [--regenerate] [--cpu-prof index|query|server]`
+ *
+ * Speed and memory of the whole system on a generated corpus
+ * (bench/generate-corpus.ts), with the issue's targets printed beside each figure:
+ *
+ * 1. indexing, in a child process (so its peak RSS is the pipeline's alone):
+ *    `indexCorpus` (or `rebuildIndex` with --mode rebuild) over the JSONL
+ *    corpus into a fresh data directory; MB/s of UTF-8 input, articles/s,
+ *    seconds per stage, peak RSS, index size on disk vs input;
+ * 2. queries in-process, in a fresh child: the API's own request builders
+ *    (service/query/*), `engine.search` with facets, snippets rendered like the
+ *    API (presentHit → renderSnippet), suggest and related; p50/p95/p99;
+ * 3. with --http: the real server (`node --import tsx service/main.ts`) on
+ *    127.0.0.1 with the generated index: time from spawn to /readyz OK (cold
+ *    start on an existing index), then autocannon load (bounded in time and
+ *    count) for the search mix, suggest and related, sampling the server's RSS.
+ *
+ * Output: a table on stdout and bench/out/bench-<size>.json. The corpus lives
+ * in bench/out/corpus-<size>/ and the index in bench/out/index-<size>/ (both
+ * git-ignored). 100k: generation ~20 s, indexing minutes; see README "Performance".
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as OpenCC from 'opencc-js';
+import { createRng, defaultCorpusDir, formatSize, generateCorpus, labelsFileFor } from './generate-corpus.js';
+import { percentileOf } from './metrics.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outRoot = join(repoRoot, 'bench/out');
+const thisFile = fileURLToPath(import.meta.url);
+
+// ---------------------------------------------------------------- shared shapes
+
+/** What the indexing child learns about the corpus, to build realistic queries from. */
+interface VocabularySample {
+  id: string;
+  title: string;
+  keywords: string[];
+  hospital: string | null;
+  province: string | null;
+  year: number | null;
+}
+
+interface LatencyStats {
+  count: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  max: number;
+  /** Requests per second over the measured window. */
+  throughput: number;
+}
+
+interface IndexPhaseResult {
+  mode: 'index' | 'rebuild';
+  articles: number;
+  indexed: number;
+  duplicates: number;
+  rejected: number;
+  inputBytes: number;
+  seconds: number;
+  stageSeconds: Record<string, number>;
+  mbPerSecond: number;
+  articlesPerSecond: number;
+  peakRssBytes: number;
+  indexBytes: number;
+  indexToInput: number;
+  documents: number;
+  /** Reposts the generator wrote (labels.duplicateOf) vs articles the pipeline marked as near-duplicates. */
+  duplicateCheck: { generated: number; detected: number; detectedGenerated: number };
+  /** 1-minute load average before and after: other processes on the machine skew every figure. */
+  load: [number, number];
+}
+
+interface QueryPhaseResult {
+  search: LatencyStats;
+  searchByKind: Record<string, LatencyStats>;
+  suggest: LatencyStats;
+  related: LatencyStats;
+  rssBytes: number;
+  openSeconds: number;
+  meanHits: number;
+  zeroHitShare: number;
+}
+
+interface HttpRun {
+  name: string;
+  connections: number;
+  seconds: number;
+  stats: LatencyStats;
+  non2xx: number;
+  transportErrors: number;
+  timeouts: number;
+}
+
+interface HttpPhaseResult {
+  coldStartMs: number;
+  readyDetail: string;
+  runs: HttpRun[];
+  peakServingRssBytes: number;
+}
+
+type ChildMessage =
+  | { kind: 'index'; result: IndexPhaseResult }
+  | { kind: 'query'; result: QueryPhaseResult }
+  | { kind: 'error'; message: string };
+
+// ---------------------------------------------------------------- helpers
+
+function summarise(samples: number[], seconds: number, errors = 0): LatencyStats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const pick = (p: number): number => percentileOf(sorted, p);
+  return {
+    count: samples.length,
+    errors,
+    p50: pick(50),
+    p95: pick(95),
+    p99: pick(99),
+    mean: samples.length === 0 ? Number.NaN : samples.reduce((a, b) => a + b, 0) / samples.length,
+    max: sorted.at(-1) ?? Number.NaN,
+    throughput: seconds > 0 ? samples.length / seconds : 0,
+  };
+}
+
+/** Bytes of the files under `dir`; symbolic links (the engine's index link) are not followed, so nothing counts twice. */
+function directoryBytes(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += directoryBytes(path);
+    else if (entry.isFile()) total += statSync(path).size;
+  }
+  return total;
+}
+
+function mb(bytes: number): number {
+  return bytes / 1024 / 1024;
+}
+
+function vocabularyFile(size: number): string {
+  return join(outRoot, `vocabulary-${formatSize(size)}.json`);
+}
+
+function indexDir(size: number): string {
+  return join(outRoot, `index-${formatSize(size)}`);
+}
+
+// ---------------------------------------------------------------- the query mix
+
+export type SearchKind = 'terms1' | 'terms2' | 'terms3' | 'traditional' | 'filtered' | 'date_sorted' | 'list';
+
+export interface QueryMix {
+  search: Array<{ kind: SearchKind; path: string }>;
+  suggest: string[];
+  related: string[];
+}
+
+const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
+
+/**
+ * Realistic requests drawn from the indexed documents' own keywords (so multi-term
+ * queries have answers and the vocabulary is the corpus's, not a fixed easy list):
+ * 1–3 keywords of one article, Traditional twins, province/year filters,
+ * date-sorted queries and filter-only listings; suggest prefixes of 1–3
+ * characters of titles, hospitals and keywords; related for sampled articles.
+ */
+export function buildQueryMix(samples: VocabularySample[], count: number, seed = 'bench'): QueryMix {
+  const rng = createRng(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
+  const usable = samples.filter((s) => s.keywords.length >= 3);
+  if (usable.length === 0) throw new Error('no indexed document has 3 keywords: cannot build queries');
+  const terms = (s: VocabularySample, n: number): string[] => {
+    const pool = s.keywords.slice(0, 8);
+    const out: string[] = [];
+    while (out.length < n && out.length < pool.length) {
+      const k = pick(pool);
+      if (!out.includes(k)) out.push(k);
+    }
+    return out;
+  };
+  const weights: Array<[SearchKind, number]> = [
+    ['terms1', 0.22],
+    ['terms2', 0.2],
+    ['terms3', 0.1],
+    ['traditional', 0.14],
+    ['filtered', 0.16],
+    ['date_sorted', 0.12],
+    ['list', 0.06],
+  ];
+  const search: QueryMix['search'] = [];
+  for (let i = 0; i < count; i++) {
+    let r = rng();
+    let kind: SearchKind = 'terms1';
+    for (const [k, w] of weights) {
+      if (r < w) {
+        kind = k;
+        break;
+      }
+      r -= w;
+    }
+    const s = pick(usable);
+    const params = new URLSearchParams();
+    switch (kind) {
+      case 'terms1':
+        params.set('q', terms(s, 1).join(' '));
+        break;
+      case 'terms2':
+        params.set('q', terms(s, 2).join(' '));
+        break;
+      case 'terms3':
+        params.set('q', terms(s, 3).join(' '));
+        break;
+      case 'traditional':
+        params.set('q', toTraditional(terms(s, 1 + Math.floor(rng() * 2)).join(' ')));
+        break;
+      case 'filtered':
+        params.set('q', terms(s, 1).join(' '));
+        if (s.province !== null) params.append('province', s.province);
+        if (s.year !== null && rng() < 0.5) {
+          params.set('yearFrom', String(s.year - 2));
+          params.set('yearTo', String(s.year));
+        }
+        break;
+      case 'date_sorted':
+        params.set('q', terms(s, 1 + Math.floor(rng() * 2)).join(' '));
+        params.set('sort', 'date_desc');
+        break;
+      case 'list':
+        if (s.province !== null) params.append('province', s.province);
+        if (s.year !== null) params.append('year', String(s.year));
+        break;
+    }
+    search.push({ kind, path: `/v1/search?${params.toString()}` });
+  }
+  const suggest: string[] = [];
+  for (let i = 0; i < Math.max(200, Math.floor(count / 2)); i++) {
+    const s = pick(usable);
+    const sources = [s.title, s.hospital ?? s.title, pick(s.keywords)].filter((t) => t.length > 0);
+    const text = [...pick(sources).replace(/[\s\p{P}]/gu, '')];
+    const len = 1 + Math.floor(rng() * 3);
+    if (text.length === 0) continue;
+    suggest.push(`/v1/suggest?${new URLSearchParams({ q: text.slice(0, len).join('') }).toString()}`);
+  }
+  const related: string[] = [];
+  for (let i = 0; i < Math.max(100, Math.floor(count / 4)); i++) {
+    related.push(`/v1/articles/${encodeURIComponent(pick(samples).id)}/related?limit=5`);
+  }
+  return { search, suggest, related };
+}
+
+// ---------------------------------------------------------------- child: indexing
+
+interface PhaseArgs {
+  size: number;
+  corpusDir: string;
+  dataDir: string;
+  engine: 'sqlite' | 'meilisearch';
+  mode: 'index' | 'rebuild';
+  queries: number;
+}
+
+async function openEngine(args: PhaseArgs) {
+  const { createEngine } = await import('../engine/create-engine.js');
+  const { engineConfigFromEnv, loadEnv } = await import('../config/env.js');
+  const env = loadEnv({ ...process.env, ENGINE: args.engine, DATA_DIR: args.dataDir, CORPUS_DIR: args.corpusDir });
+  return createEngine(engineConfigFromEnv(env));
+}
+
+async function runIndexPhase(args: PhaseArgs): Promise<IndexPhaseResult> {
+  const { indexCorpus, rebuildIndex } = await import('../indexer/pipeline.js');
+  rmSync(args.dataDir, { recursive: true, force: true });
+  mkdirSync(args.dataDir, { recursive: true });
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 100);
+
+  const engine = await openEngine(args);
+  await engine.init();
+  // Every 20th document (at most ~5,000) is kept as query material.
+  const every = Math.max(1, Math.floor(args.size / 5000));
+  const samples: VocabularySample[] = [];
+  const detected = new Set<string>();
+  const loadBefore = loadavg()[0]!;
+  let seen = 0;
+  let lastReport = performance.now();
+  const options = {
+    engine,
+    corpusDir: args.corpusDir,
+    onDocument: (doc: import('../engine/document.js').EngineDocument): void => {
+      if (doc.duplicateOf !== null) detected.add(doc.id);
+      if (seen++ % every === 0 && doc.duplicateOf === null) {
+        samples.push({ id: doc.id, title: doc.title, keywords: doc.keywords, hospital: doc.hospital, province: doc.province, year: doc.year });
+      }
+      if (performance.now() - lastReport > 10_000) {
+        lastReport = performance.now();
+        process.stderr.write(`  indexing: ${seen} documents, rss ${mb(process.memoryUsage().rss).toFixed(0)} MB\n`);
+      }
+    },
+  };
+  const summary = args.mode === 'rebuild' ? await rebuildIndex(options) : await indexCorpus(options);
+  const stats = await engine.stats();
+  await engine.close();
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+  const loadAfter = loadavg()[0]!;
+  writeFileSync(vocabularyFile(args.size), JSON.stringify(samples));
+  const indexBytes = directoryBytes(args.dataDir);
+  const generated = readGeneratedReposts(args.corpusDir);
+  return {
+    mode: args.mode,
+    articles: summary.articles,
+    indexed: summary.indexed,
+    duplicates: summary.duplicates,
+    rejected: summary.rejections.length,
+    inputBytes: summary.inputBytes,
+    seconds: summary.seconds,
+    stageSeconds: summary.stageSeconds,
+    mbPerSecond: mb(summary.inputBytes) / summary.seconds,
+    articlesPerSecond: summary.articles / summary.seconds,
+    peakRssBytes: peakRss,
+    indexBytes,
+    indexToInput: indexBytes / Math.max(1, summary.inputBytes),
+    documents: stats.documents,
+    duplicateCheck: {
+      generated: generated.size,
+      detected: detected.size,
+      detectedGenerated: [...detected].filter((id) => generated.has(id)).length,
+    },
+    load: [loadBefore, loadAfter],
+  };
+}
+
+/** Ids of the articles the generator wrote as reposts (read after the timed run). */
+function readGeneratedReposts(corpusDir: string): Set<string> {
+  const ids = new Set<string>();
+  const file = labelsFileFor(corpusDir);
+  if (!existsSync(file)) return ids;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes('"duplicateOf":"')) continue;
+    const parsed = JSON.parse(line) as { id: string; duplicateOf?: string | null };
+    if (parsed.duplicateOf) ids.add(parsed.id);
+  }
+  return ids;
+}
+
+// ---------------------------------------------------------------- child: in-process queries
+
+/** URL query string → the object shape Hono hands to the validator (repeated keys become arrays). */
+function toQueryObject(search: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(search)) {
+    const existing = out[key];
+    if (existing === undefined) out[key] = value;
+    else out[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
+async function runQueryPhase(args: PhaseArgs): Promise<QueryPhaseResult> {
+  const { searchQuerySchema } = await import('../service/schemas.js');
+  const { buildRelatedRequest, buildSearchRequest, buildSuggestRequest } = await import('../service/query/search-request.js');
+  const { presentHit, presentRelatedHit } = await import('../service/query/present.js');
+
+  const opened = performance.now();
+  const engine = await openEngine(args);
+  await engine.init();
+  const openSeconds = (performance.now() - opened) / 1000;
+  const samples = JSON.parse(readFileSync(vocabularyFile(args.size), 'utf8')) as VocabularySample[];
+  const mix = buildQueryMix(samples, args.queries);
+
+  let hitsTotal = 0;
+  let zeroHits = 0;
+  const runSearch = async (path: string): Promise<void> => {
+    const params = searchQuerySchema.parse(toQueryObject(path.slice(path.indexOf('?') + 1)));
+    const plan = buildSearchRequest(params, null);
+    if (plan.kind !== 'search') return;
+    const result = await engine.search(plan.request);
+    const hits = result.hits.map((h) => presentHit(h, plan.hasQuery));
+    hitsTotal += hits.length;
+    if (hits.length === 0) zeroHits++;
+  };
+  const runSuggest = async (path: string): Promise<void> => {
+    const q = new URLSearchParams(path.slice(path.indexOf('?') + 1)).get('q') ?? '';
+    await engine.suggest(buildSuggestRequest(q, 8, null));
+  };
+  const runRelated = async (path: string): Promise<void> => {
+    const id = decodeURIComponent(path.split('/')[3]!);
+    const hits = await engine.related(buildRelatedRequest(id, 5, null));
+    hits.map((h) => presentRelatedHit(h));
+  };
+
+  // Bounded in count and in time.
+  const measure = async (paths: string[], run: (p: string) => Promise<void>, maxSeconds: number) => {
+    const latencies: number[] = [];
+    const started = performance.now();
+    let errors = 0;
+    for (const path of paths) {
+      const t = performance.now();
+      try {
+        await run(path);
+      } catch (err) {
+        errors++;
+        if (errors <= 3) process.stderr.write(`  query error on ${path}: ${String(err)}\n`);
+      }
+      latencies.push(performance.now() - t);
+      if (performance.now() - started > maxSeconds * 1000) break;
+    }
+    return { latencies, seconds: (performance.now() - started) / 1000, errors };
+  };
+
+  // Warm-up: page cache, jieba dictionary, prepared statements.
+  await measure(mix.search.slice(0, 100).map((s) => s.path), runSearch, 20);
+  await measure(mix.suggest.slice(0, 50), runSuggest, 10);
+  hitsTotal = 0;
+  zeroHits = 0;
+
+  const byKind = new Map<string, number[]>();
+  const searchLatencies: number[] = [];
+  const started = performance.now();
+  let searchErrors = 0;
+  for (const { kind, path } of mix.search) {
+    const t = performance.now();
+    try {
+      await runSearch(path);
+    } catch (err) {
+      searchErrors++;
+      if (searchErrors <= 3) process.stderr.write(`  search error on ${path}: ${String(err)}\n`);
+    }
+    const ms = performance.now() - t;
+    searchLatencies.push(ms);
+    const list = byKind.get(kind) ?? [];
+    list.push(ms);
+    byKind.set(kind, list);
+    if (performance.now() - started > 120_000) break;
+  }
+  const searchSeconds = (performance.now() - started) / 1000;
+  const suggest = await measure(mix.suggest, runSuggest, 60);
+  const related = await measure(mix.related, runRelated, 60);
+  const rssBytes = process.memoryUsage().rss;
+  await engine.close();
+  return {
+    search: summarise(searchLatencies, searchSeconds, searchErrors),
+    searchByKind: Object.fromEntries([...byKind].map(([k, v]) => [k, summarise(v, 0)])),
+    suggest: summarise(suggest.latencies, suggest.seconds, suggest.errors),
+    related: summarise(related.latencies, related.seconds, related.errors),
+    rssBytes,
+    openSeconds,
+    meanHits: hitsTotal / Math.max(1, searchLatencies.length),
+    zeroHitShare: zeroHits / Math.max(1, searchLatencies.length),
+  };
+}
+
+// ---------------------------------------------------------------- parent: child processes
+
+function runChild(phase: 'index' | 'query', args: PhaseArgs, cpuProf: boolean): Promise<ChildMessage> {
+  const execArgv = ['--import', 'tsx'];
+  if (cpuProf) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(outRoot, 'profiles')}`, `--cpu-prof-name=${phase}-${formatSize(args.size)}-${Date.now()}.cpuprofile`);
+  const child = fork(thisFile, ['--phase', phase, '--phase-args', JSON.stringify(args)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolvePromise, reject) => {
+    let message: ChildMessage | undefined;
+    child.on('message', (m) => {
+      message = m as ChildMessage;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (message) resolvePromise(message);
+      else reject(new Error(`${phase} phase exited with code ${code} without a result`));
+    });
+  });
+}
+
+async function childMain(phase: string, args: PhaseArgs): Promise<void> {
+  try {
+    const message: ChildMessage =
+      phase === 'index' ? { kind: 'index', result: await runIndexPhase(args) } : { kind: 'query', result: await runQueryPhase(args) };
+    process.send?.(message);
+  } catch (err) {
+    process.send?.({ kind: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  }
+}
+
+// ---------------------------------------------------------------- parent: HTTP
+
+function readRssBytes(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /VmRSS:\s+(\d+) kB/u.exec(status);
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForReady(base: string, child: ChildProcess, timeoutMs: number): Promise<string> {
+  const deadline = performance.now() + timeoutMs;
+  let last = 'no answer';
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode} before /readyz said OK (${last})`);
+    try {
+      const res = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(1000) });
+      last = `${res.status} ${await res.text()}`;
+      if (res.status === 200) return last;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`server not ready after ${timeoutMs} ms (${last})`);
+}
+
+async function loadTest(base: string, name: string, paths: string[], seconds: number, connections: number, serverPid: number, rss: { peak: number }): Promise<HttpRun> {
+  const { default: autocannon } = await import('autocannon');
+  const latencies: number[] = [];
+  let i = 0;
+  let non2xx = 0;
+  const sampler = setInterval(() => {
+    rss.peak = Math.max(rss.peak, readRssBytes(serverPid));
+  }, 250);
+  const started = performance.now();
+  const result = await new Promise<import('autocannon').Result>((resolveRun, reject) => {
+    const instance = autocannon(
+      {
+        url: base,
+        connections,
+        duration: seconds,
+        // Bounded in count too: never more than this many requests.
+        amount: Math.max(1000, Math.min(200_000, paths.length * 50)),
+        timeout: 10,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length]! }),
+          },
+        ],
+      },
+      (err, res) => (err ? reject(err) : resolveRun(res)),
+    );
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      latencies.push(responseTime);
+      if (statusCode < 200 || statusCode >= 300) non2xx++;
+    });
+  });
+  clearInterval(sampler);
+  const elapsed = (performance.now() - started) / 1000;
+  const stats = summarise(latencies, elapsed, non2xx + result.errors + result.timeouts);
+  return { name, connections, seconds: elapsed, stats, non2xx, transportErrors: result.errors, timeouts: result.timeouts };
+}
+
+async function runHttpPhase(args: PhaseArgs, mix: QueryMix, cpuProf: boolean, loadSeconds: number): Promise<HttpPhaseResult> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const execArgv = ['--import', 'tsx'];
+  if (cpuProf) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(outRoot, 'profiles')}`, `--cpu-prof-name=server-${formatSize(args.size)}-${Date.now()}.cpuprofile`);
+  const started = performance.now();
+  const server = spawn(process.execPath, [...execArgv, join(repoRoot, 'service/main.ts')], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ENGINE: args.engine,
+      DATA_DIR: args.dataDir,
+      CORPUS_DIR: args.corpusDir,
+      // The load comes from one address: the per-IP limit would turn it into 429s.
+      RATE_LIMIT_IP_PER_MINUTE: '0',
+      LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const rss = { peak: 0 };
+  try {
+    const readyDetail = await waitForReady(base, server, 600_000);
+    const coldStartMs = performance.now() - started;
+    rss.peak = readRssBytes(server.pid!);
+    // Warm-up, not measured.
+    await loadTest(base, 'warm-up', mix.search.slice(0, 500).map((s) => s.path), 3, 8, server.pid!, { peak: 0 });
+    const runs: HttpRun[] = [];
+    runs.push(await loadTest(base, 'search mix', mix.search.map((s) => s.path), loadSeconds, 16, server.pid!, rss));
+    runs.push(await loadTest(base, 'suggest', mix.suggest, Math.max(5, loadSeconds / 2), 16, server.pid!, rss));
+    runs.push(await loadTest(base, 'related', mix.related, Math.max(5, loadSeconds / 2), 16, server.pid!, rss));
+    return { coldStartMs, readyDetail, runs, peakServingRssBytes: rss.peak };
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise<void>((r) => {
+      if (server.exitCode !== null) r();
+      else server.once('exit', () => r());
+      setTimeout(r, 15_000).unref();
+    });
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+interface TargetCheck {
+  name: string;
+  value: number;
+  unit: string;
+  target: string;
+  pass: boolean;
+}
+
+function checkTargets(indexing: IndexPhaseResult | null, query: QueryPhaseResult, http: HttpPhaseResult | null): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  const add = (name: string, value: number, unit: string, op: '<=' | '>=', limit: number): void => {
+    out.push({ name, value, unit, target: `${op === '<=' ? '≤' : '≥'} ${limit} ${unit}`, pass: op === '<=' ? value <= limit : value >= limit });
+  };
+  add('search p50 (in-process)', query.search.p50, 'ms', '<=', 5);
+  add('search p99 (in-process)', query.search.p99, 'ms', '<=', 30);
+  add('suggest p99 (in-process)', query.suggest.p99, 'ms', '<=', 10);
+  add('related p99 (in-process)', query.related.p99, 'ms', '<=', 30);
+  if (indexing) {
+    add('indexing throughput', indexing.mbPerSecond, 'MB/s', '>=', 5);
+    add('peak RSS while indexing', mb(indexing.peakRssBytes), 'MB', '<=', 1536);
+    add('index on disk / input', indexing.indexToInput, '×', '<=', 3);
+  }
+  if (http) {
+    const search = http.runs.find((r) => r.name === 'search mix');
+    if (search) {
+      add('HTTP search throughput', search.stats.throughput, 'req/s', '>=', 2000);
+      add('HTTP search p99', search.stats.p99, 'ms', '<=', 50);
+      add('HTTP search errors', search.stats.errors, '', '<=', 0);
+    }
+    const suggest = http.runs.find((r) => r.name === 'suggest');
+    if (suggest) add('HTTP suggest p99', suggest.stats.p99, 'ms', '<=', 10);
+    const related = http.runs.find((r) => r.name === 'related');
+    if (related) add('HTTP related p99', related.stats.p99, 'ms', '<=', 30);
+    add('serving RSS (peak under load)', mb(http.peakServingRssBytes), 'MB', '<=', 600);
+    add('cold start to /readyz OK', http.coldStartMs / 1000, 's', '<=', 2);
+  }
+  return out;
+}
+
+function f(n: number, digits = 1): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : '—';
+}
+
+function latencyRow(name: string, s: LatencyStats): string {
+  return `  ${name.padEnd(22)} n=${String(s.count).padEnd(7)} p50 ${f(s.p50, 2).padStart(7)}  p95 ${f(s.p95, 2).padStart(7)}  p99 ${f(s.p99, 2).padStart(7)}  max ${f(s.max, 1).padStart(7)} ms${s.throughput > 0 ? `  ${f(s.throughput, 0)} req/s` : ''}${s.errors > 0 ? `  errors ${s.errors}` : ''}`;
+}
+
+function formatReport(report: BenchReport): string {
+  const lines: string[] = [];
+  const m = report.machine;
+  lines.push(`Benchmark: ${report.size} generated articles, engine ${report.engine}; ${m.cpus}× ${m.cpuModel}, ${f(m.memoryGB, 0)} GB, Node ${m.node}`);
+  lines.push(`Load average (1 min) at start ${f(m.loadAtStart, 2)}, at end ${f(m.loadAtEnd, 2)}: above ~0.5 other processes share the ${m.cpus} cores and every figure is pessimistic`);
+  const c = report.corpus;
+  lines.push(`Corpus: ${c.dir} (${c.files} files, ${f(mb(c.fileBytes))} MB JSONL${c.generatedSeconds !== null ? `, generated in ${f(c.generatedSeconds)} s` : ', reused'})`);
+  const ix = report.indexing;
+  if (ix) {
+    lines.push('', `Indexing (${ix.mode === 'rebuild' ? 'rebuildIndex' : 'indexCorpus'}, fresh index)`);
+    lines.push(`  ${ix.articles} articles (${ix.indexed} indexed, ${ix.duplicates} near-duplicates, ${ix.rejected} rejected), ${f(mb(ix.inputBytes))} MB input in ${f(ix.seconds)} s`);
+    lines.push(`  throughput ${f(ix.mbPerSecond, 2)} MB/s, ${f(ix.articlesPerSecond, 0)} articles/s`);
+    lines.push(`  stages (s): ${Object.entries(ix.stageSeconds).map(([k, v]) => `${k} ${f(v)}`).join(', ')}`);
+    lines.push(`  peak RSS ${f(mb(ix.peakRssBytes), 0)} MB; index on disk ${f(mb(ix.indexBytes))} MB = ${f(ix.indexToInput, 2)}× input`);
+    const d = ix.duplicateCheck;
+    lines.push(`  near-duplicates: ${d.detected} detected, ${d.generated} reposts generated, ${d.detectedGenerated} of them found (load ${f(ix.load[0], 1)} → ${f(ix.load[1], 1)})`);
+  }
+  const q = report.inProcess;
+  lines.push('', `Queries in-process (engine opened in ${f(q.openSeconds, 2)} s; mean ${f(q.meanHits)} hits per page, ${f(q.zeroHitShare * 100)}% empty; RSS ${f(mb(q.rssBytes), 0)} MB)`);
+  lines.push(latencyRow('search (all)', q.search));
+  for (const [kind, s] of Object.entries(q.searchByKind)) lines.push(latencyRow(`  ${kind}`, s));
+  lines.push(latencyRow('suggest', q.suggest));
+  lines.push(latencyRow('related', q.related));
+  if (report.http) {
+    const h = report.http;
+    lines.push('', `HTTP (real server on 127.0.0.1, autocannon; cold start to /readyz OK ${f(h.coldStartMs / 1000, 2)} s; peak serving RSS ${f(mb(h.peakServingRssBytes), 0)} MB)`);
+    for (const r of h.runs) {
+      lines.push(`${latencyRow(`${r.name} (${r.connections} conn)`, r.stats)}${r.non2xx + r.transportErrors + r.timeouts > 0 ? `  [non-2xx ${r.non2xx}, errors ${r.transportErrors}, timeouts ${r.timeouts}]` : ''}`);
+    }
+  }
+  lines.push('', 'Targets');
+  for (const t of report.targets) {
+    lines.push(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name.padEnd(32)} ${f(t.value, t.unit === 'MB/s' || t.unit === '×' || t.unit === 's' ? 2 : 1).padStart(9)} ${t.unit.padEnd(6)} target ${t.target}`);
+  }
+  return lines.join('\n');
+}
+
+interface BenchReport {
+  date: string;
+  size: number;
+  engine: string;
+  machine: { cpus: number; cpuModel: string; memoryGB: number; node: string; platform: string; loadAtStart: number; loadAtEnd: number };
+  corpus: { dir: string; files: number; fileBytes: number; generatedSeconds: number | null };
+  indexing: IndexPhaseResult | null;
+  inProcess: QueryPhaseResult;
+  http: HttpPhaseResult | null;
+  targets: TargetCheck[];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      size: { type: 'string', default: '10000' },
+      http: { type: 'boolean', default: false },
+      engine: { type: 'string', default: 'sqlite' },
+      mode: { type: 'string', default: 'index' },
+      'reuse-index': { type: 'boolean', default: false },
+      regenerate: { type: 'boolean', default: false },
+      queries: { type: 'string', default: '3000' },
+      seconds: { type: 'string', default: '20' },
+      'cpu-prof': { type: 'string' },
+      phase: { type: 'string' },
+      'phase-args': { type: 'string' },
+    },
+  });
+  if (values.phase !== undefined) {
+    await childMain(values.phase, JSON.parse(values['phase-args'] ?? '{}') as PhaseArgs);
+    return;
+  }
+  const size = Number(values.size);
+  if (!Number.isInteger(size) || size <= 0) throw new Error(`--size must be a positive integer, got ${values.size}`);
+  if (values.engine !== 'sqlite' && values.engine !== 'meilisearch') throw new Error('--engine must be sqlite or meilisearch');
+  if (values.mode !== 'index' && values.mode !== 'rebuild') throw new Error('--mode must be index or rebuild');
+  const args: PhaseArgs = {
+    size,
+    corpusDir: defaultCorpusDir(size),
+    dataDir: indexDir(size),
+    engine: values.engine,
+    mode: values.mode,
+    queries: Number(values.queries),
+  };
+  const prof = values['cpu-prof'];
+  const loadAtStart = loadavg()[0]!;
+  mkdirSync(outRoot, { recursive: true });
+
+  let generatedSeconds: number | null = null;
+  if (values.regenerate || !existsSync(args.corpusDir)) {
+    process.stderr.write(`Generating ${size} articles into ${args.corpusDir}…\n`);
+    generatedSeconds = generateCorpus({ size, outDir: args.corpusDir }).seconds;
+  }
+  const files = readdirSync(args.corpusDir).filter((n) => n.endsWith('.jsonl'));
+  const fileBytes = files.reduce((sum, n) => sum + statSync(join(args.corpusDir, n)).size, 0);
+
+  let indexing: IndexPhaseResult | null = null;
+  const reuse = values['reuse-index'] && existsSync(args.dataDir) && existsSync(vocabularyFile(size));
+  if (!reuse) {
+    process.stderr.write(`Indexing into ${args.dataDir}…\n`);
+    const m = await runChild('index', args, prof === 'index');
+    if (m.kind !== 'index') throw new Error(`indexing failed: ${m.kind === 'error' ? m.message : m.kind}`);
+    indexing = m.result;
+  }
+  process.stderr.write('Queries in-process…\n');
+  const qm = await runChild('query', args, prof === 'query');
+  if (qm.kind !== 'query') throw new Error(`queries failed: ${qm.kind === 'error' ? qm.message : qm.kind}`);
+
+  let http: HttpPhaseResult | null = null;
+  if (values.http) {
+    process.stderr.write('HTTP: starting the server…\n');
+    const samples = JSON.parse(readFileSync(vocabularyFile(size), 'utf8')) as VocabularySample[];
+    http = await runHttpPhase(args, buildQueryMix(samples, args.queries), prof === 'server', Number(values.seconds));
+  }
+
+  const cpu = cpus();
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    size,
+    engine: args.engine,
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model ?? 'unknown',
+      memoryGB: totalmem() / 1024 ** 3,
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      loadAtStart,
+      loadAtEnd: loadavg()[0]!,
+    },
+    corpus: { dir: args.corpusDir, files: files.length, fileBytes, generatedSeconds },
+    indexing,
+    inProcess: qm.result,
+    http,
+    targets: checkTargets(indexing, qm.result, http),
+  };
+  console.log(formatReport(report));
+  const jsonFile = join(outRoot, `bench-${formatSize(size)}.json`);
+  writeFileSync(jsonFile, JSON.stringify(report, null, 2));
+  console.log(`\nJSON: ${jsonFile}`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

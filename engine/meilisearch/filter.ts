@@ -1,0 +1,71 @@
+/**
+ * The one place where Meilisearch filter strings are written. Every value is
+ * a double-quoted string literal (or a validated integer), so a value can
+ * never become filter syntax: `山东" OR province != "x` stays one literal
+ * that matches no document.
+ *
+ * Meilisearch's filter parser reads a double-quoted value up to the first
+ * `"` not preceded by `\`, turns `\"` into `"`, then unescapes the result
+ * once more (`\\` → `\`, `\n` → newline...). Escaping `\` first and `"`
+ * second survives both passes unchanged; every other character, newlines and
+ * keywords such as `AND`/`TO`/`IS NULL` included, is inert inside quotes.
+ */
+import type { SearchFilters } from '../port.js';
+import { filterAttributes } from './settings.js';
+
+/** `value` as a Meilisearch double-quoted literal. */
+export function quoteFilterValue(value: string): string {
+  return `"${value.replace(/\\/gu, '\\\\').replace(/"/gu, '\\"')}"`;
+}
+
+function requireInteger(value: number, what: string): number {
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`${what} must be an integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** `attribute IN ["a", "b"]`; `attribute` is always one of our own constants, never input. */
+export function buildInFilter(attribute: string, values: readonly string[]): string {
+  return `${attribute} IN [${values.map(quoteFilterValue).join(', ')}]`;
+}
+
+function anyOf(attribute: string, quotedValues: readonly string[]): string {
+  const conditions = quotedValues.map((v) => `${attribute} = ${v}`);
+  return conditions.length === 1 ? (conditions[0] ?? '') : `(${conditions.join(' OR ')})`;
+}
+
+/**
+ * Filters as one Meilisearch expression: values of one field OR-ed, fields
+ * AND-ed, then `extra` conditions (built by this adapter, e.g.
+ * `duplicateOf IS NULL`) AND-ed. An empty value list puts no constraint on
+ * its field. Undefined when nothing constrains the search.
+ */
+export function buildFilter(filters: SearchFilters, extra: readonly string[] = []): string | undefined {
+  const conditions: string[] = [];
+  const stringFields = [
+    ['province', filters.province],
+    ['city', filters.city],
+    ['hospital', filters.hospital],
+    ['awardType', filters.awardType],
+    ['awardLevel', filters.awardLevel],
+  ] as const;
+  for (const [field, values] of stringFields) {
+    if (values === undefined || values.length === 0) continue;
+    const unique = [...new Set<string>(values)];
+    conditions.push(anyOf(filterAttributes[field], unique.map(quoteFilterValue)));
+  }
+  if (filters.year !== undefined && filters.year.length > 0) {
+    const years = [...new Set(filters.year.map((y) => requireInteger(y, 'year')))];
+    conditions.push(anyOf(filterAttributes.year, years.map(String)));
+  }
+  if (filters.yearFrom !== undefined) {
+    conditions.push(`${filterAttributes.year} >= ${requireInteger(filters.yearFrom, 'yearFrom')}`);
+  }
+  if (filters.yearTo !== undefined) {
+    conditions.push(`${filterAttributes.year} <= ${requireInteger(filters.yearTo, 'yearTo')}`);
+  }
+  // Extra conditions are parenthesised so an OR inside one cannot bind to its neighbours.
+  for (const condition of extra) conditions.push(`(${condition})`);
+  return conditions.length === 0 ? undefined : conditions.join(' AND ');
+}

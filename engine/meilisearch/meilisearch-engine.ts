@@ -1,0 +1,604 @@
+/**
+ * The production engine: a Meilisearch server through the official client.
+ *
+ * Two indexes per configured name: `<index>` holds articles (settings.ts),
+ * `<index>_suggest` holds completions with their pinyin. Every write is a
+ * Meilisearch task; a write resolves only once its task has succeeded (then
+ * it is on the server's disk), and a failed or timed-out task rejects.
+ *
+ * Foreign errors are translated in exactly one place (`translateError`): the
+ * service only ever sees engine/errors.ts classes, with the client's error as
+ * `cause`.
+ */
+import {
+  Meilisearch,
+  MeilisearchApiError,
+  MeilisearchError,
+  MeilisearchRequestError,
+  MeilisearchRequestTimeOutError,
+  MeilisearchTaskTimeOutError,
+  type DocumentsQuery,
+  type EnqueuedTask,
+  type Hit,
+  type Index,
+  type IndexSwap,
+  type MultiSearchQuery,
+  type RecordAny,
+  type SearchResponse,
+  type Settings,
+  type Task,
+} from 'meilisearch';
+import { isEmptyQuery } from '../analysis/query.js';
+import type { EngineDocument } from '../document.js';
+import {
+  DocumentNotFoundError,
+  EngineError,
+  EngineQueryError,
+  EngineTimeoutError,
+  EngineUnavailableError,
+  EngineWriteError,
+} from '../errors.js';
+import type {
+  EngineHealth,
+  EngineStats,
+  FacetCounts,
+  RelatedHit,
+  RelatedRequest,
+  SearchEngine,
+  SearchFilters,
+  SearchHit,
+  SearchRequest,
+  SearchResult,
+  Suggestion,
+  SuggestRequest,
+} from '../port.js';
+import { buildFilter, buildInFilter, quoteFilterValue } from './filter.js';
+import {
+  buildClauseCountQueries,
+  buildDuplicatesFilter,
+  buildMatchingDuplicatesPlan,
+  buildFacetValuesParams,
+  buildRelatedQueries,
+  buildRelaxedSearchPlan,
+  buildSearchPlan,
+  buildSuggestPlan,
+  canonicalOnlyFilter,
+  canRelax,
+  rankRelatedCandidates,
+  rankSuggestions,
+  readFacetCounts,
+  readMatchedTerms,
+  readScore,
+  readTotal,
+  selectRelatedKeywords,
+  type SearchPlan,
+} from './params.js';
+import {
+  aggregateSourceFields,
+  buildAggregateSuggestion,
+  buildIndexSettings,
+  buildSuggestIndexSettings,
+  buildTitleSuggestion,
+  countAggregates,
+  documentFields,
+  encodeDocumentKey,
+  facetAttributes,
+  fromMeiliArticle,
+  primaryKey,
+  readAggregateSource,
+  suggestPrimaryKey,
+  titleSuggestionKey,
+  toMeiliArticle,
+  type AggregateCount,
+  type MeiliSuggestion,
+} from './settings.js';
+
+export interface MeilisearchEngineOptions {
+  /** Base URL, e.g. http://127.0.0.1:7700. */
+  url: string;
+  apiKey?: string | undefined;
+  /** Article index uid; `<index>_suggest` and `<index>_new` are derived from it. */
+  index: string;
+  /** How long a write waits for its task (default 120 s: settings changes re-index everything). */
+  taskTimeoutMs?: number;
+  /** Per HTTP request (default 15 s). */
+  requestTimeoutMs?: number;
+}
+
+type Access = 'read' | 'write';
+
+// Documents per addDocuments task: keeps payloads well under Meilisearch's
+// 100 MB limit even for long articles stored with their segmented copies.
+const writeBatchSize = 500;
+const pageSize = 1000;
+const taskPollIntervalMs = 100;
+
+function errorCode(error: MeilisearchApiError): string | undefined {
+  return error.cause?.code;
+}
+
+/** The one boundary where client errors become engine errors. */
+function translateError(error: unknown, access: Access, what: string): EngineError {
+  if (error instanceof EngineError) return error;
+  if (error instanceof MeilisearchTaskTimeOutError) {
+    const { taskUid, timeout } = error.cause;
+    return new EngineTimeoutError(`${what}: Meilisearch task ${taskUid} did not finish within ${timeout} ms`, {
+      cause: error,
+    });
+  }
+  if (error instanceof MeilisearchRequestError) {
+    if (error.cause instanceof MeilisearchRequestTimeOutError) {
+      return new EngineTimeoutError(`${what}: Meilisearch did not answer within ${error.cause.cause.timeout} ms`, {
+        cause: error,
+      });
+    }
+    return new EngineUnavailableError(`${what}: Meilisearch is unreachable`, { cause: error });
+  }
+  if (error instanceof MeilisearchApiError) {
+    const status = error.response.status;
+    const code = errorCode(error);
+    // A missing index, a refused key or a server fault: nothing the request can fix.
+    if (status >= 500 || status === 401 || status === 403 || code === 'index_not_found') {
+      return new EngineUnavailableError(`${what}: Meilisearch answered ${status}${code ? ` ${code}` : ''}`, { cause: error });
+    }
+    const message = `${what}: Meilisearch rejected the request (${status}${code ? ` ${code}` : ''})`;
+    return access === 'write' ? new EngineWriteError(message, { cause: error }) : new EngineQueryError(message, { cause: error });
+  }
+  if (error instanceof MeilisearchError) {
+    return new EngineUnavailableError(`${what}: ${error.message}`, { cause: error });
+  }
+  const message = `${what} failed`;
+  return access === 'write' ? new EngineWriteError(message, { cause: error }) : new EngineQueryError(message, { cause: error });
+}
+
+function isApiError(error: unknown, code: string): boolean {
+  return error instanceof MeilisearchApiError && errorCode(error) === code;
+}
+
+/** A task that ended otherwise than `succeeded`, as an engine error. */
+function describeFailedTask(task: Task, what: string): EngineError {
+  const reason = task.error ? `${task.error.code}: ${task.error.message}` : task.status;
+  const cause = { taskUid: task.uid, type: task.type, status: task.status, error: task.error };
+  if (task.error?.type === 'internal' || task.error?.type === 'system') {
+    return new EngineUnavailableError(`${what}: Meilisearch task ${task.uid} failed (${reason})`, { cause });
+  }
+  return new EngineWriteError(`${what}: Meilisearch task ${task.uid} ${task.status} (${reason})`, { cause });
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export class MeilisearchEngine implements SearchEngine {
+  readonly name = 'meilisearch' as const;
+  readonly #client: Meilisearch;
+  readonly #uid: string;
+  readonly #suggestUid: string;
+  readonly #taskTimeoutMs: number;
+
+  constructor(options: MeilisearchEngineOptions) {
+    this.#uid = options.index;
+    this.#suggestUid = `${options.index}_suggest`;
+    this.#taskTimeoutMs = options.taskTimeoutMs ?? 120_000;
+    const config: ConstructorParameters<typeof Meilisearch>[0] = {
+      host: options.url,
+      timeout: options.requestTimeoutMs ?? 15_000,
+    };
+    if (options.apiKey !== undefined && options.apiKey !== '') config.apiKey = options.apiKey;
+    this.#client = new Meilisearch(config);
+  }
+
+  // -------------------------------------------------------------------------
+  // plumbing
+
+  async #call<T>(access: Access, what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw translateError(error, access, what);
+    }
+  }
+
+  #articles(uid = this.#uid): Index<RecordAny> {
+    return this.#client.index(uid);
+  }
+
+  /** Waits for an enqueued task; anything but `succeeded` rejects. */
+  async #settle(enqueued: Promise<EnqueuedTask>, what: string): Promise<Task> {
+    const task = await this.#client.tasks.waitForTask(await enqueued, {
+      timeout: this.#taskTimeoutMs,
+      interval: taskPollIntervalMs,
+    });
+    if (task.status !== 'succeeded') throw describeFailedTask(task, what);
+    return task;
+  }
+
+  async #indexExists(uid: string): Promise<boolean> {
+    try {
+      await this.#client.getRawIndex(uid);
+      return true;
+    } catch (error) {
+      if (isApiError(error, 'index_not_found')) return false;
+      throw error;
+    }
+  }
+
+  async #ensureIndex(uid: string, key: string): Promise<void> {
+    if (await this.#indexExists(uid)) return;
+    const task = await this.#client.tasks.waitForTask(await this.#client.createIndex(uid, { primaryKey: key }), {
+      timeout: this.#taskTimeoutMs,
+      interval: taskPollIntervalMs,
+    });
+    // Another process creating it at the same moment is as good as creating it.
+    if (task.status !== 'succeeded' && task.error?.code !== 'index_already_exists') {
+      throw describeFailedTask(task, `create index ${uid}`);
+    }
+  }
+
+  async #configure(uid: string, settings: Settings): Promise<void> {
+    await this.#settle(this.#client.index(uid).updateSettings(settings), `apply settings to ${uid}`);
+  }
+
+  async #deleteIndexIfExists(uid: string): Promise<void> {
+    if (!(await this.#indexExists(uid))) return;
+    const task = await this.#client.tasks.waitForTask(await this.#client.deleteIndex(uid), {
+      timeout: this.#taskTimeoutMs,
+      interval: taskPollIntervalMs,
+    });
+    if (task.status !== 'succeeded' && task.error?.code !== 'index_not_found') {
+      throw describeFailedTask(task, `delete index ${uid}`);
+    }
+  }
+
+  /** Every document matching `filter` (or all), `fields` only, page by page. */
+  async #fetchAll(uid: string, fields: string[], filter?: string): Promise<Array<Record<string, unknown>>> {
+    const out: Array<Record<string, unknown>> = [];
+    for (let offset = 0; ; offset += pageSize) {
+      const query: DocumentsQuery = { fields, limit: pageSize, offset };
+      if (filter !== undefined) query.filter = filter;
+      const page = await this.#articles(uid).getDocuments(query);
+      out.push(...page.results);
+      if (page.results.length < pageSize || out.length >= page.total) return out;
+    }
+  }
+
+  async #searchArticles(plan: SearchPlan): Promise<SearchResponse<RecordAny>> {
+    return await this.#articles().search(plan.q, plan.params);
+  }
+
+  /** canonical id → ids of its near-duplicates (sorted), for the given canonical ids. */
+  async #duplicatesByCanonical(ids: readonly string[]): Promise<Map<string, string[]>> {
+    const byCanonical = new Map<string, string[]>();
+    if (ids.length === 0) return byCanonical;
+    const rows = await this.#fetchAll(this.#uid, ['id', 'duplicateOf'], buildDuplicatesFilter(ids));
+    for (const row of rows) {
+      const canonical = row['duplicateOf'];
+      const id = row['id'];
+      if (typeof canonical !== 'string' || typeof id !== 'string') continue;
+      byCanonical.set(canonical, [...(byCanonical.get(canonical) ?? []), id]);
+    }
+    for (const list of byCanonical.values()) list.sort();
+    return byCanonical;
+  }
+
+  async #writeSuggestions(uid: string, add: MeiliSuggestion[], remove: string[], what: string): Promise<void> {
+    for (const batch of chunk(add, 5000)) {
+      await this.#settle(this.#client.index(uid).addDocuments(batch, { primaryKey: suggestPrimaryKey }), what);
+    }
+    for (const batch of chunk(remove, 5000)) {
+      await this.#settle(this.#client.index(uid).deleteDocuments(batch), what);
+    }
+  }
+
+  /** What the stored versions of `ids` (those that exist) contribute to suggestions. */
+  async #fetchAggregateSources(ids: readonly string[]): Promise<EngineDocument[]> {
+    const out: EngineDocument[] = [];
+    for (const batch of chunk(ids, 500)) {
+      const rows = await this.#fetchAll(this.#uid, [...aggregateSourceFields], buildInFilter('id', batch));
+      out.push(...rows.map(readAggregateSource));
+    }
+    return out;
+  }
+
+  /**
+   * Applies hospital/term count changes to the suggest index: weights are the
+   * number of articles carrying an entry (as in the SQLite engine), and an
+   * entry no article carries any more is removed.
+   */
+  async #applyAggregateDeltas(deltas: Map<string, AggregateCount>): Promise<void> {
+    const changed = [...deltas.entries()].filter(([, d]) => d.count !== 0);
+    if (changed.length === 0) return;
+    const current = new Map<string, number>();
+    for (const batch of chunk(
+      changed.map(([sid]) => sid),
+      500,
+    )) {
+      const rows = await this.#fetchAll(this.#suggestUid, ['sid', 'weight'], buildInFilter('sid', batch));
+      for (const row of rows) {
+        if (typeof row['sid'] === 'string' && typeof row['weight'] === 'number') current.set(row['sid'], row['weight']);
+      }
+    }
+    const add: MeiliSuggestion[] = [];
+    const remove: string[] = [];
+    for (const [sid, { entry, count }] of changed) {
+      const weight = (current.get(sid) ?? 0) + count;
+      if (weight > 0) add.push(buildAggregateSuggestion(entry, weight));
+      else if (current.has(sid)) remove.push(sid);
+    }
+    await this.#writeSuggestions(this.#suggestUid, add, remove, 'update suggestions');
+  }
+
+  /** Canonical hospitals of the articles `filters` allow: which hospital suggestions may show. */
+  async #allowedHospitals(filters: SearchFilters): Promise<Set<string> | null> {
+    const filter = buildFilter(filters);
+    if (filter === undefined) return null;
+    const response = await this.#articles().search(null, {
+      filter,
+      facets: [facetAttributes.hospital],
+      page: 1,
+      hitsPerPage: 0,
+    });
+    return new Set(Object.keys(response.facetDistribution?.[facetAttributes.hospital] ?? {}));
+  }
+
+  // -------------------------------------------------------------------------
+  // SearchEngine
+
+  async init(): Promise<void> {
+    await this.#call('write', 'init', async () => {
+      await this.#ensureIndex(this.#uid, primaryKey);
+      await this.#configure(this.#uid, buildIndexSettings());
+      await this.#ensureIndex(this.#suggestUid, suggestPrimaryKey);
+      await this.#configure(this.#suggestUid, buildSuggestIndexSettings());
+    });
+  }
+
+  async upsert(documents: EngineDocument[]): Promise<void> {
+    if (documents.length === 0) return;
+    await this.#call('write', 'upsert', async () => {
+      // Later copies of an id win, as they would in a sequence of upserts.
+      const latest = [...new Map(documents.map((d) => [d.id, d])).values()];
+      const previous = await this.#fetchAggregateSources(latest.map((d) => d.id));
+      for (const batch of chunk(latest, writeBatchSize)) {
+        await this.#settle(
+          this.#articles().addDocuments(batch.map(toMeiliArticle), { primaryKey }),
+          `upsert ${batch.length} documents`,
+        );
+      }
+      await this.#applyAggregateDeltas(countAggregates(latest, countAggregates(previous, new Map(), -1)));
+      const titles = latest.map(buildTitleSuggestion);
+      const untitled = latest.filter((_, i) => titles[i] === null).map((d) => titleSuggestionKey(d.id));
+      await this.#writeSuggestions(
+        this.#suggestUid,
+        titles.filter((t): t is MeiliSuggestion => t !== null),
+        untitled,
+        'upsert title suggestions',
+      );
+    });
+  }
+
+  async delete(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#call('write', 'delete', async () => {
+      const previous = await this.#fetchAggregateSources(ids);
+      await this.#settle(this.#articles().deleteDocuments(ids.map(encodeDocumentKey)), `delete ${ids.length} documents`);
+      await this.#applyAggregateDeltas(countAggregates(previous, new Map(), -1));
+      await this.#writeSuggestions(this.#suggestUid, [], ids.map(titleSuggestionKey), 'delete title suggestions');
+    });
+  }
+
+  async get(id: string): Promise<EngineDocument | null> {
+    return await this.#call('read', 'get', async () => {
+      try {
+        const stored = await this.#articles().getDocument(encodeDocumentKey(id), { fields: [...documentFields] });
+        return fromMeiliArticle(stored);
+      } catch (error) {
+        if (isApiError(error, 'document_not_found')) return null;
+        throw error;
+      }
+    });
+  }
+
+  async duplicatesOf(id: string): Promise<string[]> {
+    return await this.#call('read', 'duplicatesOf', async () => {
+      const rows = await this.#fetchAll(this.#uid, ['id'], `duplicateOf = ${quoteFilterValue(id)}`);
+      return rows.map((r) => String(r['id'])).sort();
+    });
+  }
+
+  async contentHashes(): Promise<Map<string, string>> {
+    return await this.#call('read', 'contentHashes', async () => {
+      const rows = await this.#fetchAll(this.#uid, ['id', 'contentHash']);
+      return new Map(rows.map((r) => [String(r['id']), String(r['contentHash'])]));
+    });
+  }
+
+  async dedupeFingerprints(): Promise<Map<string, string>> {
+    return await this.#call('read', 'dedupeFingerprints', async () => {
+      const rows = await this.#fetchAll(this.#uid, ['id', 'fingerprint'], canonicalOnlyFilter);
+      return new Map(rows.map((r) => [String(r['id']), String(r['fingerprint'])]));
+    });
+  }
+
+  async search(request: SearchRequest): Promise<SearchResult> {
+    return await this.#call('read', 'search', async () => {
+      let plan = buildSearchPlan(request);
+      let response = await this.#searchArticles(plan);
+      let relaxed = false;
+      if (readTotal(response) === 0 && plan.q !== null && !isEmptyQuery(request.query) && canRelax(request.query)) {
+        const counts = await this.#client.multiSearch({ queries: buildClauseCountQueries(this.#uid, request) });
+        const relaxedPlan = buildRelaxedSearchPlan(request, counts.results.map(readTotal));
+        if (relaxedPlan !== null) {
+          const relaxedResponse = await this.#searchArticles(relaxedPlan);
+          if (readTotal(relaxedResponse) > 0) {
+            plan = relaxedPlan;
+            response = relaxedResponse;
+            relaxed = true;
+          }
+        }
+      }
+      const answered = plan;
+      const hits: SearchHit[] = response.hits.map((hit) => ({
+        document: fromMeiliArticle(hit),
+        score: readScore(hit, answered),
+        matchedTerms: answered.q === null ? [] : readMatchedTerms(hit, request.query),
+        duplicates: [],
+      }));
+      if (request.collapse && hits.length > 0) {
+        // The near-duplicates of this page that match the same query and filters.
+        const duplicates = await this.#searchArticles(
+          buildMatchingDuplicatesPlan(answered, request, hits.map((h) => h.document.id)),
+        );
+        const byCanonical = new Map<string, string[]>();
+        for (const row of duplicates.hits) {
+          const canonical: unknown = row['duplicateOf'];
+          const id: unknown = row['id'];
+          if (typeof canonical !== 'string' || typeof id !== 'string') continue;
+          byCanonical.set(canonical, [...(byCanonical.get(canonical) ?? []), id]);
+        }
+        for (const hit of hits) hit.duplicates = (byCanonical.get(hit.document.id) ?? []).sort();
+      }
+      return {
+        hits,
+        total: readTotal(response),
+        relaxed,
+        facets: request.facets ? readFacetCounts(response.facetDistribution) : null,
+      };
+    });
+  }
+
+  async related(request: RelatedRequest): Promise<RelatedHit[]> {
+    const source = await this.get(request.id);
+    if (source === null) throw new DocumentNotFoundError(request.id);
+    const keywords = selectRelatedKeywords(source);
+    if (keywords.length === 0 || request.limit <= 0) return [];
+    return await this.#call('read', 'related', async () => {
+      const queries: MultiSearchQuery[] = buildRelatedQueries(this.#uid, source, keywords, request);
+      const { results } = await this.#client.multiSearch({ queries });
+      const lists = results.map((r) => (r.hits as Hit[]).map((hit) => fromMeiliArticle(hit)));
+      const ranked = rankRelatedCandidates(source, keywords, lists, Math.floor(request.limit));
+      const duplicates = await this.#duplicatesByCanonical(ranked.map((c) => c.document.id));
+      return ranked.map((c) => ({
+        document: c.document,
+        score: c.score,
+        // Shared keywords are in the article's text by construction: they are what the snippet marks.
+        matchedTerms: c.sharedKeywords,
+        duplicates: duplicates.get(c.document.id) ?? [],
+        sharedKeywords: c.sharedKeywords,
+      }));
+    });
+  }
+
+  async suggest(request: SuggestRequest): Promise<Suggestion[]> {
+    const plan = buildSuggestPlan(request);
+    if (plan === null || request.limit <= 0) return [];
+    return await this.#call('read', 'suggest', async () => {
+      const allowedHospitals = await this.#allowedHospitals(request.filters);
+      const response = await this.#client.index<MeiliSuggestion>(this.#suggestUid).search(plan.q, plan.params);
+      return rankSuggestions(response.hits, plan, Math.floor(request.limit), allowedHospitals);
+    });
+  }
+
+  async facetValues(filters: SearchFilters): Promise<FacetCounts> {
+    return await this.#call('read', 'facetValues', async () => {
+      const response = await this.#articles().search(null, buildFacetValuesParams(filters));
+      return readFacetCounts(response.facetDistribution);
+    });
+  }
+
+  /**
+   * Builds `<index>_new` and `<index>_suggest_new` completely (settings first,
+   * so documents are indexed once), then swaps both pairs in one atomic task:
+   * searches are answered by the old indexes until that instant. Writes made
+   * to the live index while the rebuild runs are not in the new one.
+   */
+  async replaceAll(documents: AsyncIterable<EngineDocument> | Iterable<EngineDocument>): Promise<void> {
+    const nextUid = `${this.#uid}_new`;
+    const nextSuggestUid = `${this.#suggestUid}_new`;
+    await this.#call('write', 'replaceAll', async () => {
+      // Leftovers of an interrupted rebuild.
+      await this.#deleteIndexIfExists(nextUid);
+      await this.#deleteIndexIfExists(nextSuggestUid);
+      await this.#ensureIndex(nextUid, primaryKey);
+      await this.#configure(nextUid, buildIndexSettings());
+      await this.#ensureIndex(nextSuggestUid, suggestPrimaryKey);
+      await this.#configure(nextSuggestUid, buildSuggestIndexSettings());
+
+      const aggregates = new Map<string, AggregateCount>();
+      const flush = async (batch: EngineDocument[]): Promise<void> => {
+        await this.#settle(
+          this.#articles(nextUid).addDocuments(batch.map(toMeiliArticle), { primaryKey }),
+          `index ${batch.length} documents into ${nextUid}`,
+        );
+        const titles = batch.map(buildTitleSuggestion).filter((t): t is MeiliSuggestion => t !== null);
+        await this.#writeSuggestions(nextSuggestUid, titles, [], `index title suggestions into ${nextSuggestUid}`);
+        countAggregates(batch, aggregates);
+      };
+      let batch: EngineDocument[] = [];
+      for await (const document of documents) {
+        batch.push(document);
+        if (batch.length >= writeBatchSize) {
+          await flush(batch);
+          batch = [];
+        }
+      }
+      if (batch.length > 0) await flush(batch);
+      const counted = [...aggregates.values()].filter((a) => a.count > 0);
+      await this.#writeSuggestions(
+        nextSuggestUid,
+        counted.map((a) => buildAggregateSuggestion(a.entry, a.count)),
+        [],
+        `index suggestions into ${nextSuggestUid}`,
+      );
+
+      // Swapping needs both sides to exist (a first run has no live index yet).
+      await this.#ensureIndex(this.#uid, primaryKey);
+      await this.#ensureIndex(this.#suggestUid, suggestPrimaryKey);
+      // `rename` is left out on purpose: it defaults to false (a swap), and
+      // servers older than Meilisearch 1.18 reject the unknown field.
+      const swaps = [
+        { indexes: [this.#uid, nextUid] },
+        { indexes: [this.#suggestUid, nextSuggestUid] },
+      ] as unknown as IndexSwap[];
+      await this.#settle(this.#client.swapIndexes(swaps), 'swap rebuilt indexes in');
+
+      // The `_new` names now hold the previous data. Failing to drop them
+      // does not affect what is served, and the next rebuild deletes them.
+      await this.#deleteIndexIfExists(nextUid).catch(() => undefined);
+      await this.#deleteIndexIfExists(nextSuggestUid).catch(() => undefined);
+    });
+  }
+
+  async stats(): Promise<EngineStats> {
+    return await this.#call('read', 'stats', async () => {
+      const stats = await this.#client.getStats();
+      return {
+        documents: stats.indexes[this.#uid]?.numberOfDocuments ?? 0,
+        // Meilisearch reports size for the whole database, not per index.
+        sizeBytes: stats.databaseSize,
+        lastUpdatedAt: stats.lastUpdate ?? null,
+      };
+    });
+  }
+
+  async health(): Promise<EngineHealth> {
+    try {
+      await this.#client.health();
+    } catch (error) {
+      return { ok: false, detail: translateError(error, 'read', 'health').message };
+    }
+    try {
+      if (!(await this.#indexExists(this.#uid))) return { ok: false, detail: `index ${this.#uid} does not exist` };
+    } catch (error) {
+      return { ok: false, detail: translateError(error, 'read', 'health').message };
+    }
+    return { ok: true };
+  }
+
+  async close(): Promise<void> {
+    // The client holds no sockets of its own (fetch pools them); nothing to release.
+    await Promise.resolve();
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Writes documents into one database (the live one, or a generation being
+ * built by replaceAll): the docs row, its FTS row, facet rows and suggest
+ * rows, always together. Callers wrap calls in a transaction.
+ */
+import type Database from 'better-sqlite3';
+import { documentFacetValues, facetFields, type EngineDocument } from '../document.js';
+import { aggregateEntriesOf, computePinyinKeys } from './suggestions.js';
+
+export interface StoredRow {
+  doc: number;
+  title: string;
+  body: string;
+  json: string;
+}
+
+/** The stored form: title and body have their own columns, everything else is JSON. */
+export function serialiseDocument(document: EngineDocument): string {
+  const rest: Partial<EngineDocument> = { ...document };
+  delete rest.title;
+  delete rest.body;
+  return JSON.stringify(rest);
+}
+
+export function deserialiseDocument(row: Pick<StoredRow, 'title' | 'body' | 'json'>): EngineDocument {
+  return { ...(JSON.parse(row.json) as Omit<EngineDocument, 'title' | 'body'>), title: row.title, body: row.body };
+}
+
+export class DocumentWriter {
+  private readonly selectById;
+  private readonly insertDoc;
+  private readonly updateDoc;
+  private readonly deleteDoc;
+  private readonly insertFts;
+  private readonly deleteFts;
+  private readonly insertFacet;
+  private readonly deleteFacets;
+  private readonly insertTitle;
+  private readonly deleteTitle;
+  private readonly incrementAggregate;
+  private readonly decrementAggregate;
+  private readonly pruneAggregate;
+
+  constructor(db: Database.Database) {
+    this.selectById = db.prepare<[string], StoredRow>('SELECT doc, title, body, json FROM docs WHERE id = ?');
+    this.insertDoc = db.prepare(
+      `INSERT INTO docs (id, title, body, published_at, year, topicality, duplicate_of, content_hash, fingerprint, json)
+       VALUES (@id, @title, @body, @publishedAt, @year, @topicality, @duplicateOf, @contentHash, @fingerprint, @json)`,
+    );
+    this.updateDoc = db.prepare(
+      `UPDATE docs SET title = @title, body = @body, published_at = @publishedAt, year = @year,
+         topicality = @topicality, duplicate_of = @duplicateOf, content_hash = @contentHash,
+         fingerprint = @fingerprint, json = @json
+       WHERE doc = @doc`,
+    );
+    this.deleteDoc = db.prepare('DELETE FROM docs WHERE doc = ?');
+    this.insertFts = db.prepare(
+      'INSERT INTO fts (rowid, title_tokens, body_tokens, meta_tokens) VALUES (?, ?, ?, ?)',
+    );
+    this.deleteFts = db.prepare('DELETE FROM fts WHERE rowid = ?');
+    this.insertFacet = db.prepare('INSERT OR IGNORE INTO facets (field, value, doc) VALUES (?, ?, ?)');
+    this.deleteFacets = db.prepare('DELETE FROM facets WHERE doc = ?');
+    this.insertTitle = db.prepare(
+      `INSERT INTO suggest (kind, text, doc, canonical, pinyin_full, pinyin_initials, weight)
+       VALUES ('title', ?, ?, NULL, ?, ?, ?)`,
+    );
+    this.deleteTitle = db.prepare('DELETE FROM suggest WHERE doc = ?');
+    this.incrementAggregate = db.prepare(
+      `INSERT INTO suggest (kind, text, doc, canonical, pinyin_full, pinyin_initials, weight)
+       VALUES (?, ?, NULL, ?, ?, ?, 1)
+       ON CONFLICT (kind, text) WHERE doc IS NULL DO UPDATE SET weight = weight + 1`,
+    );
+    this.decrementAggregate = db.prepare(
+      'UPDATE suggest SET weight = weight - 1 WHERE kind = ? AND text = ? AND doc IS NULL',
+    );
+    this.pruneAggregate = db.prepare(
+      'DELETE FROM suggest WHERE kind = ? AND text = ? AND doc IS NULL AND weight <= 0',
+    );
+  }
+
+  /** Inserts or replaces by id; returns the document's row (kept when replacing). */
+  write(document: EngineDocument): number {
+    const existing = this.selectById.get(document.id);
+    const params = {
+      id: document.id,
+      title: document.title,
+      body: document.body,
+      publishedAt: document.publishedAt,
+      year: document.year,
+      topicality: document.topicality,
+      duplicateOf: document.duplicateOf,
+      contentHash: document.contentHash,
+      fingerprint: document.fingerprint,
+      json: serialiseDocument(document),
+    };
+    let row: number;
+    if (existing) {
+      row = existing.doc;
+      this.removeIndexes(row, deserialiseDocument(existing));
+      this.updateDoc.run({ ...params, doc: row });
+    } else {
+      row = Number(this.insertDoc.run(params).lastInsertRowid);
+    }
+    this.addIndexes(row, document);
+    return row;
+  }
+
+  /** Deletes by id; returns the row it had, or null when there was none. */
+  remove(id: string): number | null {
+    const existing = this.selectById.get(id);
+    if (!existing) return null;
+    this.removeIndexes(existing.doc, deserialiseDocument(existing));
+    this.deleteDoc.run(existing.doc);
+    return existing.doc;
+  }
+
+  private addIndexes(row: number, document: EngineDocument): void {
+    this.insertFts.run(row, document.titleTokens, document.bodyTokens, document.metaTokens);
+    const values = documentFacetValues(document);
+    for (const field of facetFields) for (const value of values[field]) this.insertFacet.run(field, value, row);
+    if (document.title.trim() !== '') {
+      const keys = computePinyinKeys(document.title);
+      this.insertTitle.run(document.title, row, keys.full, keys.initials, 1 + document.topicality);
+    }
+    for (const entry of aggregateEntriesOf(document)) {
+      const keys = computePinyinKeys(entry.text);
+      this.incrementAggregate.run(entry.kind, entry.text, entry.canonical, keys.full, keys.initials);
+    }
+  }
+
+  private removeIndexes(row: number, previous: EngineDocument): void {
+    this.deleteFts.run(row);
+    this.deleteFacets.run(row);
+    this.deleteTitle.run(row);
+    for (const entry of aggregateEntriesOf(previous)) {
+      this.decrementAggregate.run(entry.kind, entry.text);
+      this.pruneAggregate.run(entry.kind, entry.text);
+    }
+  }
+}

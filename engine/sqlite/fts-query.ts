@@ -1,0 +1,147 @@
+/**
+ * AnalysedQuery → FTS5 MATCH strings. Pure, no I/O.
+ *
+ * Every token is written as an FTS5 string ("…" with inner quotes doubled),
+ * so user text can never become FTS5 syntax: AND/OR/NOT/NEAR, `*`, `^`, `:`,
+ * parentheses and column filters inside a string are just characters for the
+ * tokenizer. Operators, column names and NEAR distances come only from this
+ * file.
+ *
+ * Why NEAR and not FTS5 phrases for multi-token alternatives: documents are
+ * indexed with jieba's search segmentation, which emits a word's sub-words
+ * right before it (党建品牌 → 党建 品牌 党建品牌), so the coarse words of a
+ * query are rarely adjacent token positions in the index and a phrase query
+ * would miss them. NEAR within a window proportional to the text length keeps
+ * them together; exact contiguity of quoted phrases is checked afterwards on
+ * the text itself (`phraseTexts`).
+ */
+import type { AnalysedQuery, QueryAlternative, QueryClause } from '../analysis/query.js';
+
+/** Indexed columns, in the order of the FTS5 table (bm25 weights follow this order). */
+export const ftsColumns = ['title_tokens', 'body_tokens', 'meta_tokens'] as const;
+
+/** Restricts a match to the article text, leaving out metadata (for more-like-this). */
+const textColumns = '{title_tokens body_tokens}';
+
+export interface FtsQueryPlan {
+  /** Every clause must match (AND of clauses, OR of alternatives). Null when nothing is searchable. */
+  strict: string | null;
+  /** One expression per searchable clause, for counting how many clauses a document matches. */
+  clauses: string[];
+  /** Per entry of `clauses`: the compact text a quoted multi-token clause must find contiguously, else null. */
+  clausePhrases: Array<string | null>;
+  /** Compact texts that must occur contiguously in title+body (quoted clauses of several tokens). */
+  phraseTexts: string[];
+  /** Any clause may match: the fallback when `strict` finds nothing. Null with fewer than two clauses. */
+  relaxed: string | null;
+  /** Every clause matched by the user's own form (first alternative). Null when no clause was expanded. */
+  original: string | null;
+  /** The whole query as one compact text, for the exact-query bonus. Null with fewer than two clauses. */
+  exactText: string | null;
+  /** Per searchable clause, its alternatives' texts (lower-cased, compact) for title matching. */
+  clauseForms: string[][];
+}
+
+// FTS5's unicode61 tokenizer drops everything but letters, numbers and
+// private-use characters; a string with none of them is an empty phrase,
+// which matches nothing and would turn an AND into no results.
+const tokenChar = /[\p{L}\p{N}\p{Co}]/u;
+
+export function isSearchableToken(token: string): boolean {
+  return tokenChar.test(token);
+}
+
+/** One FTS5 string literal: user text in double quotes, inner quotes doubled. */
+export function quoteFtsString(token: string): string {
+  return `"${token.replace(/"/gu, '""')}"`;
+}
+
+/** Removes all whitespace: the form in which contiguity is checked on document text. */
+export function compactText(text: string): string {
+  return text.replace(/\s+/gu, '');
+}
+
+function nearDistance(alternative: QueryAlternative): number {
+  // Sub-words of a word of n characters number fewer than 2n, so this window
+  // always spans the query's words however the document was segmented.
+  return Math.max(2, 2 * compactText(alternative.text).length);
+}
+
+/** An alternative as an FTS5 expression, or null when it has no searchable token. */
+export function buildAlternative(alternative: QueryAlternative, prefix: boolean): string | null {
+  const tokens = alternative.tokens.filter(isSearchableToken);
+  if (tokens.length === 0) return null;
+  const parts = tokens.map((token, i) => quoteFtsString(token) + (prefix && i === tokens.length - 1 ? '*' : ''));
+  if (parts.length === 1) return parts[0] ?? null;
+  return `NEAR(${parts.join(' ')}, ${nearDistance(alternative)})`;
+}
+
+/** A clause as an FTS5 expression (OR of its alternatives), or null when nothing in it is searchable. */
+export function buildClause(clause: QueryClause): string | null {
+  const alternatives = clause.alternatives
+    .map((alternative) => buildAlternative(alternative, clause.prefix))
+    .filter((expression): expression is string => expression !== null);
+  const unique = [...new Set(alternatives)];
+  if (unique.length === 0) return null;
+  return unique.length === 1 ? (unique[0] ?? null) : `(${unique.join(' OR ')})`;
+}
+
+function joinWith(operator: 'AND' | 'OR', expressions: readonly string[]): string | null {
+  if (expressions.length === 0) return null;
+  if (expressions.length === 1) return expressions[0] ?? null;
+  // Clause expressions are atoms (a string, NEAR(…) or a parenthesised OR), so no precedence can leak.
+  return expressions.join(` ${operator} `);
+}
+
+export function buildFtsQuery(query: AnalysedQuery): FtsQueryPlan {
+  const searchable: Array<{ clause: QueryClause; expression: string }> = [];
+  for (const clause of query.clauses) {
+    const expression = buildClause(clause);
+    if (expression !== null) searchable.push({ clause, expression });
+  }
+  const clauses = searchable.map((s) => s.expression);
+  // A quoted clause that is a single token needs no text check: a token is a
+  // contiguous piece of the text by construction.
+  const clausePhrases = searchable.map((s) =>
+    s.clause.phrase && (s.clause.alternatives[0]?.tokens.filter(isSearchableToken).length ?? 0) > 1
+      ? compactText(s.clause.text)
+      : null,
+  );
+  const phraseTexts = [...new Set(clausePhrases.filter((p): p is string => p !== null && p !== ''))];
+
+  const expanded = searchable.some((s) => s.clause.alternatives.length > 1);
+  let original: string | null = null;
+  if (expanded) {
+    const firsts = searchable.map((s) => {
+      const first = s.clause.alternatives[0];
+      return first ? buildAlternative(first, s.clause.prefix) : null;
+    });
+    if (firsts.every((f): f is string => f !== null)) original = joinWith('AND', firsts);
+  }
+
+  const exactText = searchable.length >= 2 ? compactText(searchable.map((s) => s.clause.text).join('')) : null;
+
+  return {
+    strict: joinWith('AND', clauses),
+    clauses,
+    clausePhrases,
+    phraseTexts,
+    relaxed: clauses.length >= 2 ? joinWith('OR', clauses) : null,
+    original,
+    exactText,
+    clauseForms: searchable.map((s) => [
+      ...new Set(s.clause.alternatives.map((a) => compactText(a.text).toLowerCase()).filter((t) => t !== '')),
+    ]),
+  };
+}
+
+/**
+ * More-like-this: any of the keywords, in the article text only (metadata such
+ * as the province would otherwise make every article from the same place
+ * look related). Multi-word keywords are kept together with NEAR.
+ */
+export function buildKeywordQuery(keywords: ReadonlyArray<QueryAlternative>): string | null {
+  const parts = [...new Set(keywords.map((k) => buildAlternative(k, false)).filter((e): e is string => e !== null))];
+  if (parts.length === 0) return null;
+  return `${textColumns} : (${parts.join(' OR ')})`;
+}

@@ -1,0 +1,593 @@
+/**
+ * Per-document columns held in memory, indexed by the `docs.doc` rowid:
+ * facet values as dictionary codes, dates, topicality, titles, duplicate
+ * links. Loaded from the narrow tables at open and kept in step with every
+ * write, so filtering, collapsing, facet counting and date ordering over a
+ * result set of any size touch neither JSON nor the FTS table: at 100k
+ * documents a query matching most of them still counts facets in about a
+ * millisecond, where decoding rows would take hundreds.
+ *
+ * Filters are applied here by comparing values for equality, so a filter
+ * value is only ever data: there is no query language for it to escape into.
+ */
+import type Database from 'better-sqlite3';
+import { documentFacetValues, facetFields, type EngineDocument, type FacetField } from '../document.js';
+import type { FacetCounts, SearchFilters, SortOrder } from '../port.js';
+import { compactText } from './fts-query.js';
+
+const noYear = -2147483648;
+const noDate = -1;
+
+/** Values of one facet field for every row: the first value in a typed array, the rare others in a map. */
+class FacetColumn {
+  readonly values: string[] = [];
+  private readonly codes = new Map<string, number>();
+  first: Int32Array;
+  private readonly extra = new Map<number, number[]>();
+
+  constructor(capacity: number) {
+    this.first = new Int32Array(capacity).fill(-1);
+  }
+
+  grow(capacity: number): void {
+    const next = new Int32Array(capacity).fill(-1);
+    next.set(this.first);
+    this.first = next;
+  }
+
+  codeOf(value: string): number | undefined {
+    return this.codes.get(value);
+  }
+
+  private intern(value: string): number {
+    let code = this.codes.get(value);
+    if (code === undefined) {
+      code = this.values.length;
+      this.values.push(value);
+      this.codes.set(value, code);
+    }
+    return code;
+  }
+
+  add(row: number, value: string): void {
+    const code = this.intern(value);
+    if (this.first[row] === -1) {
+      this.first[row] = code;
+      return;
+    }
+    if (this.first[row] === code) return;
+    const more = this.extra.get(row);
+    if (!more) this.extra.set(row, [code]);
+    else if (!more.includes(code)) more.push(code);
+  }
+
+  clear(row: number): void {
+    this.first[row] = -1;
+    this.extra.delete(row);
+  }
+
+  /** True when any of the row's values has `allowed[code] === 1`. */
+  matches(row: number, allowed: Uint8Array): boolean {
+    const first = this.first[row] ?? -1;
+    if (first === -1) return false;
+    if (allowed[first] === 1) return true;
+    const more = this.extra.get(row);
+    if (more) for (const code of more) if (allowed[code] === 1) return true;
+    return false;
+  }
+
+  codesOf(row: number): number[] {
+    const first = this.first[row] ?? -1;
+    if (first === -1) return [];
+    return [first, ...(this.extra.get(row) ?? [])];
+  }
+
+  count(row: number, counts: Uint32Array): void {
+    const first = this.first[row] ?? -1;
+    if (first === -1) return;
+    counts[first] = (counts[first] ?? 0) + 1;
+    const more = this.extra.get(row);
+    if (more) for (const code of more) counts[code] = (counts[code] ?? 0) + 1;
+  }
+}
+
+export type RowFilter = (row: number) => boolean;
+
+export interface CollectOptions {
+  filter: RowFilter | null;
+  collapse: boolean;
+  offset: number;
+  limit: number;
+  facets: boolean;
+}
+
+export interface CollectedHit {
+  row: number;
+  /** Rows folded into this one. */
+  duplicates: number[];
+}
+
+export interface Collected {
+  total: number;
+  hits: CollectedHit[];
+  facets: FacetCounts | null;
+}
+
+export interface Collapsed {
+  reps: number[];
+  /** Scores of `reps`, aligned. */
+  scores: number[];
+  /** Representative row → rows folded into it. */
+  folded: Map<number, number[]>;
+}
+
+export interface MemoryDocument {
+  id: string;
+  title: string;
+  publishedAt: string | null;
+  year: number | null;
+  topicality: number;
+  duplicateOf: string | null;
+}
+
+/** `YYYY-MM-DD` → yyyymmdd; a year alone sorts as day 0 of that year; neither → no date (sorted last). */
+function toDateKey(publishedAt: string | null, year: number | null): number {
+  const match = publishedAt ? /^(\d{4})-(\d{2})-(\d{2})/u.exec(publishedAt) : null;
+  if (match) return Number(match[1]) * 10000 + Number(match[2]) * 100 + Number(match[3]);
+  return year === null ? noDate : year * 10000;
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function emptyFacetCounts(): FacetCounts {
+  return { province: {}, city: {}, hospital: {}, year: {}, awardType: {}, awardLevel: {} };
+}
+
+export class MemoryIndex {
+  private capacity = 0;
+  private live = new Uint8Array(0);
+  private liveCount = 0;
+  private ids: Array<string | undefined> = [];
+  private titleKeys: string[] = [];
+  private dateKeys = new Int32Array(0);
+  private years = new Int32Array(0);
+  private topicality = new Float32Array(0);
+  private duplicateOfIds: Array<string | null> = [];
+  private readonly rowById = new Map<string, number>();
+  private facets = this.makeFacetColumns(0);
+
+  // Derived from the above, recomputed lazily after writes.
+  private groups: Int32Array | null = null;
+  private dateOrders: { desc: Int32Array; asc: Int32Array } | null = null;
+
+  // Scratch marks reused across requests: a row is marked when its stamp equals the current generation.
+  private stamp = 0;
+  private passMarks = new Int32Array(0);
+  private groupMarks = new Int32Array(0);
+  private groupRep = new Int32Array(0);
+
+  private makeFacetColumns(capacity: number): Record<FacetField, FacetColumn> {
+    return {
+      province: new FacetColumn(capacity),
+      city: new FacetColumn(capacity),
+      hospital: new FacetColumn(capacity),
+      year: new FacetColumn(capacity),
+      awardType: new FacetColumn(capacity),
+      awardLevel: new FacetColumn(capacity),
+    };
+  }
+
+  get size(): number {
+    return this.liveCount;
+  }
+
+  /** One more than the highest row: the length for arrays indexed by row. */
+  get rowCapacity(): number {
+    return this.capacity;
+  }
+
+  private ensureCapacity(row: number): void {
+    if (row < this.capacity) return;
+    let capacity = Math.max(1024, this.capacity);
+    while (capacity <= row) capacity *= 2;
+    const grow = <T extends Int32Array | Float32Array | Uint8Array>(old: T, make: (n: number) => T, fill?: number): T => {
+      const next = make(capacity);
+      if (fill !== undefined) next.fill(fill);
+      next.set(old);
+      return next;
+    };
+    this.live = grow(this.live, (n) => new Uint8Array(n));
+    this.dateKeys = grow(this.dateKeys, (n) => new Int32Array(n), noDate);
+    this.years = grow(this.years, (n) => new Int32Array(n), noYear);
+    this.topicality = grow(this.topicality, (n) => new Float32Array(n));
+    this.passMarks = grow(this.passMarks, (n) => new Int32Array(n));
+    this.groupMarks = grow(this.groupMarks, (n) => new Int32Array(n));
+    this.groupRep = grow(this.groupRep, (n) => new Int32Array(n));
+    for (const field of facetFields) this.facets[field].grow(capacity);
+    this.capacity = capacity;
+  }
+
+  private invalidate(): void {
+    this.groups = null;
+    this.dateOrders = null;
+  }
+
+  /** Replaces everything with the contents of `db` (docs and facets tables). */
+  load(db: Database.Database): void {
+    this.capacity = 0;
+    this.live = new Uint8Array(0);
+    this.liveCount = 0;
+    this.ids = [];
+    this.titleKeys = [];
+    this.dateKeys = new Int32Array(0);
+    this.years = new Int32Array(0);
+    this.topicality = new Float32Array(0);
+    this.duplicateOfIds = [];
+    this.rowById.clear();
+    this.facets = this.makeFacetColumns(0);
+    this.passMarks = new Int32Array(0);
+    this.groupMarks = new Int32Array(0);
+    this.groupRep = new Int32Array(0);
+    this.invalidate();
+
+    const maxRow = db.prepare('SELECT max(doc) FROM docs').pluck().get() as number | null;
+    if (maxRow !== null) this.ensureCapacity(maxRow);
+    const rows = db
+      .prepare('SELECT doc, id, title, published_at, year, topicality, duplicate_of FROM docs')
+      .raw()
+      .iterate() as IterableIterator<[number, string, string, string | null, number | null, number, string | null]>;
+    for (const [row, id, title, publishedAt, year, topicality, duplicateOf] of rows) {
+      this.setColumns(row, { id, title, publishedAt, year, topicality, duplicateOf });
+    }
+    const facetRows = db.prepare('SELECT field, value, doc FROM facets').raw().iterate() as IterableIterator<
+      [string, string, number]
+    >;
+    for (const [field, value, row] of facetRows) {
+      if ((facetFields as readonly string[]).includes(field)) this.facets[field as FacetField].add(row, value);
+    }
+  }
+
+  private setColumns(row: number, doc: MemoryDocument): void {
+    this.ensureCapacity(row);
+    const previous = this.ids[row];
+    if (previous !== undefined && previous !== doc.id) this.rowById.delete(previous);
+    if (this.live[row] !== 1) this.liveCount++;
+    this.live[row] = 1;
+    this.ids[row] = doc.id;
+    this.rowById.set(doc.id, row);
+    this.titleKeys[row] = compactText(doc.title).toLowerCase();
+    this.dateKeys[row] = toDateKey(doc.publishedAt, doc.year);
+    this.years[row] = doc.year ?? noYear;
+    this.topicality[row] = doc.topicality;
+    this.duplicateOfIds[row] = doc.duplicateOf;
+    this.invalidate();
+  }
+
+  /** Records a written document (after its transaction committed). */
+  setDocument(row: number, doc: EngineDocument): void {
+    this.setColumns(row, doc);
+    const values = documentFacetValues(doc);
+    for (const field of facetFields) {
+      const column = this.facets[field];
+      column.clear(row);
+      for (const value of values[field]) column.add(row, value);
+    }
+  }
+
+  removeRow(row: number): void {
+    if (row >= this.capacity || this.live[row] !== 1) return;
+    const id = this.ids[row];
+    if (id !== undefined) this.rowById.delete(id);
+    this.live[row] = 0;
+    this.liveCount--;
+    this.ids[row] = undefined;
+    this.titleKeys[row] = '';
+    this.duplicateOfIds[row] = null;
+    for (const field of facetFields) this.facets[field].clear(row);
+    this.invalidate();
+  }
+
+  rowOf(id: string): number | undefined {
+    return this.rowById.get(id);
+  }
+
+  idOf(row: number): string {
+    return this.ids[row] ?? '';
+  }
+
+  isLive(row: number): boolean {
+    return row < this.capacity && this.live[row] === 1;
+  }
+
+  titleKeyOf(row: number): string {
+    return this.titleKeys[row] ?? '';
+  }
+
+  topicalityOf(row: number): number {
+    return this.topicality[row] ?? 0;
+  }
+
+  compareIds(a: number, b: number): number {
+    return compareIds(this.ids[a] ?? '', this.ids[b] ?? '');
+  }
+
+  /**
+   * The canonical row of a row's near-duplicate group: the row its
+   * `duplicateOf` names (followed through chains), or itself when it has none
+   * or the canonical article is not in the index.
+   */
+  groupOf(row: number): number {
+    return this.getGroups()[row] ?? row;
+  }
+
+  private getGroups(): Int32Array {
+    if (this.groups) return this.groups;
+    const groups = new Int32Array(this.capacity);
+    for (let row = 0; row < this.capacity; row++) {
+      groups[row] = row;
+      if (this.live[row] !== 1) continue;
+      let current = row;
+      // Chains are short (the indexer points at the first copy); the bound guards against cycles.
+      for (let hops = 0; hops < 8; hops++) {
+        const target = this.duplicateOfIds[current];
+        const next = target ? this.rowById.get(target) : undefined;
+        if (next === undefined || next === row) break;
+        current = next;
+      }
+      groups[row] = current;
+    }
+    this.groups = groups;
+    return groups;
+  }
+
+  sharesFacet(field: FacetField, a: number, b: number): boolean {
+    const column = this.facets[field];
+    const mine = column.codesOf(a);
+    if (mine.length === 0) return false;
+    return column.codesOf(b).some((code) => mine.includes(code));
+  }
+
+  /**
+   * A predicate for `filters`, or null when they constrain nothing. A value
+   * that no document has makes its field, and so the whole filter, match
+   * nothing: values are compared, never interpreted.
+   */
+  compileFilter(filters: SearchFilters): RowFilter | null {
+    const checks: RowFilter[] = [];
+    const byField: Array<[FacetField, ReadonlyArray<string> | undefined]> = [
+      ['province', filters.province],
+      ['city', filters.city],
+      ['hospital', filters.hospital],
+      ['awardType', filters.awardType],
+      ['awardLevel', filters.awardLevel],
+      ['year', filters.year?.map(String)],
+    ];
+    for (const [field, values] of byField) {
+      if (values === undefined || values.length === 0) continue;
+      const column = this.facets[field];
+      const allowed = new Uint8Array(column.values.length);
+      let any = false;
+      for (const value of values) {
+        const code = typeof value === 'string' ? column.codeOf(value) : undefined;
+        if (code !== undefined) {
+          allowed[code] = 1;
+          any = true;
+        }
+      }
+      if (!any) return () => false;
+      checks.push((row) => column.matches(row, allowed));
+    }
+    const from = filters.yearFrom;
+    const to = filters.yearTo;
+    if (from !== undefined || to !== undefined) {
+      const years = this.years;
+      const low = from ?? -Infinity;
+      const high = to ?? Infinity;
+      checks.push((row) => {
+        const year = years[row] ?? noYear;
+        return year !== noYear && year >= low && year <= high;
+      });
+    }
+    if (checks.length === 0) return null;
+    if (checks.length === 1) return checks[0] ?? null;
+    return (row) => checks.every((check) => check(row));
+  }
+
+  /** Every live row in date order (newest first for date_desc), undated rows last, ties by id. */
+  dateOrder(sort: Exclude<SortOrder, 'relevance'>): Int32Array {
+    if (!this.dateOrders) {
+      const rows: number[] = [];
+      for (let row = 0; row < this.capacity; row++) if (this.live[row] === 1) rows.push(row);
+      const keys = this.dateKeys;
+      const ids = this.ids;
+      const byId = (a: number, b: number): number => compareIds(ids[a] ?? '', ids[b] ?? '');
+      const undatedLast = (a: number, b: number): number => Number((keys[a] ?? noDate) === noDate) - Number((keys[b] ?? noDate) === noDate);
+      const desc = Int32Array.from(rows).sort(
+        (a, b) => undatedLast(a, b) || (keys[b] ?? 0) - (keys[a] ?? 0) || byId(a, b),
+      );
+      const asc = Int32Array.from(rows).sort(
+        (a, b) => undatedLast(a, b) || (keys[a] ?? 0) - (keys[b] ?? 0) || byId(a, b),
+      );
+      this.dateOrders = { desc, asc };
+    }
+    return sort === 'date_asc' ? this.dateOrders.asc : this.dateOrders.desc;
+  }
+
+  /** `rows` (any order) in date order, by walking the global date order: no sort per request. */
+  orderByDate(rows: ArrayLike<number>, sort: Exclude<SortOrder, 'relevance'>): Int32Array {
+    const order = this.dateOrder(sort);
+    if (rows.length === order.length) return order;
+    const stamp = this.nextStamp();
+    for (let i = 0; i < rows.length; i++) this.passMarks[rows[i] ?? 0] = stamp;
+    const out = new Int32Array(rows.length);
+    let n = 0;
+    for (const row of order) if (this.passMarks[row] === stamp) out[n++] = row;
+    return out.subarray(0, n);
+  }
+
+  private nextStamp(): number {
+    this.stamp = (this.stamp + 1) | 0;
+    if (this.stamp === 0) {
+      this.passMarks.fill(0);
+      this.groupMarks.fill(0);
+      this.stamp = 1;
+    }
+    return this.stamp;
+  }
+
+  /**
+   * Applies filters and collapsing to `ordered` rows, counts facets over the
+   * whole collapsed set and returns the requested slice.
+   *
+   * Collapsing: a near-duplicate group is represented by its canonical
+   * article when that article is in the result, otherwise by the group's
+   * best-placed member in the result (a repost that alone matches a filter is
+   * still shown, rather than a canonical article that does not match). The
+   * other members in the result are folded into the representative.
+   */
+  collect(ordered: ArrayLike<number>, options: CollectOptions): Collected {
+    const stamp = this.nextStamp();
+    const passing: number[] = [];
+    for (let i = 0; i < ordered.length; i++) {
+      const row = ordered[i] ?? 0;
+      if (this.live[row] !== 1) continue;
+      if (options.filter && !options.filter(row)) continue;
+      if (this.passMarks[row] === stamp) continue;
+      this.passMarks[row] = stamp;
+      passing.push(row);
+    }
+
+    let reps: number[] = passing;
+    const folded = new Map<number, number[]>();
+    if (options.collapse) {
+      const groups = this.getGroups();
+      reps = [];
+      for (let i = 0; i < passing.length; i++) {
+        const row = passing[i] ?? 0;
+        const group = groups[row] ?? row;
+        let rep: number | undefined;
+        if (group !== row) {
+          if (this.passMarks[group] === stamp) rep = group;
+          else if (this.groupMarks[group] === stamp) rep = this.groupRep[group];
+        }
+        if (rep === undefined) {
+          if (group !== row) {
+            this.groupMarks[group] = stamp;
+            this.groupRep[group] = row;
+          }
+          reps.push(row);
+          continue;
+        }
+        const list = folded.get(rep);
+        if (list) list.push(row);
+        else folded.set(rep, [row]);
+      }
+    }
+
+    let facets: FacetCounts | null = null;
+    if (options.facets) facets = this.countFacets(reps);
+
+    const hits: CollectedHit[] = [];
+    const end = Math.min(reps.length, options.offset + options.limit);
+    for (let i = options.offset; i < end; i++) {
+      const row = reps[i] ?? 0;
+      hits.push({ row, duplicates: folded.get(row) ?? [] });
+    }
+    return { total: reps.length, hits, facets };
+  }
+
+  /**
+   * Applies filters and collapsing to rows in no particular order, each with
+   * a score. Same folding rule as `collect`, with "best-placed" meaning the
+   * highest score (then the smallest id). Representatives come out in input
+   * order; the caller ranks them.
+   */
+  collapseScored(rows: ArrayLike<number>, scores: ArrayLike<number>, filter: RowFilter | null, collapse: boolean): Collapsed {
+    const reps: number[] = [];
+    const repScores: number[] = [];
+    const folded = new Map<number, number[]>();
+    if (!collapse) {
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i] ?? 0;
+        if (this.live[row] !== 1 || (filter && !filter(row))) continue;
+        reps.push(row);
+        repScores.push(scores[i] ?? 0);
+      }
+      return { reps, scores: repScores, folded };
+    }
+    const stamp = this.nextStamp();
+    const groups = this.getGroups();
+    // group → rows folded into whichever row ends up holding the group's slot.
+    const members = new Map<number, number[]>();
+    const fold = (group: number, row: number): void => {
+      const list = members.get(group);
+      if (list) list.push(row);
+      else members.set(group, [row]);
+    };
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] ?? 0;
+      if (this.live[row] !== 1 || (filter && !filter(row))) continue;
+      const score = scores[i] ?? 0;
+      const group = groups[row] ?? row;
+      if (this.groupMarks[group] !== stamp) {
+        this.groupMarks[group] = stamp;
+        this.groupRep[group] = reps.length;
+        reps.push(row);
+        repScores.push(score);
+        continue;
+      }
+      const slot = this.groupRep[group] ?? 0;
+      const holder = reps[slot] ?? 0;
+      const takesSlot =
+        row === group ||
+        (holder !== group &&
+          (score > (repScores[slot] ?? 0) || (score === repScores[slot] && this.compareIds(row, holder) < 0)));
+      if (takesSlot) {
+        reps[slot] = row;
+        repScores[slot] = score;
+        fold(group, holder);
+      } else {
+        fold(group, row);
+      }
+    }
+    for (const [group, list] of members) folded.set(reps[this.groupRep[group] ?? 0] ?? 0, list);
+    return { reps, scores: repScores, folded };
+  }
+
+  countFacets(rows: ArrayLike<number>): FacetCounts {
+    const out = emptyFacetCounts();
+    for (const field of facetFields) {
+      const column = this.facets[field];
+      const counts = new Uint32Array(column.values.length);
+      for (let i = 0; i < rows.length; i++) column.count(rows[i] ?? 0, counts);
+      const entries: Array<[string, number]> = [];
+      counts.forEach((count, code) => {
+        if (count > 0) entries.push([column.values[code] ?? '', count]);
+      });
+      entries.sort((a, b) => b[1] - a[1] || compareIds(a[0], b[0]));
+      const record: Record<string, number> = {};
+      for (const [value, count] of entries) record[value] = count;
+      out[field] = record;
+    }
+    return out;
+  }
+
+  /** Every live row passing `filter`, in row order. */
+  rowsMatching(filter: RowFilter | null): number[] {
+    const out: number[] = [];
+    for (let row = 0; row < this.capacity; row++) {
+      if (this.live[row] === 1 && (filter === null || filter(row))) out.push(row);
+    }
+    return out;
+  }
+
+  /** Distinct values of a facet field over `rows`. */
+  facetValuesOf(field: FacetField, rows: Iterable<number>): Set<string> {
+    const column = this.facets[field];
+    const out = new Set<string>();
+    for (const row of rows) for (const code of column.codesOf(row)) out.add(column.values[code] ?? '');
+    return out;
+  }
+}

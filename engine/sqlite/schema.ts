@@ -1,0 +1,167 @@
+/**
+ * The SQLite layout of the embedded engine, and its version.
+ *
+ * - `docs`: one row per document. The whole EngineDocument is kept (title and
+ *   body in their own columns, everything else as JSON) so that `get` and the
+ *   page of hits need no other table, and so that a layout change can be
+ *   rebuilt from the database itself. Narrow columns hold what sorting and
+ *   collapsing need without parsing JSON.
+ * - `facets`: (field, value, doc) rows, the persistent source of the in-memory
+ *   facet columns (memory-index.ts) loaded at open.
+ * - `fts`: a contentless FTS5 table over the pre-segmented token columns.
+ * - `suggest`: prefix-searchable completions with their pinyin.
+ * - `meta`: schema version, dictionary version, last update.
+ *
+ * Bump `schemaVersion` whenever this file changes shape: an index with another
+ * version is rebuilt from its stored documents at open (see sqlite-engine.ts).
+ */
+import type Database from 'better-sqlite3';
+
+export const schemaVersion = 1;
+
+/**
+ * Tokens are jieba words joined by single spaces (engine/analysis/segment.ts),
+ * so the tokenizer only has to split on spaces. unicode61 does that and also
+ * splits on any other non-letter, non-digit character; the segmenter never
+ * emits those inside a token except `.` and `%` in numbers (3.5%), which
+ * unicode61 splits identically in the document and in the quoted query, so
+ * they still match as a phrase. Diacritics are kept: the normaliser has
+ * already removed pinyin glued to characters, and Latin words are rare.
+ * Prefix indexes of 1–3 characters make as-you-type (`"党建品"*`) cheap.
+ * Contentless (`content=''`) because the text is stored in `docs` already;
+ * `contentless_delete=1` lets a document be deleted or replaced by rowid.
+ */
+export const ftsTableOptions =
+  "content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0', prefix='1 2 3'";
+
+/** bm25 column weights in ftsColumns order: title above metadata above body. */
+export const bm25Weights = { title: 8, body: 1, meta: 3 } as const;
+
+const statements = [
+  `CREATE TABLE meta (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   ) WITHOUT ROWID`,
+  `CREATE TABLE docs (
+     doc INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     title TEXT NOT NULL,
+     body TEXT NOT NULL,
+     published_at TEXT,
+     year INTEGER,
+     topicality REAL NOT NULL,
+     duplicate_of TEXT,
+     content_hash TEXT NOT NULL,
+     fingerprint TEXT NOT NULL,
+     json TEXT NOT NULL
+   )`,
+  `CREATE INDEX docs_duplicate_of ON docs (duplicate_of) WHERE duplicate_of IS NOT NULL`,
+  `CREATE TABLE facets (
+     field TEXT NOT NULL,
+     value TEXT NOT NULL,
+     doc INTEGER NOT NULL,
+     PRIMARY KEY (field, value, doc)
+   ) WITHOUT ROWID`,
+  `CREATE INDEX facets_doc ON facets (doc)`,
+  `CREATE VIRTUAL TABLE fts USING fts5 (title_tokens, body_tokens, meta_tokens, ${ftsTableOptions})`,
+  `CREATE TABLE suggest (
+     entry INTEGER PRIMARY KEY,
+     kind TEXT NOT NULL,
+     text TEXT NOT NULL,
+     doc INTEGER,
+     canonical TEXT,
+     pinyin_full TEXT NOT NULL,
+     pinyin_initials TEXT NOT NULL,
+     weight REAL NOT NULL
+   )`,
+  // Aggregated rows (hospital names, terms) are unique per kind and text; title rows belong to a document.
+  `CREATE UNIQUE INDEX suggest_aggregate ON suggest (kind, text) WHERE doc IS NULL`,
+  `CREATE INDEX suggest_doc ON suggest (doc) WHERE doc IS NOT NULL`,
+  `CREATE INDEX suggest_text ON suggest (kind, text)`,
+  `CREATE INDEX suggest_pinyin_full ON suggest (kind, pinyin_full)`,
+  `CREATE INDEX suggest_pinyin_initials ON suggest (kind, pinyin_initials)`,
+];
+
+export interface StoredVersions {
+  schemaVersion: number | null;
+  dictionaryVersion: string | null;
+}
+
+export function createSchema(db: Database.Database, dictionaryVersion: string): void {
+  db.transaction(() => {
+    for (const sql of statements) db.exec(sql);
+    const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+    put.run('schema_version', String(schemaVersion));
+    put.run('dictionary_version', dictionaryVersion);
+  })();
+}
+
+function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** Versions recorded in the file; both null for an empty file or one that is not ours. */
+export function readStoredVersions(db: Database.Database): StoredVersions {
+  if (!hasTable(db, 'meta')) return { schemaVersion: null, dictionaryVersion: null };
+  const get = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const schema = get.get('schema_version')?.value;
+  const parsed = schema === undefined ? NaN : Number(schema);
+  return {
+    schemaVersion: Number.isInteger(parsed) ? parsed : null,
+    dictionaryVersion: get.get('dictionary_version')?.value ?? null,
+  };
+}
+
+/** True when the file has no tables at all (just created). */
+export function isEmptyDatabase(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' LIMIT 1").get() === undefined;
+}
+
+/**
+ * Whether stored documents can be read back from this file's `docs` table,
+ * whatever its version: every version so far keeps id, title, body and the
+ * rest of the document as JSON there.
+ */
+export function canReadStoredDocuments(db: Database.Database): boolean {
+  if (!hasTable(db, 'docs')) return false;
+  const columns = new Set(
+    db
+      .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('docs')")
+      .all()
+      .map((c) => c.name),
+  );
+  return ['id', 'title', 'body', 'json'].every((c) => columns.has(c));
+}
+
+export function setMeta(db: Database.Database, key: string, value: string): void {
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+    key,
+    value,
+  );
+}
+
+export function getMeta(db: Database.Database, key: string): string | null {
+  return db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value ?? null;
+}
+
+/**
+ * Connection settings. WAL lets readers (other processes included) read while
+ * a writer commits; synchronous=FULL fsyncs the WAL at every commit, so a
+ * transaction that returned has survived a kill -9 or power loss.
+ */
+export function configureConnection(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = OFF');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+}
+
+/** Settings for a file being built by replaceAll: nobody reads it until it is complete and fsynced. */
+export function configureBuildConnection(db: Database.Database): void {
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -131072');
+  db.pragma('temp_store = MEMORY');
+}

@@ -1,0 +1,171 @@
+/**
+ * The composition of the HTTP API: `createApp(deps)` wires middleware and
+ * routes around a given engine, so tests can build an app around a temp
+ * engine and service/main.ts around the configured one.
+ *
+ * Middleware order, outermost first: request id → request log → metrics →
+ * (on /v1/*) CORS → per-address rate limit → readiness gate → per-route
+ * guards (site key + its rate limit, or admin token) → validation → handler.
+ * Every error, wherever thrown, goes through the one onError in errors.ts.
+ */
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import { every } from 'hono/combine';
+import { requestId } from 'hono/request-id';
+import type { Logger } from 'pino';
+import type { SearchEngine } from '../engine/port.js';
+import type { AppEnv } from './context.js';
+import { ApiError, createErrorHandler, respondWithError } from './errors.js';
+import { requireAdmin } from './middleware/admin-auth.js';
+import { corsAllowlist } from './middleware/cors.js';
+import { createMetrics } from './middleware/metrics.js';
+import { TokenBuckets, limitByAddress, limitBySiteKey, type BucketSettings } from './middleware/rate-limit.js';
+import { logRequests } from './middleware/request-log.js';
+import { resolveSiteKey, type SiteKeys } from './middleware/site-key.js';
+import type { ApiOperation } from './openapi.js';
+import { Readiness } from './readiness.js';
+import { adminOperations, createAdminRoutes } from './routes/admin.js';
+import { articleOperations, createArticleRoutes } from './routes/articles.js';
+import type { RouteDeps } from './routes/deps.js';
+import { createDocsRoutes, docsOperations } from './routes/docs.js';
+import { createFacetRoutes, facetOperations } from './routes/facets.js';
+import { createHealthRoutes, healthOperations } from './routes/health.js';
+import { pagesRoutes } from './routes/pages.js';
+import { createRelatedRoutes, relatedOperations } from './routes/related.js';
+import { createSearchRoutes, searchOperations } from './routes/search.js';
+import { createSuggestRoutes, suggestOperations } from './routes/suggest.js';
+import { WriteQueue } from './write-queue.js';
+
+export interface AppDeps {
+  engine: SearchEngine;
+  corpusDir: string;
+  logger: Logger;
+  /** Defaults to ready (tests that build an app around an initialised engine). */
+  readiness?: Readiness;
+  siteKeys?: SiteKeys;
+  adminToken?: string | undefined;
+  corsOrigins?: readonly string[];
+  rateLimit?: { perIp: BucketSettings; perSiteKey: BucketSettings };
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy?: boolean;
+  /** Clock for the rate limiter (ms). */
+  now?: () => number;
+}
+
+/** service/routes/pages.ts (owned by the widget): described here so /openapi.json lists every route. */
+const pageOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/',
+    operationId: 'demoPage',
+    tag: 'pages',
+    summary: 'Demo page: the embeddable search box on the indexed corpus, and how to embed it',
+    responses: { 200: { description: 'HTML page.', contentType: 'text/html; charset=utf-8' } },
+  },
+  {
+    method: 'get',
+    path: '/search',
+    operationId: 'searchPage',
+    tag: 'pages',
+    summary: "Editors' full-page search; the URL holds the state (shareable links)",
+    responses: { 200: { description: 'HTML page.', contentType: 'text/html; charset=utf-8' } },
+  },
+  {
+    method: 'get',
+    path: '/widget.js',
+    operationId: 'widgetScript',
+    tag: 'pages',
+    summary: 'The embeddable search box script (gzip, ETag)',
+    responses: {
+      200: { description: 'JavaScript.', contentType: 'text/javascript; charset=utf-8' },
+      304: { description: 'Not modified (If-None-Match).' },
+    },
+  },
+];
+
+const noLimit: BucketSettings = { perMinute: 0, burst: 1 };
+
+function createClientAddress(trustProxy: boolean): (c: Context) => string {
+  return (c) => {
+    if (trustProxy) {
+      const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
+      if (forwarded) return forwarded;
+    }
+    try {
+      return getConnInfo(c).remote.address ?? 'unknown';
+    } catch {
+      // app.request() in tests has no socket.
+      return 'unknown';
+    }
+  };
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const readiness =
+    deps.readiness ??
+    (() => {
+      const r = new Readiness();
+      r.markReady();
+      return r;
+    })();
+  const metrics = createMetrics(deps.engine, deps.logger);
+  const perIp = new TokenBuckets(deps.rateLimit?.perIp ?? noLimit, deps.now);
+  const perSiteKey = new TokenBuckets(deps.rateLimit?.perSiteKey ?? noLimit, deps.now);
+
+  const operations: ApiOperation[] = [
+    ...searchOperations,
+    ...suggestOperations,
+    ...facetOperations,
+    ...articleOperations,
+    ...relatedOperations,
+    ...adminOperations,
+    ...healthOperations,
+    ...docsOperations,
+    ...pageOperations,
+  ];
+  const routeDeps: RouteDeps = {
+    engine: deps.engine,
+    corpusDir: deps.corpusDir,
+    readiness,
+    metrics,
+    writes: new WriteQueue(),
+    publicGuard: every(resolveSiteKey(deps.siteKeys ?? new Map()), limitBySiteKey(perSiteKey)),
+    adminGuard: requireAdmin(deps.adminToken),
+    operations: () => operations,
+  };
+
+  const app = new Hono<AppEnv>();
+  app.use('*', requestId());
+  app.use('*', logRequests(deps.logger));
+  app.use('*', metrics.track);
+  app.use('/v1/*', corsAllowlist(deps.corsOrigins ?? []));
+  app.use('/openapi.json', corsAllowlist(deps.corsOrigins ?? []));
+  app.use('/v1/*', limitByAddress(perIp, createClientAddress(deps.trustProxy ?? false)));
+  app.use('/v1/*', async (_c, next) => {
+    if (readiness.state !== 'ready') {
+      throw new ApiError('not_ready', `The service is not ready (${readiness.detail}). Try again shortly.`, {
+        headers: { 'Retry-After': '5' },
+      });
+    }
+    await next();
+  });
+
+  for (const routes of [
+    createSearchRoutes,
+    createSuggestRoutes,
+    createFacetRoutes,
+    createRelatedRoutes,
+    createArticleRoutes,
+    createAdminRoutes,
+    createHealthRoutes,
+    createDocsRoutes,
+  ]) {
+    app.route('/', routes(routeDeps));
+  }
+
+  app.route('/', pagesRoutes);
+
+  app.notFound((c) => respondWithError(c, new ApiError('not_found', `No route ${c.req.method} ${c.req.path}.`)));
+  app.onError(createErrorHandler(deps.logger));
+  return app;
+}

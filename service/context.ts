@@ -1,0 +1,12 @@
+/** Per-request values that middleware hands to handlers (Hono context variables). */
+import type { Logger } from 'pino';
+import type { SiteScope } from './query/filters.js';
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    /** Set by the site-key middleware on public routes; null when no key was given. */
+    siteScope: SiteScope | null;
+  };
+}

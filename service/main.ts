@@ -1,0 +1,250 @@
+/**
+ * `npm start`: validate the environment, open the engine, start listening,
+ * then (in the background) initialise the engine and bring the index in line
+ * with CORPUS_DIR (incremental: an unchanged corpus costs a scan, a fresh
+ * clone gets a full index). /healthz answers from the first moment; /readyz
+ * and the data routes answer 503 until the index is ready.
+ *
+ * Listening before indexing is deliberate: a large corpus or a Meilisearch
+ * that is not up yet must not look like a crashed process to an orchestrator,
+ * and an unreachable engine is retried instead of crash-looping.
+ *
+ * SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish
+ * (up to SHUTDOWN_TIMEOUT_MS), then close the engine cleanly.
+ */
+import { realpathSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { serve } from '@hono/node-server';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { EnvError, engineConfigFromEnv, loadEnv, type Env } from '../config/env.js';
+import { createEngine } from '../engine/create-engine.js';
+import { EngineTimeoutError, EngineUnavailableError } from '../engine/errors.js';
+import { waitForMeilisearch } from '../engine/meilisearch/wait.js';
+import type { SearchEngine } from '../engine/port.js';
+import { indexCorpus } from '../indexer/pipeline.js';
+import { countRejections } from '../indexer/rejections.js';
+import { createApp } from './app.js';
+import { loadSiteKeys } from './middleware/site-key.js';
+import { Readiness } from './readiness.js';
+
+export interface StartOptions {
+  /** Where JSON log lines go (default: stdout). */
+  logStream?: DestinationStream;
+}
+
+export interface RunningServer {
+  /** `http://host:port`, with the port actually bound (PORT=0 picks a free one). */
+  url: string;
+  port: number;
+  engine: SearchEngine;
+  readiness: Readiness;
+  logger: Logger;
+  /** Resolves once the engine is initialised and the corpus indexed; rejects on a fatal start-up error. */
+  ready: Promise<void>;
+  /** Graceful stop: no new connections, in-flight requests finish, engine closed. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function createLogger(env: Pick<Env, 'LOG_LEVEL'>, stream?: DestinationStream): Logger {
+  const options = {
+    level: env.LOG_LEVEL,
+    base: { service: 'dangjian-search' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // Nothing logs headers, but a future `logger.info({headers})` must still not leak credentials.
+    redact: {
+      paths: ['authorization', 'Authorization', '*.authorization', '*.Authorization', 'adminToken', '*.adminToken', 'ADMIN_TOKEN', '*.ADMIN_TOKEN'],
+      censor: '[redacted]',
+    },
+  };
+  return stream ? pino(options, stream) : pino(options);
+}
+
+function isRetryable(err: unknown): boolean {
+  return err instanceof EngineUnavailableError || err instanceof EngineTimeoutError;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Stop accepting, wait for open requests, and cut whatever is left after `timeoutMs`. */
+function closeHttpServer(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    timer.unref();
+    server.close((err) => {
+      clearTimeout(timer);
+      if (err && (err as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') reject(err);
+      else resolve();
+    });
+    // Keep-alive connections with no request in flight would hold close() open.
+    server.closeIdleConnections();
+  });
+}
+
+export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = createLogger(env, options.logStream);
+  const siteKeys = await loadSiteKeys(env.SITE_KEYS_FILE);
+  const engine = await createEngine(engineConfigFromEnv(env));
+  const readiness = new Readiness();
+  const app = createApp({
+    engine,
+    corpusDir: env.CORPUS_DIR,
+    logger,
+    readiness,
+    siteKeys,
+    adminToken: env.ADMIN_TOKEN,
+    corsOrigins: env.CORS_ORIGINS,
+    rateLimit: {
+      perIp: { perMinute: env.RATE_LIMIT_IP_PER_MINUTE, burst: env.RATE_LIMIT_IP_BURST },
+      perSiteKey: { perMinute: env.RATE_LIMIT_KEY_PER_MINUTE, burst: env.RATE_LIMIT_KEY_BURST },
+    },
+    trustProxy: env.TRUST_PROXY,
+  });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s)) as Server;
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
+  const url = `http://${host}:${port}`;
+  logger.info({ url, port, engine: engine.name, corpusDir: env.CORPUS_DIR, siteKeys: siteKeys.size, admin: env.ADMIN_TOKEN !== undefined }, 'listening');
+
+  const stop = new AbortController();
+  const prepare = async (): Promise<void> => {
+    if (env.ENGINE === 'meilisearch' && env.MEILI_URL !== undefined) {
+      // Bounded wait, then a clear refusal for a wrong/missing/admin key (engine/meilisearch/wait.ts).
+      readiness.waitFor('waiting for Meilisearch');
+      try {
+        await waitForMeilisearch({ url: env.MEILI_URL, apiKey: env.MEILI_API_KEY, indexUid: env.MEILI_INDEX, logger, signal: stop.signal });
+      } catch (err) {
+        if (stop.signal.aborted) return;
+        throw err;
+      }
+    }
+    for (let attempt = 0; ; attempt++) {
+      readiness.waitFor('initialising the search engine');
+      try {
+        await engine.init();
+        break;
+      } catch (err) {
+        if (!isRetryable(err)) throw err;
+        if (stop.signal.aborted) return;
+        const delay = Math.min(30_000, 500 * 2 ** attempt);
+        logger.warn({ err, retryInMs: delay }, 'search engine unavailable; retrying');
+        readiness.waitFor('search engine unavailable, retrying');
+        await sleep(delay, stop.signal);
+        if (stop.signal.aborted) return;
+      }
+    }
+    if (stop.signal.aborted) return;
+    readiness.waitFor('indexing the corpus');
+    try {
+      const summary = await indexCorpus({ engine, corpusDir: env.CORPUS_DIR });
+      logger.info(
+        {
+          articles: summary.articles,
+          indexed: summary.indexed,
+          unchanged: summary.unchanged,
+          deleted: summary.deleted,
+          duplicates: summary.duplicates,
+          rejected: Object.fromEntries(countRejections(summary.rejections)),
+          seconds: Math.round(summary.seconds * 100) / 100,
+        },
+        'corpus indexed',
+      );
+    } catch (err) {
+      // The index that exists is still worth serving; the operator sees why it may be stale.
+      logger.error({ err, corpusDir: env.CORPUS_DIR }, 'indexing the corpus failed; serving the existing index');
+    }
+    readiness.markReady();
+    logger.info('ready');
+  };
+  const ready = prepare();
+  // Observed here so a fatal start-up error is never an unhandled rejection; callers still see it via `ready`.
+  ready.catch((err: unknown) => logger.fatal({ err }, 'start-up failed'));
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      readiness.markStopping();
+      stop.abort();
+      logger.info('shutting down: finishing in-flight requests');
+      await closeHttpServer(server, env.SHUTDOWN_TIMEOUT_MS);
+      // Indexing writes through the engine: let it finish before closing it.
+      await ready.catch(() => undefined);
+      await engine.close();
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+
+  return { url, port, engine, readiness, logger, ready, close };
+}
+
+async function main(): Promise<void> {
+  let env: Env;
+  try {
+    env = loadEnv();
+  } catch (err) {
+    if (err instanceof EnvError) {
+      process.stderr.write(`${err.message}\nSee "## Configuration" in README.md.\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  let running: RunningServer;
+  try {
+    running = await startServer(env);
+  } catch (err) {
+    process.stderr.write(`Start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+
+  let signalled = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      running.logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    signalled = true;
+    running.logger.info({ signal }, 'signal received');
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        running.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+
+  running.ready.catch(() => {
+    void running.close().finally(() => process.exit(1));
+  });
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) await main();

@@ -1,0 +1,22 @@
+/** What route modules get from createApp: the engine, shared state and the guards they put in front of handlers. */
+import type { MiddlewareHandler } from 'hono';
+import type { SearchEngine } from '../../engine/port.js';
+import type { AppEnv } from '../context.js';
+import type { Metrics } from '../middleware/metrics.js';
+import type { ApiOperation } from '../openapi.js';
+import type { Readiness } from '../readiness.js';
+import type { WriteQueue } from '../write-queue.js';
+
+export interface RouteDeps {
+  engine: SearchEngine;
+  corpusDir: string;
+  readiness: Readiness;
+  metrics: Metrics;
+  writes: WriteQueue;
+  /** Site key resolution and its rate limit: in front of every public data route. */
+  publicGuard: MiddlewareHandler<AppEnv>;
+  /** Bearer-token check: in front of every admin route. */
+  adminGuard: MiddlewareHandler<AppEnv>;
+  /** Every documented operation (for /openapi.json and /docs). */
+  operations: () => readonly ApiOperation[];
+}

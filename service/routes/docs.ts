@@ -1,0 +1,129 @@
+/**
+ * GET /openapi.json (generated from the zod schemas) and GET /docs, a
+ * readable reference page rendered from the same document on the server:
+ * no script and nothing loaded from elsewhere, so it works offline and
+ * under a strict Content-Security-Policy.
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from '../context.js';
+import { buildOpenApiDocument, type ApiOperation } from '../openapi.js';
+import { escapeHtml } from '../../engine/analysis/snippet.js';
+import type { RouteDeps } from './deps.js';
+
+export const docsOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openapi',
+    tag: 'documentation',
+    summary: 'This API as an OpenAPI 3.1 document',
+    responses: { 200: { description: 'OpenAPI 3.1 document.', contentType: 'application/json' } },
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    operationId: 'docs',
+    tag: 'documentation',
+    summary: 'Readable API reference',
+    responses: { 200: { description: 'HTML page.', contentType: 'text/html; charset=utf-8' } },
+  },
+];
+
+export const apiInfo = {
+  title: '党建文章检索 API',
+  version: '1.0.0',
+  description:
+    'Full-text search over Chinese hospital Party-building news. Errors always have the body {error: {code, message, field?, details?}}; unknown query parameters are rejected with 400.',
+};
+
+type Json = Record<string, unknown>;
+
+function schemaSummary(schema: unknown): string {
+  if (typeof schema !== 'object' || schema === null) return '';
+  const s = schema as Json;
+  if (typeof s['$ref'] === 'string') return (s['$ref']).split('/').pop() ?? '';
+  if (s['type'] === 'array') return `${schemaSummary(s['items'])}[]`;
+  const parts: string[] = [];
+  if (Array.isArray(s['enum'])) parts.push((s['enum'] as unknown[]).join(' | '));
+  else if (typeof s['type'] === 'string') parts.push(s['type']);
+  if (typeof s['minimum'] === 'number' && typeof s['maximum'] === 'number' && s['maximum'] !== Number.MAX_SAFE_INTEGER) {
+    parts.push(`${s['minimum']}–${s['maximum']}`);
+  }
+  if (typeof s['maxLength'] === 'number') parts.push(`≤ ${s['maxLength']} chars`);
+  if (s['default'] !== undefined) parts.push(`default ${JSON.stringify(s['default'])}`);
+  return parts.join(', ');
+}
+
+function renderSchemaFields(name: string, schema: Json): string {
+  const properties = (schema['properties'] ?? {}) as Record<string, Json>;
+  const required = new Set((schema['required'] ?? []) as string[]);
+  const rows = Object.entries(properties)
+    .map(
+      ([field, s]) =>
+        `<tr><td><code>${escapeHtml(field)}</code>${required.has(field) ? '' : '?'}</td><td>${escapeHtml(schemaSummary(s))}</td><td>${escapeHtml(typeof s['description'] === 'string' ? s['description'] : '')}</td></tr>`,
+    )
+    .join('');
+  return `<h3 id="schema-${escapeHtml(name)}">${escapeHtml(name)}</h3><table><tr><th>field</th><th>type</th><th>meaning</th></tr>${rows}</table>`;
+}
+
+export function renderDocsPage(document: Json): string {
+  const paths = document['paths'] as Record<string, Record<string, Json>>;
+  const sections: string[] = [];
+  for (const [path, methods] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const params = ((op['parameters'] ?? []) as Json[])
+        .filter((p) => typeof p['name'] === 'string')
+        .map(
+          (p) =>
+            `<tr><td><code>${escapeHtml(p['name'] as string)}</code></td><td>${escapeHtml(p['in'] as string)}${p['explode'] ? ', repeatable' : ''}</td><td>${escapeHtml(schemaSummary(p['schema']))}</td><td>${escapeHtml(typeof p['description'] === 'string' ? p['description'] : '')}</td></tr>`,
+        )
+        .join('');
+      const responses = Object.entries((op['responses'] ?? {}) as Record<string, Json>)
+        .map(([status, r]) => {
+          const content = r['content'] as Record<string, { schema?: unknown }> | undefined;
+          const shape = content ? Object.values(content).map((m) => schemaSummary(m.schema)).join(', ') : '';
+          return `<li><b>${escapeHtml(status)}</b> ${escapeHtml(r['description'] as string)}${shape ? ` <code>${escapeHtml(shape)}</code>` : ''}</li>`;
+        })
+        .join('');
+      const body = op['requestBody'] ? '<p>Body: <code>application/json</code>, <a href="#schema-ArticleInput">ArticleInput</a>.</p>' : '';
+      const auth = op['security'] ? '<p class="auth">Requires <code>Authorization: Bearer &lt;ADMIN_TOKEN&gt;</code>.</p>' : '';
+      sections.push(
+        `<section><h2><span class="method">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h2><p>${escapeHtml(op['summary'] as string)}</p>${
+          typeof op['description'] === 'string' ? `<p>${escapeHtml(op['description'])}</p>` : ''
+        }${auth}${params ? `<table><tr><th>parameter</th><th>in</th><th>type</th><th>meaning</th></tr>${params}</table>` : ''}${body}<ul>${responses}</ul></section>`,
+      );
+    }
+  }
+  const components = (document['components'] as { schemas: Record<string, Json> }).schemas;
+  const schemas = Object.entries(components)
+    .map(([name, s]) => renderSchemaFields(name, s))
+    .join('');
+  const info = document['info'] as { title: string; version: string; description: string };
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(info.title)} · reference</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+section{border-top:1px solid #ddd;padding:.5rem 0}h2{font-size:1.1rem}.method{color:#a00;font-family:monospace}
+table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
+code{background:#f4f4f4;padding:0 .2rem}.auth{color:#850}</style></head>
+<body><h1>${escapeHtml(info.title)} <small>${escapeHtml(info.version)}</small></h1>
+<p>${escapeHtml(info.description)}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
+${sections.join('\n')}
+<h2>Schemas</h2>${schemas}
+</body></html>`;
+}
+
+export function createDocsRoutes(deps: RouteDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  let cached: { document: Json; html: string } | undefined;
+  const get = (): { document: Json; html: string } => {
+    if (!cached) {
+      const document = buildOpenApiDocument(deps.operations(), apiInfo);
+      cached = { document, html: renderDocsPage(document) };
+    }
+    return cached;
+  };
+  app.get('/openapi.json', (c) => c.json(get().document, 200));
+  app.get('/docs', (c) => c.html(get().html, 200));
+  return app;
+}

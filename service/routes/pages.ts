@@ -1,0 +1,180 @@
+/**
+ * The service's own pages and the embeddable script:
+ *   GET /           demo page: the search box on the indexed corpus, and how to embed it
+ *   GET /search     editors' full-page search (all facets, pagination, related articles);
+ *                   state lives in the URL, so /search?q=…&year=2022 is a shareable link
+ *   GET /widget.js  the search box (widget/), bundled in memory, gzip + ETag
+ *
+ * Both pages are thin server-rendered shells around widget.js: results come
+ * from the same public API a hospital site uses, so what editors see is what
+ * visitors get. Every interpolated value goes through hono/html's escaping.
+ */
+import { Hono, type Context } from 'hono';
+import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { loadWidgetBundle } from '../../widget/build.js';
+
+export const pagesRoutes = new Hono();
+
+/**
+ * The pages run no inline script and talk only to their own origin, so a
+ * strict policy costs nothing and contains any escaping mistake.
+ */
+const pageSecurityHeaders: Record<string, string> = {
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+  'Cache-Control': 'no-cache',
+};
+
+/** Script-tag attributes, shown on the demo page (README.md documents the same list). */
+const widgetAttributes: { name: string; description: string; fallback: string }[] = [
+  { name: 'data-target', description: '放置搜索框的元素（CSS 选择器）', fallback: '紧跟在 script 标签之后' },
+  { name: 'data-site-key', description: '站点密钥：只搜索本院文章', fallback: '不限医院' },
+  { name: 'data-api', description: '检索服务地址', fallback: 'widget.js 所在的域名' },
+  { name: 'data-placeholder', description: '输入框提示文字', fallback: '搜索党建案例、医院…' },
+  { name: 'data-page-size', description: '每页条数（1–50）', fallback: '10' },
+  { name: 'data-theme', description: 'light、dark 或 auto（跟随系统）', fallback: 'light' },
+  { name: 'data-facets', description: '筛选项，逗号分隔：province,city,hospital,year,awardType,awardLevel', fallback: 'year,awardType' },
+  { name: 'data-search-page', description: '服务不可用时引导访客前往的搜索页', fallback: '检索服务的 /search' },
+];
+
+const pageStyle = `
+*{box-sizing:border-box}
+body{margin:0;font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;line-height:1.7;color:#1f2328;background:#f6f7f9}
+header{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 28px;background:#b4232a;color:#fff;padding:14px 20px}
+header a{color:#fff;text-decoration:none;margin-right:16px}
+header a[aria-current]{text-decoration:underline;text-underline-offset:4px}
+main{max-width:1100px;margin:0 auto;padding:20px}
+section{background:#fff;border:1px solid #e2e5e9;border-radius:10px;padding:20px;margin:0 0 20px}
+h1{font-size:1.5em;margin:0 0 8px}
+h2{font-size:1.15em;margin:0 0 10px}
+code,pre{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:.9em;background:#f1f3f5;border-radius:4px}
+code{padding:1px 4px}
+pre{padding:12px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
+table{border-collapse:collapse;width:100%;font-size:.92em}
+th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e2e5e9;vertical-align:top;overflow-wrap:anywhere}
+.muted{color:#5b6470}
+@media (max-width:600px){main{padding:12px}section{padding:14px}}
+`;
+
+function renderLayout(title: string, current: 'demo' | 'search', body: HtmlEscapedString | Promise<HtmlEscapedString>) {
+  return html`<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${pageStyle}</style>
+</head>
+<body>
+<header><strong>党建文章检索</strong><nav><a href="/"${current === 'demo' ? html` aria-current="page"` : ''}>演示</a><a href="/search"${current === 'search' ? html` aria-current="page"` : ''}>编辑检索</a><a href="/docs">API 文档</a></nav></header>
+<main>
+${body}
+</main>
+</body>
+</html>`;
+}
+
+function applyPageHeaders(c: Context): void {
+  for (const [name, value] of Object.entries(pageSecurityHeaders)) c.header(name, value);
+}
+
+pagesRoutes.get('/', (c) => {
+  applyPageHeaders(c);
+  const origin = new URL(c.req.url).origin;
+  const embedCode = `<div id="search"></div>\n<script src="${origin}/widget.js" data-target="#search" data-site-key="您的站点密钥" async></script>`;
+  const themeCode = `#search {\n  --dj-accent: #0b5cad;   /* 主色 */\n  --dj-radius: 4px;       /* 圆角 */\n  --dj-font: "Microsoft YaHei", sans-serif;\n}`;
+  return c.html(
+    renderLayout(
+      '党建文章检索 · 演示',
+      'demo',
+      html`<section>
+<h1>医院党建文章检索</h1>
+<p>这是医院网站可以嵌入的搜索框，检索本服务收录的党建文章（演示数据为 <code>corpus/</code> 中的种子文章）。输入时会给出联想建议，回车查看结果，可以按年份和荣誉类型筛选，每条结果都能查看相关文章。</p>
+<div id="search"></div>
+<script src="/widget.js" data-target="#search" async></script>
+</section>
+<section>
+<h2>可以试试</h2>
+<ul>
+<li><code>党建</code>、<code>党建品牌</code>、<code>先锋党支部</code>：普通关键词；</li>
+<li><code>dangjian</code>、<code>djpp</code>：全拼和拼音首字母；</li>
+<li><code>荆州一医</code>：医院简称，会匹配到全称；</li>
+<li><code>衛健委</code>：繁体字与简体结果相同；</li>
+<li><code>"党建品牌"</code>：加引号表示整个短语必须连续出现。</li>
+</ul>
+<p class="muted">编辑查找先例请用<a href="/search">编辑检索页</a>：可按省份、城市、医院、年份、荣誉类型和级别筛选，地址栏链接可直接分享。</p>
+</section>
+<section>
+<h2>嵌入到医院网站</h2>
+<p>在页面中粘贴以下两行即可，不需要任何框架或构建步骤：</p>
+<pre><code>${embedCode}</code></pre>
+<table>
+<thead><tr><th>属性</th><th>作用</th><th>默认值</th></tr></thead>
+<tbody>${widgetAttributes.map(
+        (attribute) => html`<tr><td><code>${attribute.name}</code></td><td>${attribute.description}</td><td>${attribute.fallback}</td></tr>`,
+      )}</tbody>
+</table>
+<p>站点密钥由检索服务管理员发放，每个密钥只能搜到所绑定医院的文章（由服务器强制限定）。搜索框的样式与页面隔离，可以用 CSS 变量调整外观：</p>
+<pre><code>${themeCode}</code></pre>
+</section>`,
+    ),
+  );
+});
+
+pagesRoutes.get('/search', (c) => {
+  applyPageHeaders(c);
+  const query = (c.req.query('q') ?? '').trim().slice(0, 200);
+  return c.html(
+    renderLayout(
+      query ? `${query} - 党建文章检索` : '编辑检索 - 党建文章检索',
+      'search',
+      html`<section>
+<h1>编辑检索</h1>
+<p class="muted">查找先例案例：按省份、城市、医院、年份、荣誉类型和级别筛选，查看相关文章。当前页面的地址就是检索链接，可以直接分享。</p>
+<div id="search"><noscript><p>此页面需要启用 JavaScript。${query ? html`当前检索词：${query}` : ''}</p></noscript></div>
+<script src="/widget.js" data-target="#search" data-mode="page" data-page-size="20" async></script>
+</section>`,
+    ),
+  );
+});
+
+/** Weak comparison (RFC 9110 §13.1.2): `*`, or any listed tag equal once W/ is ignored. */
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  const opaque = etag.replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => {
+    const candidate = tag.trim();
+    return candidate === '*' || candidate.replace(/^W\//, '') === opaque;
+  });
+}
+
+function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  return (acceptEncoding ?? '').split(',').some((entry) => {
+    const [coding = '', ...params] = entry.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+
+pagesRoutes.get('/widget.js', async (c) => {
+  const bundle = await loadWidgetBundle();
+  // Hospital pages embed a fixed URL, so caches revalidate every few minutes
+  // (cheap with the ETag) and a new release reaches every site within that.
+  c.header('Cache-Control', 'public, max-age=300, stale-while-revalidate=86400');
+  // Weak: the gzip and identity encodings share one validator.
+  c.header('ETag', `W/${bundle.etag}`);
+  c.header('Vary', 'Accept-Encoding');
+  c.header('X-Content-Type-Options', 'nosniff');
+  // Loaded by <script> from other origins: never let a blanket CORP policy block it.
+  c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+  if (matchesEtag(c.req.header('If-None-Match'), bundle.etag)) return c.body(null, 304);
+  c.header('Content-Type', 'text/javascript; charset=utf-8');
+  if (acceptsGzip(c.req.header('Accept-Encoding'))) {
+    c.header('Content-Encoding', 'gzip');
+    return c.body(bundle.gzipped);
+  }
+  return c.body(bundle.code);
+});

@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../context.js';
+import type { ApiOperation } from '../openapi.js';
+import { emptyFacetCounts, presentHit } from '../query/present.js';
+import { buildSearchRequest } from '../query/search-request.js';
+import { searchQuerySchema, searchResponseSchema, type SearchResponse } from '../schemas.js';
+import { validate } from '../middleware/validate.js';
+import type { RouteDeps } from './deps.js';
+
+export const searchOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/v1/search',
+    operationId: 'search',
+    tag: 'search',
+    summary: 'Search articles',
+    description:
+      'Full-text search with filters and facets. All query words must match (aliases and synonyms count); a quoted "phrase" must match contiguously; the last word also matches as a prefix. When no article has every word, the most-words fallback answers and `relaxed` is true. An empty `q` lists articles within the filters, newest first. With a site key the results are confined to its hospital.',
+    query: searchQuerySchema,
+    siteKey: true,
+    responses: { 200: { description: 'One page of hits, with facet counts over the whole result set.', schema: searchResponseSchema } },
+    errors: ['validation_failed', 'invalid_site_key', 'rate_limited', 'not_ready', 'engine_unavailable'],
+  },
+];
+
+export function createSearchRoutes(deps: RouteDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/v1/search', deps.publicGuard, validate('query', searchQuerySchema), async (c) => {
+    const started = performance.now();
+    const params = c.req.valid('query');
+    const plan = buildSearchRequest(params, c.get('siteScope'));
+    let body: SearchResponse;
+    if (plan.kind === 'nothing') {
+      body = {
+        query: params.q,
+        hits: [],
+        total: 0,
+        page: plan.page,
+        pageSize: plan.pageSize,
+        relaxed: false,
+        facets: plan.facets ? emptyFacetCounts() : null,
+        tookMs: 0,
+      };
+    } else {
+      const result = await deps.engine.search(plan.request);
+      body = {
+        query: params.q,
+        hits: result.hits.map((hit) => presentHit(hit, plan.hasQuery)),
+        total: result.total,
+        page: plan.request.page,
+        pageSize: plan.request.pageSize,
+        relaxed: result.relaxed,
+        facets: plan.request.facets ? (result.facets ?? emptyFacetCounts()) : null,
+        tookMs: 0,
+      };
+    }
+    body.tookMs = Math.round((performance.now() - started) * 100) / 100;
+    return c.json(body, 200);
+  });
+  return app;
+}

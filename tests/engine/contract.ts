@@ -1,0 +1,540 @@
+/**
+ * The one conformance suite every SearchEngine adapter must pass
+ * (tests/engine/sqlite.test.ts, tests/engine/meilisearch.test.ts).
+ *
+ * It states the query semantics of issue 3 as behaviour a user would notice,
+ * on the small fixtures of ./fixtures.ts. `makeEngine` must return a new,
+ * initialised, EMPTY engine on every call: the read-only tests share one
+ * loaded with the fixtures, tests that write get their own.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyseQuery } from '../../engine/analysis/query.js';
+import { renderSnippet } from '../../engine/analysis/snippet.js';
+import { documentFacetValues, facetFields, type EngineDocument } from '../../engine/document.js';
+import { DocumentNotFoundError } from '../../engine/errors.js';
+import type { FacetCounts, SearchEngine, SearchFilters, SearchRequest, SearchResult } from '../../engine/port.js';
+import { fixtureDocuments, fixtures, makeDocument } from './fixtures.js';
+
+type MakeEngine = () => Promise<SearchEngine>;
+
+function makeRequest(raw: string, overrides: Partial<SearchRequest> = {}): SearchRequest {
+  return {
+    query: analyseQuery(raw),
+    filters: {},
+    sort: 'relevance',
+    page: 1,
+    pageSize: 50,
+    facets: false,
+    collapse: true,
+    ...overrides,
+  };
+}
+
+const idsOf = (result: SearchResult): string[] => result.hits.map((hit) => hit.document.id);
+
+/** Every hit over all pages, fetched `pageSize` at a time. */
+async function fetchAllPages(engine: SearchEngine, request: SearchRequest): Promise<string[]> {
+  const out: string[] = [];
+  for (let page = 1; page <= 50; page++) {
+    const result = await engine.search({ ...request, page });
+    out.push(...idsOf(result));
+    if (result.hits.length < request.pageSize) break;
+  }
+  return out;
+}
+
+function countFacets(documents: EngineDocument[]): FacetCounts {
+  const counts: FacetCounts = { province: {}, city: {}, hospital: {}, year: {}, awardType: {}, awardLevel: {} };
+  for (const document of documents) {
+    const values = documentFacetValues(document);
+    for (const field of facetFields) {
+      for (const value of values[field]) counts[field][value] = (counts[field][value] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+const byId = new Map(fixtureDocuments.map((d) => [d.id, d]));
+/** `YYYY-MM-DD`, or the year alone, or '' for undated: what date sorting orders by. */
+const dateOf = (id: string): string => {
+  const d = byId.get(id);
+  return d?.publishedAt ?? (d?.year != null ? String(d.year) : '');
+};
+
+// Filter values an attacker might send; none may match, break or widen anything.
+const hostileValues = [
+  '山东" OR province != "x',
+  '山东\' OR \'1\'=\'1',
+  '山东\\',
+  '\\"',
+  '"',
+  '*',
+  'AND',
+  'OR',
+  '山东 OR 湖北',
+  'NOT 山东',
+  'NEAR(党建)',
+  'title_tokens:党建',
+  '{title_tokens}:党建',
+  '党建*',
+  '^党建',
+  ') OR 1=1 --',
+  '%',
+  '_',
+  '山东 IS NOT NULL',
+  'province EXISTS',
+];
+
+// Query text an attacker (or a clumsy paste) might send.
+const hostileQueries = [
+  '"',
+  '""""',
+  '党建" OR "1',
+  'title_tokens:党建',
+  '{title_tokens body_tokens}: 党建',
+  'NEAR(党建 品牌, 0)',
+  '党建 AND OR NOT',
+  '党* ^建 -品牌 +医院',
+  '(((党建',
+  '党建)))',
+  '\\',
+  "'; DROP TABLE docs; --",
+  '<script>alert(1)</script>',
+  '\u0000党建',
+  '🏥党建',
+  '　',
+  '，。！？',
+  '党建'.repeat(200),
+];
+
+export function runEngineContract(name: string, makeEngine: MakeEngine): void {
+  describe(`${name}: search engine contract`, () => {
+    let engine: SearchEngine;
+
+    beforeAll(async () => {
+      engine = await makeEngine();
+      await engine.upsert(fixtureDocuments);
+    });
+    afterAll(async () => {
+      await engine.close();
+    });
+
+    const search = (raw: string, overrides: Partial<SearchRequest> = {}): Promise<SearchResult> =>
+      engine.search(makeRequest(raw, overrides));
+    const searchIds = async (raw: string, overrides: Partial<SearchRequest> = {}): Promise<string[]> =>
+      idsOf(await search(raw, overrides));
+
+    describe('queries meet documents in the same normalised form', () => {
+      it.each([
+        ['Traditional', '黨建品牌', '党建品牌'],
+        ['Traditional hospital name', '蒙陰縣人民醫院', '蒙阴县人民医院'],
+        ['full-width Latin and digits', '５Ｇ智慧病房', '5G智慧病房'],
+        ['pinyin glued to characters', '党(dǎng)建(jiàn)品牌', '党建品牌'],
+      ])('%s: %s finds what %s finds', async (_kind, raw, plain) => {
+        const found = await searchIds(raw);
+        expect(found.length).toBeGreaterThan(0);
+        expect(found).toEqual(await searchIds(plain));
+      });
+
+      it('finds the Simplified article for a Traditional query', async () => {
+        expect(await searchIds('山西省腫瘤醫院 黨建品牌')).toContain(fixtures.shanxiTumor.id);
+      });
+    });
+
+    describe('aliases and synonyms expand the query', () => {
+      it.each([
+        ['荆州一医', fixtures.jingzhouFull.id, '荆州市第一人民医院'],
+        ['荆州市第一人民医院', fixtures.jingzhouAlias.id, '荆州一医'],
+        ['卫生健康委员会', fixtures.zhejiangPioneer.id, '卫健委'],
+        ['卫健委', fixtures.jingzhouFull.id, '卫生健康委员会'],
+      ])('%s finds %s, which only says %s', async (raw, id, formInText) => {
+        const result = await search(raw);
+        const hit = result.hits.find((h) => h.document.id === id);
+        expect(hit).toBeDefined();
+        // The form actually in the text is reported, so the snippet marks it.
+        expect(hit?.matchedTerms).toContain(formInText);
+        expect(renderSnippet(`${hit?.document.title}\n${hit?.document.body}`, hit?.matchedTerms ?? [])).toContain(
+          `<mark>${formInText}</mark>`,
+        );
+      });
+
+      it('returns the same articles for an alias and its canonical name', async () => {
+        const short = await searchIds('荆州一医');
+        expect(short.length).toBe(2);
+        expect([...short].sort()).toEqual([...(await searchIds('荆州市第一人民医院'))].sort());
+      });
+    });
+
+    describe('matching', () => {
+      it('requires every term', async () => {
+        const result = await search('双带头人 潍坊');
+        expect(idsOf(result)).toEqual([fixtures.weifang.id]);
+        expect(result.relaxed).toBe(false);
+      });
+
+      it('matches a quoted phrase only where it is contiguous', async () => {
+        const quoted = await searchIds('"党建 引领"');
+        expect(quoted).toContain(fixtures.phraseTogether.id);
+        expect(quoted).not.toContain(fixtures.phraseApart.id);
+        const loose = await searchIds('党建 引领 ');
+        expect(loose).toEqual(expect.arrayContaining([fixtures.phraseTogether.id, fixtures.phraseApart.id]));
+      });
+
+      it.each([
+        ['党建品', fixtures.shanxiTumor.id],
+        ['蒙阴县人', fixtures.mengyin.id],
+        ['潍坊市妇幼保', fixtures.weifang.id],
+      ])('matches the last word as a prefix while typing: %s', async (raw, id) => {
+        expect(await searchIds(raw)).toContain(id);
+      });
+
+      it('falls back to most terms when all terms find nothing, and says so', async () => {
+        const result = await search('双带头人 火星基地');
+        expect(result.relaxed).toBe(true);
+        expect(idsOf(result)).toEqual(expect.arrayContaining([fixtures.mengyin.id, fixtures.weifang.id]));
+        for (const hit of result.hits) expect(`${hit.document.title}${hit.document.body}`).toContain('双带头');
+      });
+
+      it('returns nothing, not relaxed, when no term matches anywhere', async () => {
+        const result = await search('火星基地');
+        expect(result).toMatchObject({ hits: [], total: 0, relaxed: false });
+      });
+
+      it('lists by date when there is no query, only filters', async () => {
+        const result = await search('', { filters: { province: ['湖北'] } });
+        expect(idsOf(result)).toEqual([fixtures.jingzhouAlias.id, fixtures.jingzhouFull.id]);
+      });
+    });
+
+    describe('filters', () => {
+      it.each<[string, string, SearchFilters, string[]]>([
+        ['one province', '双带头人', { province: ['山东'] }, [fixtures.weifang.id, fixtures.mengyin.id]],
+        [
+          'several provinces are OR-ed',
+          '双带头人',
+          { province: ['山东', '湖北'] },
+          [fixtures.weifang.id, fixtures.mengyin.id, fixtures.jingzhouAlias.id],
+        ],
+        ['fields are AND-ed', '双带头人', { province: ['山东'], city: ['潍坊'] }, [fixtures.weifang.id]],
+        ['city', '党建', { city: ['温州'] }, [fixtures.zhejiangPioneer.id]],
+        ['hospital', '双带头人', { hospital: ['蒙阴县人民医院'] }, [fixtures.mengyin.id]],
+        ['award type', '党建', { awardType: ['先锋党支部'] }, [fixtures.zhejiangPioneer.id]],
+        ['award level', '党建品牌', { awardLevel: ['provincial'] }, [fixtures.zhejiangPioneer.id, fixtures.shanxiTumor.id]],
+        ['year', '双带头人', { year: [2023] }, [fixtures.jingzhouAlias.id, fixtures.weifang.id]],
+        ['several years', '党建品牌', { year: [2020, 2022] }, [fixtures.shanxiTumor.id, fixtures.zhejiangPioneer.id]],
+        [
+          'year from',
+          '双带头人',
+          { yearFrom: 2023 },
+          [fixtures.jingzhouAlias.id, fixtures.weifang.id, fixtures.mengyin.id],
+        ],
+        ['year to', '党建品牌', { yearTo: 2022 }, [fixtures.zhejiangPioneer.id, fixtures.shanxiTumor.id]],
+        ['year range', '党建', { yearFrom: 2021, yearTo: 2022 }, [fixtures.zhejiangPioneer.id]],
+        ['a value nobody has', '党建', { province: ['火星'] }, []],
+      ])('%s', async (_name, raw, filters, expected) => {
+        const result = await search(raw, { filters });
+        expect([...idsOf(result)].sort()).toEqual([...expected].sort());
+        expect(result.total).toBe(expected.length);
+      });
+
+      it.each(hostileValues)('a hostile value %j matches nothing and raises nothing', async (value) => {
+        for (const field of ['province', 'city', 'hospital', 'awardType'] as const) {
+          const result = await search('党建', { filters: { [field]: [value] }, facets: true });
+          expect(result.total).toBe(0);
+          expect(result.hits).toEqual([]);
+        }
+      });
+
+      it.each(hostileValues)('a hostile value %j beside a real one does not widen it', async (value) => {
+        const result = await search('双带头人', { filters: { province: ['山东', value] } });
+        expect([...idsOf(result)].sort()).toEqual([fixtures.mengyin.id, fixtures.weifang.id].sort());
+      });
+    });
+
+    describe('hostile query text', () => {
+      it.each(hostileQueries)('%j is searched as text without error', async (raw) => {
+        const result = await search(raw, { facets: true });
+        expect(Array.isArray(result.hits)).toBe(true);
+        expect(result.total).toBeGreaterThanOrEqual(result.hits.length);
+      });
+    });
+
+    describe('facets', () => {
+      it('counts the whole result set, not the page', async () => {
+        const all = await search('党建', { pageSize: 100 });
+        const page = await search('党建', { pageSize: 1, facets: true });
+        expect(page.hits).toHaveLength(1);
+        expect(page.total).toBe(all.hits.length);
+        expect(page.facets).toEqual(countFacets(all.hits.map((h) => h.document)));
+      });
+
+      it('counts within the filters', async () => {
+        const result = await search('双带头人', { filters: { province: ['山东'] }, facets: true });
+        expect(result.facets?.province).toEqual({ 山东: 2 });
+        expect(result.facets?.city).toEqual({ 临沂: 1, 潍坊: 1 });
+      });
+
+      it('lists facet values for the filtered documents', async () => {
+        const counts = await engine.facetValues({ province: ['山东'] });
+        expect(counts.province).toEqual({ 山东: 2 });
+        expect(counts.hospital).toEqual({ 潍坊市妇幼保健院: 1, 蒙阴县人民医院: 1 });
+      });
+    });
+
+    describe('ranking', () => {
+      it('puts a title match above a body match', async () => {
+        const found = await searchIds('清廉医院');
+        expect(found.indexOf(fixtures.cleanTitle.id)).toBeGreaterThanOrEqual(0);
+        expect(found.indexOf(fixtures.cleanTitle.id)).toBeLessThan(found.indexOf(fixtures.cleanBody.id));
+      });
+
+      it('puts the terms together above the terms scattered', async () => {
+        const found = await searchIds('党建 引领 ');
+        expect(found.indexOf(fixtures.phraseTogether.id)).toBeGreaterThanOrEqual(0);
+        expect(found.indexOf(fixtures.phraseTogether.id)).toBeLessThan(found.indexOf(fixtures.phraseApart.id));
+      });
+
+      it('keeps an off-topic page stuffed with the words below real articles', async () => {
+        const found = await searchIds('双带头人');
+        expect(found.length).toBeGreaterThan(1);
+        expect(found.at(-1)).toBe(fixtures.offTopic.id);
+      });
+
+      it('scores hits in decreasing order', async () => {
+        const scores = (await search('党建品牌')).hits.map((h) => h.score);
+        expect(scores.length).toBeGreaterThan(1);
+        expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      });
+    });
+
+    describe('sorting and pagination', () => {
+      it.each(['date_desc', 'date_asc'] as const)('%s orders by date, undated last, across stable pages', async (sort) => {
+        const full = await searchIds('党建', { sort, pageSize: 100 });
+        const paged = await fetchAllPages(engine, makeRequest('党建', { sort, pageSize: 3 }));
+        expect(paged).toEqual(full);
+        expect(new Set(paged).size).toBe(paged.length);
+        const dated = full.map(dateOf);
+        const firstUndated = dated.indexOf('');
+        const known = firstUndated === -1 ? dated : dated.slice(0, firstUndated);
+        if (firstUndated !== -1) expect(dated.slice(firstUndated).every((d) => d === '')).toBe(true);
+        const expected = [...known].sort();
+        expect(known).toEqual(sort === 'date_asc' ? expected : expected.reverse());
+      });
+
+      it('pages through relevance order without overlaps or gaps', async () => {
+        const full = await searchIds('党建', { pageSize: 100 });
+        expect(full.length).toBeGreaterThan(4);
+        expect(await fetchAllPages(engine, makeRequest('党建', { pageSize: 2 }))).toEqual(full);
+      });
+
+      it('returns an empty page past the end with the total intact', async () => {
+        const result = await search('双带头人', { page: 99, pageSize: 10 });
+        expect(result.hits).toEqual([]);
+        expect(result.total).toBeGreaterThan(0);
+      });
+    });
+
+    describe('near-duplicates', () => {
+      it('folds a repost into its canonical article by default', async () => {
+        const result = await search('山西省肿瘤医院 党建品牌', { facets: true });
+        expect(idsOf(result)).toEqual([fixtures.shanxiTumor.id]);
+        expect(result.total).toBe(1);
+        expect(result.hits[0]?.duplicates).toEqual([fixtures.shanxiTumorRepost.id]);
+        expect(result.facets?.province).toEqual({ 山西: 1 });
+      });
+
+      it('shows every copy when collapsing is off', async () => {
+        const result = await search('山西省肿瘤医院 党建品牌', { collapse: false, facets: true });
+        expect([...idsOf(result)].sort()).toEqual([fixtures.shanxiTumor.id, fixtures.shanxiTumorRepost.id].sort());
+        expect(result.total).toBe(2);
+        for (const hit of result.hits) expect(hit.duplicates).toEqual([]);
+        expect(result.facets?.province).toEqual({ 山西: 2 });
+      });
+
+      it('lists the duplicates of an article', async () => {
+        expect(await engine.duplicatesOf(fixtures.shanxiTumor.id)).toEqual([fixtures.shanxiTumorRepost.id]);
+        expect(await engine.duplicatesOf(fixtures.mengyin.id)).toEqual([]);
+      });
+    });
+
+    describe('related articles', () => {
+      it('lists other articles sharing keywords, never the article itself', async () => {
+        const source = fixtures.mengyin;
+        const related = await engine.related({ id: source.id, limit: 5, filters: {} });
+        expect(related.length).toBeGreaterThan(0);
+        expect(related.length).toBeLessThanOrEqual(5);
+        for (const hit of related) {
+          expect(hit.document.id).not.toBe(source.id);
+          expect(hit.sharedKeywords.length).toBeGreaterThan(0);
+          for (const keyword of hit.sharedKeywords) {
+            expect(source.keywords).toContain(keyword);
+            expect(`${hit.document.title}\n${hit.document.body}`).toContain(keyword);
+          }
+        }
+        expect(related.map((h) => h.document.id)).toContain(fixtures.weifang.id);
+      });
+
+      it.each([
+        [fixtures.shanxiTumor.id, fixtures.shanxiTumorRepost.id],
+        [fixtures.shanxiTumorRepost.id, fixtures.shanxiTumor.id],
+      ])('for %s leaves out its near-duplicate %s', async (id, duplicate) => {
+        const related = (await engine.related({ id, limit: 20, filters: {} })).map((h) => h.document.id);
+        expect(related.length).toBeGreaterThan(0);
+        expect(related).not.toContain(id);
+        expect(related).not.toContain(duplicate);
+      });
+
+      it('honours filters', async () => {
+        const related = await engine.related({ id: fixtures.mengyin.id, limit: 10, filters: { province: ['湖北'] } });
+        expect(related.length).toBeGreaterThan(0);
+        for (const hit of related) expect(hit.document.province).toBe('湖北');
+      });
+
+      it('refuses an unknown article', async () => {
+        await expect(engine.related({ id: 'no-such-article', limit: 5, filters: {} })).rejects.toBeInstanceOf(
+          DocumentNotFoundError,
+        );
+      });
+    });
+
+    describe('suggestions', () => {
+      it.each([
+        ['Chinese prefix', '党建', '党建品牌'],
+        ['Traditional prefix', '黨建', '党建品牌'],
+        ['full pinyin', 'dangjian', '党建品牌'],
+        ['pinyin initials', 'djpp', '党建品牌'],
+        ['hospital name', '蒙阴', '蒙阴县人民医院'],
+        ['hospital in Traditional', '濰坊', '潍坊市妇幼保健院'],
+        ['hospital in pinyin', 'mengyin', '蒙阴县人民医院'],
+      ])('%s: %s → %s', async (_kind, prefix, expected) => {
+        const suggestions = await engine.suggest({ prefix, limit: 10, filters: {} });
+        expect(suggestions.map((s) => s.text)).toContain(expected);
+        expect(suggestions.length).toBeLessThanOrEqual(10);
+      });
+
+      it('names the kind of each suggestion and the article of a title', async () => {
+        const suggestions = await engine.suggest({ prefix: '蒙阴', limit: 10, filters: {} });
+        expect(suggestions).toContainEqual({ text: '蒙阴县人民医院', kind: 'hospital' });
+        expect(suggestions).toContainEqual({ text: fixtures.mengyin.title, kind: 'title', id: fixtures.mengyin.id });
+      });
+
+      it('keeps to the hospital a search box is scoped to', async () => {
+        const suggestions = await engine.suggest({ prefix: '潍坊', limit: 10, filters: { hospital: ['山西省肿瘤医院'] } });
+        expect(suggestions.filter((s) => s.kind !== 'term')).toEqual([]);
+        const own = await engine.suggest({ prefix: '山西', limit: 10, filters: { hospital: ['山西省肿瘤医院'] } });
+        expect(own.map((s) => s.text)).toContain(fixtures.shanxiTumor.title);
+      });
+
+      it('respects the limit and returns nothing for nothing typed', async () => {
+        expect((await engine.suggest({ prefix: 'd', limit: 2, filters: {} })).length).toBeLessThanOrEqual(2);
+        expect(await engine.suggest({ prefix: '  ', limit: 5, filters: {} })).toEqual([]);
+      });
+    });
+
+    describe('documents', () => {
+      it('gets a document back as it was stored', async () => {
+        expect(await engine.get(fixtures.mengyin.id)).toEqual(fixtures.mengyin);
+        expect(await engine.get('no-such-article')).toBeNull();
+      });
+
+      it('reports content hashes for all and dedupe fingerprints for canonical documents', async () => {
+        const hashes = await engine.contentHashes();
+        expect(hashes.size).toBe(fixtureDocuments.length);
+        expect(hashes.get(fixtures.weifang.id)).toBe(fixtures.weifang.contentHash);
+        const fingerprints = await engine.dedupeFingerprints();
+        expect(fingerprints.get(fixtures.shanxiTumor.id)).toBe(fixtures.shanxiTumor.fingerprint);
+        expect(fingerprints.has(fixtures.shanxiTumorRepost.id)).toBe(false);
+      });
+
+      it('reports stats and health', async () => {
+        const stats = await engine.stats();
+        expect(stats.documents).toBe(fixtureDocuments.length);
+        expect(stats.sizeBytes).toBeGreaterThan(0);
+        expect(await engine.health()).toMatchObject({ ok: true });
+      });
+    });
+
+    describe('writes', () => {
+      it('replaces a document with the same id', async () => {
+        const own = await makeEngine();
+        try {
+          await own.upsert([fixtures.mengyin, fixtures.weifang]);
+          const changed = makeDocument({
+            ...fixtures.mengyin,
+            title: '蒙阴县人民医院开展送医下乡义诊活动',
+            body: '蒙阴县人民医院组织专家深入乡镇开展义诊活动，为群众送去优质医疗服务。',
+          });
+          await own.upsert([changed]);
+          expect(await own.get(changed.id)).toEqual(changed);
+          expect((await own.stats()).documents).toBe(2);
+          expect(idsOf(await own.search(makeRequest('义诊')))).toEqual([changed.id]);
+          expect(idsOf(await own.search(makeRequest('领航')))).toEqual([]);
+          const titles = await own.suggest({ prefix: '蒙阴', limit: 10, filters: {} });
+          expect(titles.map((s) => s.text)).toContain(changed.title);
+          expect(titles.map((s) => s.text)).not.toContain(fixtures.mengyin.title);
+        } finally {
+          await own.close();
+        }
+      });
+
+      it('deletes documents by id, ignoring unknown ids', async () => {
+        const own = await makeEngine();
+        try {
+          await own.upsert([fixtures.mengyin, fixtures.weifang]);
+          await own.delete([fixtures.weifang.id, 'no-such-article']);
+          expect(await own.get(fixtures.weifang.id)).toBeNull();
+          expect((await own.stats()).documents).toBe(1);
+          expect(idsOf(await own.search(makeRequest('双带头人')))).toEqual([fixtures.mengyin.id]);
+          expect((await own.facetValues({})).city).toEqual({ 临沂: 1 });
+          const suggestions = await own.suggest({ prefix: '潍坊', limit: 10, filters: {} });
+          expect(suggestions.filter((s) => s.kind !== 'term')).toEqual([]);
+        } finally {
+          await own.close();
+        }
+      });
+
+      it('replaces everything at once, answering from the old index until the switch', async () => {
+        const own = await makeEngine();
+        try {
+          await own.upsert([fixtures.mengyin, fixtures.weifang]);
+          const seenDuringBuild: string[][] = [];
+          async function* incoming(): AsyncGenerator<EngineDocument> {
+            yield fixtures.shanxiTumor;
+            seenDuringBuild.push(idsOf(await own.search(makeRequest('双带头人'))).sort());
+            yield fixtures.zhejiangPioneer;
+            seenDuringBuild.push(idsOf(await own.search(makeRequest('党建品牌'))).sort());
+          }
+          await own.replaceAll(incoming());
+          expect(seenDuringBuild).toEqual([
+            [fixtures.mengyin.id, fixtures.weifang.id].sort(),
+            [fixtures.mengyin.id, fixtures.weifang.id].sort(),
+          ]);
+          expect(idsOf(await own.search(makeRequest('双带头人')))).toEqual([]);
+          expect([...idsOf(await own.search(makeRequest('党建品牌')))].sort()).toEqual(
+            [fixtures.shanxiTumor.id, fixtures.zhejiangPioneer.id].sort(),
+          );
+          expect((await own.stats()).documents).toBe(2);
+          expect(await own.get(fixtures.weifang.id)).toBeNull();
+        } finally {
+          await own.close();
+        }
+      });
+
+      it('keeps the old index when a replacement fails part-way', async () => {
+        const own = await makeEngine();
+        try {
+          await own.upsert([fixtures.mengyin]);
+          function* failing(): Generator<EngineDocument> {
+            yield fixtures.shanxiTumor;
+            throw new Error('corpus became unreadable');
+          }
+          await expect(own.replaceAll(failing())).rejects.toThrow();
+          expect(idsOf(await own.search(makeRequest('双带头人')))).toEqual([fixtures.mengyin.id]);
+          expect(await own.get(fixtures.shanxiTumor.id)).toBeNull();
+        } finally {
+          await own.close();
+        }
+      });
+    });
+  });
+}

@@ -1,0 +1,292 @@
+/**
+ * The embedded SQLite engine: the shared conformance suite, then what only
+ * this adapter has (files on disk, crash durability, layout versions,
+ * several processes on one index).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyseQuery } from '../../engine/analysis/query.js';
+import { IndexCorruptError, IndexSchemaError } from '../../engine/errors.js';
+import type { SearchRequest } from '../../engine/port.js';
+import { schemaVersion } from '../../engine/sqlite/schema.js';
+import { SqliteEngine, currentGenerationPath } from '../../engine/sqlite/sqlite-engine.js';
+import { runEngineContract } from './contract.js';
+import { fixtureDocuments, fixtures, makeDocument } from './fixtures.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const tmpDirs: string[] = [];
+
+function makeDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sqlite-engine-test-'));
+  tmpDirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function openEngine(dataDir = makeDataDir()): Promise<SqliteEngine> {
+  const engine = new SqliteEngine({ dataDir });
+  await engine.init();
+  return engine;
+}
+
+function makeRequest(raw: string, overrides: Partial<SearchRequest> = {}): SearchRequest {
+  return { query: analyseQuery(raw), filters: {}, sort: 'relevance', page: 1, pageSize: 20, facets: false, collapse: true, ...overrides };
+}
+
+/** Runs `fn` on the current generation file with a plain connection. */
+function withRawDatabase(dataDir: string, fn: (db: Database.Database) => void): void {
+  const path = currentGenerationPath(dataDir);
+  if (path === null) throw new Error('no index file');
+  const db = new Database(path);
+  try {
+    fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+runEngineContract('sqlite', () => openEngine());
+
+describe('SqliteEngine on disk', () => {
+  it('keeps an acknowledged upsert when the process is killed with SIGKILL', async () => {
+    const dataDir = makeDataDir();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'sqlite-durability-child.ts'), dataDir], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
+    await new Promise<void>((done, fail) => {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('acked')) done();
+      });
+      child.on('exit', () => fail(new Error(`child exited before acknowledging: ${stderr}`)));
+    });
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const engine = await openEngine(dataDir);
+    try {
+      expect(await engine.get(fixtures.mengyin.id)).toEqual(fixtures.mengyin);
+      expect((await engine.search(makeRequest('双带头人'))).hits.map((h) => h.document.id)).toContain(fixtures.mengyin.id);
+    } finally {
+      await engine.close();
+    }
+  }, 60_000);
+
+  it('keeps everything across close and reopen', async () => {
+    const dataDir = makeDataDir();
+    const first = await openEngine(dataDir);
+    await first.upsert(fixtureDocuments);
+    await first.close();
+    const second = await openEngine(dataDir);
+    try {
+      expect((await second.stats()).documents).toBe(fixtureDocuments.length);
+      expect(await second.get(fixtures.weifang.id)).toEqual(fixtures.weifang);
+      expect((await second.facetValues({})).province['山东']).toBe(2);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('rebuilds an index written with an older layout from its stored documents', async () => {
+    const dataDir = makeDataDir();
+    const first = await openEngine(dataDir);
+    await first.upsert(fixtureDocuments);
+    await first.close();
+    const before = currentGenerationPath(dataDir);
+    withRawDatabase(dataDir, (db) => {
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(schemaVersion - 1));
+      // An older layout had no suggestions at all.
+      db.exec('DROP TABLE suggest');
+    });
+
+    const engine = await openEngine(dataDir);
+    try {
+      expect(currentGenerationPath(dataDir)).not.toBe(before);
+      expect((await engine.stats()).documents).toBe(fixtureDocuments.length);
+      expect(await engine.get(fixtures.mengyin.id)).toEqual(fixtures.mengyin);
+      expect((await engine.suggest({ prefix: 'djpp', limit: 5, filters: {} })).map((s) => s.text)).toContain('党建品牌');
+    } finally {
+      await engine.close();
+    }
+    withRawDatabase(dataDir, (db) => {
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(String(schemaVersion));
+    });
+  });
+
+  it('re-segments stored documents when the dictionary changed', async () => {
+    const dataDir = makeDataDir();
+    const first = await openEngine(dataDir);
+    await first.upsert(fixtureDocuments);
+    await first.close();
+    withRawDatabase(dataDir, (db) => {
+      db.prepare("UPDATE meta SET value = 'an-older-dictionary' WHERE key = 'dictionary_version'").run();
+      // Tokens cut with the old dictionary: nothing here matches today's queries.
+      db.prepare(
+        "UPDATE docs SET json = json_set(json, '$.titleTokens', '旧', '$.bodyTokens', '旧', '$.metaTokens', '旧')",
+      ).run();
+    });
+
+    const engine = await openEngine(dataDir);
+    try {
+      expect(await engine.get(fixtures.mengyin.id)).toEqual(fixtures.mengyin);
+      expect((await engine.search(makeRequest('双带头人'))).hits.map((h) => h.document.id)).toContain(fixtures.mengyin.id);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('refuses, untouched, an index written by newer code', async () => {
+    const dataDir = makeDataDir();
+    const first = await openEngine(dataDir);
+    await first.upsert([fixtures.mengyin]);
+    await first.close();
+    withRawDatabase(dataDir, (db) => db.prepare("UPDATE meta SET value = '999' WHERE key = 'schema_version'").run());
+    const before = currentGenerationPath(dataDir);
+    await expect(openEngine(dataDir)).rejects.toBeInstanceOf(IndexSchemaError);
+    expect(currentGenerationPath(dataDir)).toBe(before);
+  });
+
+  it('refuses a database that is not a search index, and a file that is not a database', async () => {
+    const foreign = makeDataDir();
+    const db = new Database(join(foreign, 'search.sqlite'));
+    db.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)');
+    db.close();
+    await expect(openEngine(foreign)).rejects.toBeInstanceOf(IndexSchemaError);
+
+    const garbage = makeDataDir();
+    writeFileSync(join(garbage, 'search.sqlite'), 'this is not a database, just some text that is long enough to have a header'.repeat(20));
+    await expect(openEngine(garbage)).rejects.toBeInstanceOf(IndexCorruptError);
+  });
+
+  it('sees writes and replacements made through another connection', async () => {
+    const dataDir = makeDataDir();
+    const reader = await openEngine(dataDir);
+    const writer = await openEngine(dataDir);
+    try {
+      expect((await reader.search(makeRequest('双带头人'))).total).toBe(0);
+      await writer.upsert([fixtures.mengyin]);
+      expect((await reader.search(makeRequest('双带头人'))).hits.map((h) => h.document.id)).toEqual([fixtures.mengyin.id]);
+      expect((await reader.facetValues({})).province).toEqual({ 山东: 1 });
+
+      await writer.replaceAll([fixtures.shanxiTumor]);
+      expect((await reader.search(makeRequest('双带头人'))).total).toBe(0);
+      expect((await reader.search(makeRequest('党建品牌'))).hits.map((h) => h.document.id)).toEqual([fixtures.shanxiTumor.id]);
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
+  });
+
+  it('keeps only the current and the previous generation on disk', async () => {
+    const dataDir = makeDataDir();
+    const engine = await openEngine(dataDir);
+    try {
+      for (const documents of [[fixtures.mengyin], [fixtures.weifang], [fixtures.shanxiTumor], [fixtures.zhejiangPioneer]]) {
+        await engine.replaceAll(documents);
+      }
+      const generations = new Set(
+        readdirSync(dataDir)
+          .filter((f) => f.startsWith('search.sqlite.'))
+          .map((f) => f.replace(/-(wal|shm)$/u, '')),
+      );
+      expect(generations.size).toBe(2);
+      expect(generations.has(currentGenerationPath(dataDir)?.split('/').at(-1) ?? '')).toBe(true);
+      expect((await engine.search(makeRequest('先锋党支部'))).total).toBe(1);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('shows a repost that alone matches, since its canonical article does not', async () => {
+    const engine = await openEngine();
+    try {
+      await engine.upsert([fixtures.shanxiTumor, fixtures.shanxiTumorRepost]);
+      // Only the repost carries the source line.
+      const result = await engine.search(makeRequest('太原日报'));
+      expect(result.hits.map((h) => h.document.id)).toEqual([fixtures.shanxiTumorRepost.id]);
+      expect(result.total).toBe(1);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('pages a result larger than the re-ranking window without overlaps or gaps', async () => {
+    const engine = await openEngine();
+    try {
+      const places = ['山东', '湖北', '浙江'];
+      const documents = Array.from({ length: 160 }, (_, i) =>
+        makeDocument({
+          id: `bulk-${String(i).padStart(3, '0')}`,
+          title: i % 7 === 0 ? `第${i}期党建引领专题报道` : `第${i}期工作简报`,
+          body:
+            i % 3 === 0
+              ? `本期聚焦以党建引领医院发展，第${i}党支部交流经验。`
+              : `第${i}党支部开展党建活动，${'发挥党员作用，'.repeat(i % 5)}以服务引领发展。`,
+          publishedAt: `20${10 + (i % 14)}-0${1 + (i % 9)}-1${i % 10}`,
+          province: places[i % 3] ?? null,
+          topicality: 0.5 + (i % 5) / 10,
+        }),
+      );
+      await engine.upsert(documents);
+      const cases: Array<[SearchRequest['filters'], number]> = [
+        [{}, 100],
+        [{ province: ['山东'] }, 40],
+      ];
+      for (const [filters, atLeast] of cases) {
+        const request = makeRequest('党建 引领 ', { filters });
+        const full = (await engine.search({ ...request, pageSize: 500 })).hits.map((h) => h.document.id);
+        expect(full.length).toBeGreaterThan(atLeast);
+        const paged: string[] = [];
+        for (let page = 1; paged.length < full.length && page < 100; page++) {
+          paged.push(...(await engine.search({ ...request, page, pageSize: 7 })).hits.map((h) => h.document.id));
+        }
+        expect(paged).toEqual(full);
+        // The whole query as written (党建引领) ranks first.
+        const first = documents.find((d) => d.id === full[0]);
+        expect(`${first?.title}${first?.body}`).toContain('党建引领');
+      }
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('answers the same after its result cache is disabled', async () => {
+    const dataDir = makeDataDir();
+    const cached = await openEngine(dataDir);
+    await cached.upsert(fixtureDocuments);
+    const uncached = new SqliteEngine({ dataDir, resultCacheSize: 0 });
+    await uncached.init();
+    try {
+      for (const raw of ['党建', '双带头人 火星基地', '"党建 引领"', '荆州一医']) {
+        const request = makeRequest(raw, { facets: true });
+        const a = await cached.search(request);
+        expect(await cached.search(request)).toEqual(a);
+        expect(await uncached.search(request)).toEqual(a);
+      }
+    } finally {
+      await cached.close();
+      await uncached.close();
+    }
+  });
+
+  it('rejects calls after close', async () => {
+    const engine = await openEngine();
+    await engine.close();
+    await expect(engine.search(makeRequest('党建'))).rejects.toMatchObject({ code: 'engine_unavailable' });
+    expect(await engine.health()).toMatchObject({ ok: false });
+  });
+});

@@ -1,0 +1,625 @@
+/**
+ * The embeddable search box, served as /widget.js (bundled by widget/build.ts).
+ *
+ *   <div id="search"></div>
+ *   <script src="https://SERVICE/widget.js" data-target="#search" data-site-key="KEY" async></script>
+ *
+ * Runs on hospital pages we do not control: no framework, no globals besides
+ * `DangjianSearch`, no request before the visitor types, and no article text
+ * ever parsed as HTML. Attributes are documented in README.md
+ * ("Embedding the search box") and parsed in options.ts.
+ */
+import {
+  ApiError,
+  buildSearchParams,
+  buildUrl,
+  getJson,
+  UnreachableError,
+  type Filters,
+  type Hit,
+  type Params,
+  type SearchResponse,
+  type Suggestion,
+} from './api.js';
+import { formatFacetValue, messages } from './messages.js';
+import { facetNames, readOptions, type FacetName, type OptionSource, type WidgetOptions } from './options.js';
+import { renderSnippet } from './snippet.js';
+import { styles } from './styles.js';
+
+type Child = Node | string | null | undefined | false;
+type Props = Record<string, string | number | boolean | ((event: Event) => void) | null | undefined>;
+
+/** Element builder: strings become text nodes (Node.append), never markup. */
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else if (value !== null && value !== undefined && value !== false) element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) if (child) element.append(child);
+  return element;
+}
+
+/** Article URLs come from crawled pages: only http(s) may become a link (no javascript:). */
+function toSafeHref(url: string | null): string | null {
+  return url && /^https?:\/\//i.test(url) ? url : null;
+}
+
+function renderTitle(hit: Hit): HTMLElement {
+  const href = toSafeHref(hit.url);
+  const title = href
+    ? h('a', { class: 't', href, target: '_blank', rel: 'noopener noreferrer' })
+    : h('span', { class: 't' });
+  title.append(hit.titleHighlighted ? renderSnippet(document, hit.titleHighlighted) : hit.title || messages.untitled);
+  return title;
+}
+
+const suggestDelayMs = 150;
+const collapsedFacetSize = 8;
+
+/** Attach the widget to `target`. Returns false when the element already holds one. */
+export function mountSearch(target: Element, options: WidgetOptions): boolean {
+  if (target.hasAttribute('data-dj-mounted')) return false;
+  target.setAttribute('data-dj-mounted', '');
+  // A host element of our own, inside the site's container, so the site keeps
+  // control of the container's size and placement while the host resets everything.
+  const host = document.createElement('div');
+  target.replaceChildren(host);
+  const shadow = host.attachShadow({ mode: 'open' });
+  if ('adoptedStyleSheets' in shadow && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+    // Constructed sheets are not blocked by a host page's strict style-src CSP.
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(styles);
+    shadow.adoptedStyleSheets = [sheet];
+  } else {
+    shadow.append(h('style', {}, styles));
+  }
+
+  const { api, siteKey } = options;
+  const isPage = options.mode === 'page';
+  const fetchApi = <T>(path: string, params: Params, signal: AbortSignal): Promise<T> =>
+    getJson<T>(buildUrl(api, path, params, siteKey), signal);
+
+  // ---- DOM -----------------------------------------------------------------
+  const input = h('input', {
+    id: 'q',
+    type: 'text',
+    role: 'combobox',
+    'aria-autocomplete': 'list',
+    'aria-expanded': 'false',
+    'aria-controls': 'lb',
+    autocomplete: 'off',
+    autocapitalize: 'off',
+    spellcheck: 'false',
+    enterkeyhint: 'search',
+    maxlength: 200,
+    placeholder: options.placeholder ?? messages.placeholder,
+  });
+  const listbox = h('ul', { id: 'lb', role: 'listbox', 'aria-label': messages.suggestions, hidden: true });
+  const status = h('div', { class: 'st', role: 'status' });
+  const facetBox = h('div', { class: 'fs' });
+  const hitList = h('ol', { class: 'hits', 'aria-label': messages.results, hidden: true });
+  const pager = h('div', { class: isPage ? 'pg' : 'lm' });
+  const root = h(
+    'div',
+    { class: `dj ${options.theme} ${options.mode}` },
+    h(
+      'form',
+      { role: 'search', onsubmit: onSubmit },
+      h('label', { class: 'sr', for: 'q' }, messages.label),
+      h('div', { class: 'combo' }, input, listbox),
+      h('button', { class: 'go', type: 'submit' }, messages.submit),
+    ),
+    status,
+    h('div', { class: 'cols' }, facetBox, h('div', {}, hitList, pager)),
+  );
+  shadow.append(root);
+
+  // ---- Suggestions (combobox) ------------------------------------------------
+  let suggestions: Suggestion[] = [];
+  let active = -1;
+  let composing = false;
+  let suggestTimer: ReturnType<typeof setTimeout> | undefined;
+  // Each call bumps the sequence number; a response whose number is no longer
+  // current belongs to text the visitor has since changed and is dropped.
+  let suggestSeq = 0;
+  let suggestAbort: AbortController | null = null;
+
+  function renderSuggestions(): void {
+    listbox.replaceChildren(
+      ...suggestions.map((suggestion, index) =>
+        h(
+          'li',
+          {
+            id: `o${index}`,
+            role: 'option',
+            'aria-selected': String(index === active),
+            // Keep focus in the input so the click does not blur-close the list first.
+            onmousedown: (event) => event.preventDefault(),
+            onclick: () => chooseSuggestion(index),
+          },
+          h('span', {}, suggestion.text),
+          h('span', { class: 'k' }, messages.suggestionKinds[suggestion.kind] ?? ''),
+        ),
+      ),
+    );
+    const open = suggestions.length > 0;
+    listbox.hidden = !open;
+    input.setAttribute('aria-expanded', String(open));
+    if (open && active >= 0) {
+      input.setAttribute('aria-activedescendant', `o${active}`);
+      listbox.children[active]?.scrollIntoView({ block: 'nearest' });
+    } else {
+      input.removeAttribute('aria-activedescendant');
+    }
+  }
+
+  function closeSuggestions(): void {
+    suggestions = [];
+    active = -1;
+    renderSuggestions();
+  }
+
+  function cancelSuggestions(): void {
+    clearTimeout(suggestTimer);
+    suggestSeq++;
+    suggestAbort?.abort();
+  }
+
+  function scheduleSuggestions(): void {
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(() => void fetchSuggestions(), suggestDelayMs);
+  }
+
+  async function fetchSuggestions(): Promise<void> {
+    cancelSuggestions();
+    const seq = suggestSeq;
+    const prefix = input.value.trim();
+    if (!prefix) return closeSuggestions();
+    const controller = (suggestAbort = new AbortController());
+    try {
+      const data = await fetchApi<{ suggestions: Suggestion[] }>('/v1/suggest', { q: prefix, limit: 8 }, controller.signal);
+      if (seq !== suggestSeq || composing || shadow.activeElement !== input) return;
+      suggestions = data.suggestions;
+      active = -1;
+      renderSuggestions();
+    } catch {
+      // Suggestions are a convenience: a failure just means no list; the search itself reports errors.
+      if (seq === suggestSeq) closeSuggestions();
+    }
+  }
+
+  function chooseSuggestion(index: number): void {
+    const suggestion = suggestions[index];
+    if (suggestion) chooseText(suggestion.text);
+  }
+
+  function chooseText(text: string): void {
+    input.value = text;
+    startSearch();
+  }
+
+  input.addEventListener('input', (event) => {
+    // An input method sends an input event per keystroke of "dangjian" before
+    // the visitor picks 党建: wait for compositionend instead.
+    if (composing || event.isComposing) return;
+    scheduleSuggestions();
+  });
+  input.addEventListener('compositionstart', () => {
+    composing = true;
+    cancelSuggestions();
+  });
+  input.addEventListener('compositionend', () => {
+    composing = false;
+    scheduleSuggestions();
+  });
+  input.addEventListener('blur', () => {
+    cancelSuggestions();
+    closeSuggestions();
+  });
+  input.addEventListener('keydown', (event) => {
+    // keyCode 229: Safari reports the IME's own Enter/arrows after compositionend.
+    if (event.isComposing || event.keyCode === 229) return;
+    const count = suggestions.length;
+    if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && count > 0) {
+      event.preventDefault();
+      // Positions cycle through the options and back to the text itself (-1).
+      active = event.key === 'ArrowDown' ? (active + 2) % (count + 1) - 1 : ((active + count + 1) % (count + 1)) - 1;
+      renderSuggestions();
+    } else if (event.key === 'Enter' && active >= 0) {
+      event.preventDefault();
+      chooseSuggestion(active);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      if (count > 0) {
+        cancelSuggestions();
+        closeSuggestions();
+      } else {
+        input.value = '';
+      }
+    }
+  });
+
+  // ---- Search ----------------------------------------------------------------
+  let query = '';
+  let filters: Filters = {};
+  let page = 1;
+  let shown = 0;
+  let total = 0;
+  let facetCounts: SearchResponse['facets'] = null;
+  const expandedFacets = new Set<FacetName>();
+  let searchSeq = 0;
+  let searchAbort: AbortController | null = null;
+
+  const hasFilters = (): boolean => Object.values(filters).some((values) => values.length > 0);
+  const isSelected = (facet: FacetName, value: string): boolean => (filters[facet] ?? []).includes(value);
+
+  function onSubmit(event: Event): void {
+    event.preventDefault();
+    startSearch();
+  }
+
+  function startSearch(): void {
+    cancelSuggestions();
+    closeSuggestions();
+    query = input.value.trim();
+    page = 1;
+    void search('push');
+  }
+
+  async function search(history: 'push' | 'replace' | 'none', append = false): Promise<void> {
+    const seq = ++searchSeq;
+    searchAbort?.abort();
+    if (isPage && history !== 'none') writeUrlState(history);
+    if (!query && !hasFilters()) {
+      status.replaceChildren();
+      hitList.hidden = true;
+      hitList.replaceChildren();
+      pager.replaceChildren();
+      return;
+    }
+    const controller = (searchAbort = new AbortController());
+    root.setAttribute('aria-busy', 'true');
+    if (append) pager.replaceChildren(h('span', {}, messages.loadingMore));
+    else status.replaceChildren(messages.loading);
+    // Facet counts are computed with every filter applied, so a selected
+    // field would list only its selected values. For each field in use, a
+    // second (one-hit) search without that field's own filter supplies its
+    // counts, and the visitor can still see and add the alternatives.
+    const selectedFacets = append ? [] : options.facets.filter((facet) => (filters[facet] ?? []).length > 0);
+    try {
+      const [data, ...others] = await Promise.all([
+        fetchApi<SearchResponse>('/v1/search', buildSearchParams(query, filters, page, options.pageSize), controller.signal),
+        ...selectedFacets.map((facet) =>
+          fetchApi<SearchResponse>('/v1/search', buildSearchParams(query, { ...filters, [facet]: [] }, 1, 1), controller.signal),
+        ),
+      ]);
+      if (seq !== searchSeq) return;
+      selectedFacets.forEach((facet, index) => {
+        const counts = others[index]?.facets?.[facet];
+        if (data.facets && counts) data.facets[facet] = counts;
+      });
+      renderResults(data, append);
+    } catch (error) {
+      if (seq !== searchSeq) return;
+      if (append) page--;
+      renderFailure(error);
+    } finally {
+      if (seq === searchSeq) root.removeAttribute('aria-busy');
+    }
+  }
+
+  function renderResults(data: SearchResponse, append: boolean): void {
+    total = data.total;
+    if (!append) {
+      hitList.replaceChildren();
+      shown = 0;
+    }
+    shown += data.hits.length;
+    hitList.append(...data.hits.map(renderHit));
+    hitList.hidden = shown === 0;
+    if (!append) {
+      facetCounts = data.facets;
+      renderFacets();
+    }
+    if (total === 0) renderEmpty();
+    else status.replaceChildren(h('p', {}, messages.found(total)), data.relaxed ? h('p', {}, messages.relaxed) : '');
+    renderPager();
+  }
+
+  function renderEmpty(): void {
+    const active = facetNames.flatMap((facet) => (filters[facet] ?? []).map((value) => [facet, value] as const));
+    status.replaceChildren(
+      h('p', {}, messages.empty(query)),
+      active.length > 0
+        ? h(
+            'p',
+            {},
+            messages.removeFilter,
+            ...active.map(([facet, value]) =>
+              h(
+                'button',
+                { type: 'button', onclick: () => toggleFilter(facet, value) },
+                `${messages.remove} ${formatFacetValue(facet, value)} ×`,
+              ),
+            ),
+          )
+        : h('p', {}, messages.emptyHint),
+    );
+    if (query) void offerAlternatives(searchSeq);
+  }
+
+  /**
+   * Search matches words, suggest also understands pinyin (dangjian, djpp):
+   * when a query finds nothing, offer what suggest makes of it.
+   */
+  async function offerAlternatives(seq: number): Promise<void> {
+    try {
+      const data = await fetchApi<{ suggestions: Suggestion[] }>('/v1/suggest', { q: query, limit: 5 }, new AbortController().signal);
+      const texts = [...new Set(data.suggestions.map((suggestion) => suggestion.text))].filter((text) => text !== query);
+      if (seq !== searchSeq || texts.length === 0) return;
+      status.append(
+        h(
+          'p',
+          {},
+          messages.didYouMean,
+          ...texts.map((text) =>
+            h('button', { type: 'button', onclick: () => chooseText(text) }, text),
+          ),
+        ),
+      );
+    } catch {
+      // Only a hint: the empty state already says what happened.
+    }
+  }
+
+  function renderFailure(error: unknown): void {
+    pager.replaceChildren();
+    if (error instanceof UnreachableError) {
+      // The API is down or blocked from this site: fall back to the service's
+      // own search page, which a plain link can always reach.
+      const link = buildUrl(options.searchPage, '', { q: query, ...filters }, null);
+      status.replaceChildren(h('p', {}, messages.unreachable, ' ', h('a', { href: link }, messages.searchPageLink(query))));
+      return;
+    }
+    const code = error instanceof ApiError ? error.status : 0;
+    const message = messages.errors[code] ?? messages.error;
+    // A bad query or a bad site key will not fix itself: no retry button for 4xx other than 429.
+    const retryable = code === 429 || code === 0 || code >= 500;
+    status.replaceChildren(
+      h('p', {}, message),
+      retryable ? h('button', { type: 'button', onclick: () => void search('none') }, messages.retry) : '',
+    );
+  }
+
+  function renderHit(hit: Hit): HTMLLIElement {
+    const snippet = h('p', { class: 'sn' });
+    snippet.append(renderSnippet(document, hit.snippet));
+    const relatedBox = h('div', { class: 'rel', hidden: true });
+    const relatedButton = h(
+      'button',
+      { type: 'button', class: 'rb', 'aria-expanded': 'false', onclick: () => void toggleRelated(hit.id, relatedButton, relatedBox) },
+      messages.related,
+    );
+    return h('li', { class: 'hit' }, renderTitle(hit), snippet, renderMeta(hit), relatedButton, relatedBox);
+  }
+
+  function renderMeta(hit: Hit): HTMLDivElement {
+    const date = hit.publishedAt ?? (hit.year ? `${hit.year}年` : null);
+    return h(
+      'div',
+      { class: 'm' },
+      date && h('span', {}, date),
+      hit.hospital && h('span', {}, hit.hospital),
+      ...hit.awardTypes.map((award) => h('span', { class: 'aw' }, award)),
+      ...hit.awardLevels.map((level) => h('span', { class: 'aw' }, formatFacetValue('awardLevel', level))),
+      hit.duplicates.length > 0 && h('span', {}, messages.duplicates(hit.duplicates.length)),
+    );
+  }
+
+  async function toggleRelated(id: string, button: HTMLButtonElement, box: HTMLDivElement): Promise<void> {
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    button.setAttribute('aria-expanded', String(open));
+    box.hidden = !open;
+    // Loaded once; a failed load is retried the next time the view opens.
+    if (!open || box.dataset['state'] === 'ok' || box.dataset['state'] === 'loading') return;
+    box.dataset['state'] = 'loading';
+    box.replaceChildren(h('p', {}, messages.relatedLoading));
+    try {
+      const data = await fetchApi<{ hits: Hit[] }>(
+        `/v1/articles/${encodeURIComponent(id)}/related`,
+        { limit: 5 },
+        new AbortController().signal,
+      );
+      box.dataset['state'] = 'ok';
+      box.replaceChildren(
+        data.hits.length === 0
+          ? h('p', {}, messages.relatedEmpty)
+          : h('ul', {}, ...data.hits.map(renderRelated)),
+      );
+    } catch {
+      box.dataset['state'] = 'failed';
+      box.replaceChildren(h('p', {}, messages.relatedError));
+    }
+  }
+
+  function renderRelated(related: Hit): HTMLLIElement {
+    return h(
+      'li',
+      {},
+      renderTitle(related),
+      renderMeta(related),
+      related.sharedKeywords?.length ? h('span', { class: 'kw' }, messages.sharedKeywords + related.sharedKeywords.join('、')) : null,
+    );
+  }
+
+  function toggleFilter(facet: FacetName, value: string): void {
+    const current = filters[facet] ?? [];
+    const next = current.includes(value) ? current.filter((selected) => selected !== value) : [...current, value];
+    filters = { ...filters, [facet]: next };
+    page = 1;
+    void search('push');
+  }
+
+  function renderFacets(): void {
+    facetBox.replaceChildren(
+      ...options.facets.map((facet) => {
+        const counts: Record<string, number> = { ...facetCounts?.[facet] };
+        for (const value of filters[facet] ?? []) counts[value] ??= 0;
+        const entries = Object.entries(counts).sort(
+          facet === 'year' ? (a, b) => Number(b[0]) - Number(a[0]) : (a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'zh'),
+        );
+        if (entries.length === 0) return '';
+        const expanded = expandedFacets.has(facet);
+        return h(
+          'div',
+          { class: 'fg', role: 'group', 'aria-label': messages.facets[facet] },
+          h('span', { class: 'fl' }, messages.facets[facet]),
+          ...entries.slice(0, expanded ? entries.length : collapsedFacetSize).map(([value, count]) =>
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'chip',
+                'data-facet': facet,
+                'data-value': value,
+                'aria-pressed': String(isSelected(facet, value)),
+                onclick: () => toggleFilter(facet, value),
+              },
+              formatFacetValue(facet, value),
+              h('span', { class: 'n' }, String(count)),
+            ),
+          ),
+          entries.length > collapsedFacetSize &&
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'more',
+                'aria-expanded': String(expanded),
+                onclick: () => {
+                  if (expanded) expandedFacets.delete(facet);
+                  else expandedFacets.add(facet);
+                  renderFacets();
+                },
+              },
+              expanded ? messages.showFewer : messages.showAll(entries.length),
+            ),
+        );
+      }),
+    );
+  }
+
+  function loadMore(): void {
+    page++;
+    void search('none', true);
+  }
+
+  function renderPager(): void {
+    if (!isPage) {
+      pager.replaceChildren(
+        shown < total
+          ? h('button', { type: 'button', onclick: loadMore }, messages.more)
+          : '',
+      );
+      return;
+    }
+    const pages = Math.ceil(total / options.pageSize);
+    const go = (delta: number) => () => {
+      page += delta;
+      host.scrollIntoView({ block: 'start' });
+      void search('push');
+    };
+    if (pages <= 1) return pager.replaceChildren();
+    pager.replaceChildren(
+      h('button', { type: 'button', disabled: page <= 1, onclick: go(-1) }, messages.previous),
+      h('span', {}, messages.pageOf(page, pages)),
+      h('button', { type: 'button', disabled: page >= pages, onclick: go(1) }, messages.next),
+    );
+  }
+
+  // ---- Page mode: state lives in the URL so /search?q=… links can be shared --
+  function writeUrlState(history: 'push' | 'replace'): void {
+    const params = buildUrl('', '', { q: query, ...filters, page: page > 1 ? page : undefined }, null);
+    const url = params || location.pathname;
+    if (url === location.search || (!params && !location.search)) return;
+    if (history === 'push') window.history.pushState(null, '', url);
+    else window.history.replaceState(null, '', url);
+  }
+
+  function readUrlState(): void {
+    const params = new URLSearchParams(location.search);
+    query = (params.get('q') ?? '').trim();
+    input.value = query;
+    filters = {};
+    for (const facet of facetNames) {
+      const values = params.getAll(facet).filter(Boolean);
+      if (values.length > 0) filters[facet] = values;
+    }
+    page = Math.max(1, Number.parseInt(params.get('page') ?? '', 10) || 1);
+  }
+
+  async function showAllFacets(): Promise<void> {
+    try {
+      const data = await fetchApi<{ facets?: SearchResponse['facets'] }>('/v1/facets', {}, new AbortController().signal);
+      if (query || hasFilters()) return;
+      // Accept both {facets: {...}} and a bare facet map.
+      facetCounts = data.facets ?? (data as SearchResponse['facets']);
+      renderFacets();
+    } catch (error) {
+      renderFailure(error);
+    }
+  }
+
+  function loadFromUrl(): void {
+    readUrlState();
+    if (query || hasFilters()) void search('replace');
+    else void showAllFacets();
+  }
+
+  if (isPage) {
+    window.addEventListener('popstate', loadFromUrl);
+    loadFromUrl();
+  }
+  return true;
+}
+
+// ---- Bootstrapping from the <script> tag ---------------------------------------
+const currentScript = document.currentScript as HTMLScriptElement | null;
+const scriptSrc = currentScript?.src ?? '';
+
+function resolveTarget(target: Element | string): Element | null {
+  if (typeof target !== 'string') return target;
+  try {
+    return document.querySelector(target);
+  } catch {
+    return null;
+  }
+}
+
+function mount(target: Element | string, attributes: OptionSource = {}): boolean {
+  const element = resolveTarget(target);
+  if (!element) {
+    console.warn(`[widget.js] no element matches data-target="${typeof target === 'string' ? target : target.tagName}"`);
+    return false;
+  }
+  return mountSearch(element, readOptions(attributes, scriptSrc, location.href));
+}
+
+(window as unknown as { DangjianSearch: unknown }).DangjianSearch = { mount };
+
+if (currentScript) {
+  const script = currentScript;
+  const start = (): void => {
+    const selector = script.dataset['target'];
+    if (selector) {
+      mount(selector, script.dataset);
+    } else {
+      const container = document.createElement('div');
+      script.after(container);
+      mount(container, script.dataset);
+    }
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+  else start();
+}
