@@ -531,7 +531,16 @@ async function waitForReady(base: string, child: ChildProcess, timeoutMs: number
   throw new Error(`server not ready after ${timeoutMs} ms (${last})`);
 }
 
-async function loadTest(base: string, name: string, paths: string[], seconds: number, connections: number, serverPid: number, rss: { peak: number }): Promise<HttpRun> {
+async function loadTest(
+  base: string,
+  name: string,
+  paths: string[],
+  seconds: number,
+  connections: number,
+  serverPid: number,
+  rss: { peak: number },
+  maxRequests = 200_000,
+): Promise<HttpRun> {
   const { default: autocannon } = await import('autocannon');
   const latencies: number[] = [];
   let i = 0;
@@ -545,9 +554,8 @@ async function loadTest(base: string, name: string, paths: string[], seconds: nu
       {
         url: base,
         connections,
-        duration: seconds,
-        // Bounded in count too: never more than this many requests.
-        amount: Math.max(1000, Math.min(200_000, paths.length * 50)),
+        // Bounded in count (autocannon's `amount` would override a duration)…
+        amount: maxRequests,
         timeout: 10,
         requests: [
           {
@@ -558,6 +566,9 @@ async function loadTest(base: string, name: string, paths: string[], seconds: nu
       },
       (err, res) => (err ? reject(err) : resolveRun(res)),
     );
+    // …and in time.
+    const timer = setTimeout(() => instance.stop(), seconds * 1000);
+    instance.on('done', () => clearTimeout(timer));
     instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
       latencies.push(responseTime);
       if (statusCode < 200 || statusCode >= 300) non2xx++;
@@ -596,7 +607,7 @@ async function runHttpPhase(args: PhaseArgs, mix: QueryMix, cpuProf: boolean, lo
     const coldStartMs = performance.now() - started;
     rss.peak = readRssBytes(server.pid!);
     // Warm-up, not measured.
-    await loadTest(base, 'warm-up', mix.search.slice(0, 500).map((s) => s.path), 3, 8, server.pid!, { peak: 0 });
+    await loadTest(base, 'warm-up', mix.search.slice(0, 500).map((s) => s.path), 3, 8, server.pid!, { peak: 0 }, 2000);
     const runs: HttpRun[] = [];
     runs.push(await loadTest(base, 'search mix', mix.search.map((s) => s.path), loadSeconds, 16, server.pid!, rss));
     runs.push(await loadTest(base, 'suggest', mix.suggest, Math.max(5, loadSeconds / 2), 16, server.pid!, rss));
@@ -670,7 +681,7 @@ function formatReport(report: BenchReport): string {
   lines.push(`Corpus: ${c.dir} (${c.files} files, ${f(mb(c.fileBytes))} MB JSONL${c.generatedSeconds !== null ? `, generated in ${f(c.generatedSeconds)} s` : ', reused'})`);
   const ix = report.indexing;
   if (ix) {
-    lines.push('', `Indexing (${ix.mode === 'rebuild' ? 'rebuildIndex' : 'indexCorpus'}, fresh index)`);
+    lines.push('', `Indexing (${ix.mode === 'rebuild' ? 'rebuildIndex' : 'indexCorpus'}, fresh index${report.indexingReused ? '; figures of the run that built the reused index' : ''})`);
     lines.push(`  ${ix.articles} articles (${ix.indexed} indexed, ${ix.duplicates} near-duplicates, ${ix.rejected} rejected), ${f(mb(ix.inputBytes))} MB input in ${f(ix.seconds)} s`);
     lines.push(`  throughput ${f(ix.mbPerSecond, 2)} MB/s, ${f(ix.articlesPerSecond, 0)} articles/s`);
     lines.push(`  stages (s): ${Object.entries(ix.stageSeconds).map(([k, v]) => `${k} ${f(v)}`).join(', ')}`);
@@ -705,6 +716,8 @@ interface BenchReport {
   machine: { cpus: number; cpuModel: string; memoryGB: number; node: string; platform: string; loadAtStart: number; loadAtEnd: number };
   corpus: { dir: string; files: number; fileBytes: number; generatedSeconds: number | null };
   indexing: IndexPhaseResult | null;
+  /** The indexing figures come from the run that built the reused index (--reuse-index). */
+  indexingReused: boolean;
   inProcess: QueryPhaseResult;
   http: HttpPhaseResult | null;
   targets: TargetCheck[];
@@ -754,13 +767,18 @@ async function main(): Promise<void> {
   const files = readdirSync(args.corpusDir).filter((n) => n.endsWith('.jsonl'));
   const fileBytes = files.reduce((sum, n) => sum + statSync(join(args.corpusDir, n)).size, 0);
 
+  // The indexing figures are kept beside the index, so a --reuse-index run still reports them.
+  const indexingFile = join(outRoot, `indexing-${formatSize(size)}.json`);
   let indexing: IndexPhaseResult | null = null;
   const reuse = values['reuse-index'] && existsSync(args.dataDir) && existsSync(vocabularyFile(size));
-  if (!reuse) {
+  if (reuse) {
+    if (existsSync(indexingFile)) indexing = JSON.parse(readFileSync(indexingFile, 'utf8')) as IndexPhaseResult;
+  } else {
     process.stderr.write(`Indexing into ${args.dataDir}…\n`);
     const m = await runChild('index', args, prof === 'index');
     if (m.kind !== 'index') throw new Error(`indexing failed: ${m.kind === 'error' ? m.message : m.kind}`);
     indexing = m.result;
+    writeFileSync(indexingFile, JSON.stringify(indexing, null, 2));
   }
   process.stderr.write('Queries in-process…\n');
   const qm = await runChild('query', args, prof === 'query');
@@ -789,6 +807,7 @@ async function main(): Promise<void> {
     },
     corpus: { dir: args.corpusDir, files: files.length, fileBytes, generatedSeconds },
     indexing,
+    indexingReused: reuse,
     inProcess: qm.result,
     http,
     targets: checkTargets(indexing, qm.result, http),

@@ -105,6 +105,8 @@ const awardsFileSchema = z.object({
   conferringBodies: z.array(z.string().min(2)),
   /** Words that make a quoted phrase an honour even without an award verb nearby (“全国党建工作样板党支部”). */
   strongQualifiers: z.array(z.string().min(2)),
+  /** China's democratic parties: their honours and branches are not CPC ones. */
+  democraticParties: z.array(z.string().min(2)),
   /** Honours whose level is fixed whoever hands them out (光荣在党50年 is awarded by the Party Centre). */
   fixedLevels: z.record(z.string().min(2), z.enum(['national', 'provincial', 'municipal', 'county', 'internal'])),
   levelCues: awardLevelCueSchema,

@@ -130,7 +130,7 @@ export function analyseQuery(raw: string): AnalysedQuery {
       clauses.push({ text, alternatives: [{ text, tokens }], phrase: true, prefix: false });
       continue;
     }
-    for (const chunk of text.split(/[\s,，、。；;：:！!？?()（）《》【】\[\]]+/u)) {
+    for (const chunk of text.split(/[\s,，、。；;：:！!？?()（）《》【】[\]]+/u)) {
       if (chunk !== '') clauses.push(...clausesOfChunk(chunk, stopwords));
     }
   }

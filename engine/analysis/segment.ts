@@ -63,12 +63,24 @@ export function segmentWords(text: string): string[] {
 }
 
 /**
- * Search segmentation: each word plus its dictionary sub-words
- * (党建品牌 → 党建 品牌 党建品牌), so a query for a shorter word finds longer
- * compounds. Used for indexed document text.
+ * Search segmentation: each word preceded by every dictionary word inside it
+ * (广元市妇幼保健院 → 广元 广元市 妇幼 妇幼保健 妇幼保健院 保健 保健院 …), so a
+ * query for a shorter word or a kind of hospital finds the longer compound.
+ * jieba's own cutForSearch only adds 2- and 3-character sub-words, which
+ * misses 妇幼保健院 and 肿瘤医院 inside full hospital names. Used for indexed
+ * document text.
  */
 export function segmentForIndex(text: string): string[] {
-  return segmentRuns(text, (run) => nodejieba.cutForSearch(run, false));
+  return segmentRuns(text, (run) => {
+    const out: string[] = [];
+    for (const word of nodejieba.cut(run, false)) {
+      if (word.length >= 3) {
+        for (const part of nodejieba.cutAll(word)) if (part.length >= 2 && part !== word) out.push(part);
+      }
+      out.push(word);
+    }
+    return out;
+  });
 }
 
 /** FTS5 and Meilisearch both split on spaces: tokens joined by one space are the indexed form. */

@@ -5,8 +5,13 @@
  * segmentation: jieba's dictionary is Simplified, so unconverted Traditional
  * text falls apart into single characters and never matches a query.
  */
-import * as OpenCC from 'opencc-js';
+import * as openccModule from 'opencc-js';
 import type { Script } from '../document.js';
+
+// opencc-js's declarations re-export from a `./core` file the package does not
+// ship, so its types resolve to errors; the one function used is typed here.
+type Convert = (text: string) => string;
+const OpenCC = openccModule as unknown as { Converter(options: { from: string; to: string }): Convert };
 
 // `tw` carries phrase-level rules that `t` lacks (著力 → 着力 but 著名 stays);
 // `hk` then catches Hong Kong variant characters that `tw` leaves alone.

@@ -11,9 +11,9 @@
  * indexed with jieba's search segmentation, which emits a word's sub-words
  * right before it (党建品牌 → 党建 品牌 党建品牌), so the coarse words of a
  * query are rarely adjacent token positions in the index and a phrase query
- * would miss them. NEAR within a window proportional to the text length keeps
- * them together; exact contiguity of quoted phrases is checked afterwards on
- * the text itself (`phraseTexts`).
+ * would miss them. NEAR within a window wide enough for those sub-words
+ * keeps them together; exact contiguity of quoted phrases is checked
+ * afterwards on the text itself (`phraseTexts`).
  */
 import type { AnalysedQuery, QueryAlternative, QueryClause } from '../analysis/query.js';
 
@@ -40,6 +40,8 @@ export interface FtsQueryPlan {
   exactText: string | null;
   /** Per searchable clause, its alternatives' texts (lower-cased, compact) for title matching. */
   clauseForms: string[][];
+  /** Per searchable clause, its alternatives' searchable tokens, and whether it is a prefix clause. */
+  clauseTokens: Array<{ alternatives: string[][]; prefix: boolean }>;
 }
 
 // FTS5's unicode61 tokenizer drops everything but letters, numbers and
@@ -61,10 +63,20 @@ export function compactText(text: string): string {
   return text.replace(/\s+/gu, '');
 }
 
-function nearDistance(alternative: QueryAlternative): number {
-  // Sub-words of a word of n characters number fewer than 2n, so this window
-  // always spans the query's words however the document was segmented.
-  return Math.max(2, 2 * compactText(alternative.text).length);
+/**
+ * How many index positions may separate the words of one alternative. In the
+ * index each word comes after its own sub-words (2- and 3-character pieces:
+ * fewer than 2n for a word of n characters), so adjacent words of the text
+ * are at most that many positions apart; one more per gap absorbs a jieba cut
+ * that differs between the query and the document's context.
+ */
+function nearDistance(tokens: readonly string[]): number {
+  let distance = 0;
+  for (const token of tokens.slice(1)) {
+    const n = [...token].length;
+    distance += 1 + (n > 2 ? n - 1 : 0) + (n > 3 ? n - 2 : 0);
+  }
+  return distance;
 }
 
 /** An alternative as an FTS5 expression, or null when it has no searchable token. */
@@ -73,7 +85,7 @@ export function buildAlternative(alternative: QueryAlternative, prefix: boolean)
   if (tokens.length === 0) return null;
   const parts = tokens.map((token, i) => quoteFtsString(token) + (prefix && i === tokens.length - 1 ? '*' : ''));
   if (parts.length === 1) return parts[0] ?? null;
-  return `NEAR(${parts.join(' ')}, ${nearDistance(alternative)})`;
+  return `NEAR(${parts.join(' ')}, ${nearDistance(tokens)})`;
 }
 
 /** A clause as an FTS5 expression (OR of its alternatives), or null when nothing in it is searchable. */
@@ -129,6 +141,10 @@ export function buildFtsQuery(query: AnalysedQuery): FtsQueryPlan {
     relaxed: clauses.length >= 2 ? joinWith('OR', clauses) : null,
     original,
     exactText,
+    clauseTokens: searchable.map((s) => ({
+      alternatives: s.clause.alternatives.map((a) => a.tokens.filter(isSearchableToken)).filter((t) => t.length > 0),
+      prefix: s.clause.prefix,
+    })),
     clauseForms: searchable.map((s) => [
       ...new Set(s.clause.alternatives.map((a) => compactText(a.text).toLowerCase()).filter((t) => t !== '')),
     ]),

@@ -73,7 +73,7 @@ export interface SqliteEngineConfig {
   dataDir: string;
   /** Name of the index link inside dataDir. */
   fileName?: string;
-  /** Queries whose match sets and orders are kept until the next write; 0 disables (for cold benchmarks). */
+  /** Entries (match sets, scores, whole answers) kept until the next write; 0 disables (for cold benchmarks). */
   resultCacheSize?: number;
 }
 
@@ -202,11 +202,19 @@ interface Live {
   dataVersion: number;
 }
 
+/** Writes made while a rebuild runs, replayed into the new generation. */
+interface Journal {
+  upserts: Map<string, EngineDocument>;
+  deletes: Set<string>;
+}
+
 interface MatchSet {
   rows: Int32Array;
   relaxed: boolean;
   /** Relaxed only: how many clauses each row matched, indexed by row. */
   clauseCounts: Uint8Array | null;
+  /** Relaxed only: the fewest clauses a kept row matches. */
+  threshold?: number;
 }
 
 interface Scored {
@@ -223,11 +231,13 @@ const relatedKeywordLimit = 12;
 /** Representatives whose text is checked for the whole query as written. */
 const rerankWindow = 100;
 /**
- * Above this many matches bm25 is not computed (it costs ~0.5 µs a row in
- * FTS5); ranking then rests on title, wording and topicality. bm25's IDF is
- * ~0 anyway for terms in more than half the documents, which is also skipped.
+ * Above this many matches bm25 is not computed: FTS5 scores every matching
+ * row (~0.8 µs a row on 100k real articles) before any can be ranked, which
+ * alone would exceed the latency budget. Ranking then rests on title matches,
+ * wording, the exact query and topicality, as Meilisearch's rules do. bm25's
+ * IDF is ~0 anyway for terms in more than half the documents.
  */
-const bm25RowLimit = 20_000;
+const bm25RowLimit = 5_000;
 
 // Relevance: bm25 (normalised to the best match) plus bonuses for the clauses
 // found in the title, for the whole query found as written, and for the
@@ -300,9 +310,15 @@ export class SqliteEngine implements SearchEngine {
   private readonly linkPath: string;
   private readonly cacheSize: number;
   private readonly memory = new MemoryIndex();
-  private readonly cache = new Map<string, MatchSet | Scored>();
+  private readonly cache = new Map<string, MatchSet | Scored | SearchResult>();
+  /** Document frequencies looked up in the FTS vocabulary, until the next write. */
+  private readonly frequencies = new Map<string, number>();
   private live: Live | null = null;
   private opening: Promise<void> | null = null;
+  /** A rebuild running beside the live index, and where its concurrent writes go. */
+  private background: Promise<void> | null = null;
+  private backgroundError: EngineError | null = null;
+  private journal: Journal | null = null;
   private closed = false;
 
   constructor(config: SqliteEngineConfig) {
@@ -310,7 +326,7 @@ export class SqliteEngine implements SearchEngine {
     this.fileName = config.fileName ?? 'search.sqlite';
     if (basename(this.fileName) !== this.fileName) throw new TypeError('fileName must be a plain file name');
     this.linkPath = join(this.dataDir, this.fileName);
-    this.cacheSize = config.resultCacheSize ?? 64;
+    this.cacheSize = config.resultCacheSize ?? 256;
   }
 
   // ── lifecycle ────────────────────────────────────────────────────────────
@@ -361,16 +377,55 @@ export class SqliteEngine implements SearchEngine {
       if (!canReadStoredDocuments(db)) {
         throw new IndexSchemaError(`${target.path} is not a search index written by this application`);
       }
-      // Older layout or another dictionary: rebuild from the documents stored
-      // in the file itself (re-segmented if the dictionary changed). Documents
-      // that no longer fit the document contract are left out; the indexer
-      // puts them back from the corpus on its next run, since contentHashes()
-      // no longer lists them.
+      if (stored.schemaVersion === schemaVersion) {
+        // Same layout, another dictionary: the index still answers (a few
+        // words cut differently), so it serves while a re-segmented copy is
+        // built beside it, which takes minutes at 100k articles.
+        this.adopt(db, target.path, target.name);
+        this.startResegmenting(target.path);
+        return;
+      }
+      // Older layout: rebuild from the documents stored in the file itself
+      // (re-segmented if the dictionary changed too) before serving, since
+      // this code cannot read the old layout. Documents that no longer fit
+      // the document contract are left out; the indexer puts them back from
+      // the corpus on its next run, since contentHashes() no longer lists them.
       const resegmentAll = stored.dictionaryVersion !== currentDictionary;
       await this.buildGeneration(this.readStoredDocuments(db, resegmentAll));
     } finally {
       if (this.live?.db !== db) db.close();
     }
+  }
+
+  /**
+   * Rebuilds the index from its own documents with the current dictionary,
+   * in the background. Writes made meanwhile are journaled and replayed into
+   * the new generation just before the switch, so none is lost.
+   */
+  private startResegmenting(path: string): void {
+    const journal: Journal = { upserts: new Map(), deletes: new Set() };
+    this.journal = journal;
+    this.backgroundError = null;
+    this.background = (async () => {
+      const reader = new Database(path, { readonly: true, fileMustExist: true });
+      try {
+        await this.buildGeneration(this.readStoredDocuments(reader, true), (writer) => {
+          for (const id of journal.deletes) writer.remove(id);
+          for (const document of journal.upserts.values()) writer.write(document);
+        });
+      } catch (error) {
+        if (!this.closed) this.backgroundError = translateError(error, 'write', 'rebuilding the index');
+      } finally {
+        reader.close();
+        if (this.journal === journal) this.journal = null;
+      }
+    })();
+  }
+
+  /** Resolves when background work (a rebuild after a dictionary change) has finished. */
+  async waitForBackgroundWork(): Promise<void> {
+    await this.opening?.catch(() => undefined);
+    await this.background;
   }
 
   private *readStoredDocuments(db: Database.Database, resegmentAll: boolean): Generator<EngineDocument> {
@@ -407,7 +462,7 @@ export class SqliteEngine implements SearchEngine {
     // Per-connection view of the FTS vocabulary, for document frequencies.
     db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, fts, 'row')");
     this.memory.load(db);
-    this.cache.clear();
+    this.clearCaches();
     this.live = {
       db,
       path,
@@ -447,16 +502,22 @@ export class SqliteEngine implements SearchEngine {
     if (version !== live.dataVersion) {
       live.dataVersion = version;
       this.memory.load(live.db);
-      this.cache.clear();
+      this.clearCaches();
     }
+  }
+
+  private clearCaches(): void {
+    this.cache.clear();
+    this.frequencies.clear();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await this.opening?.catch(() => undefined);
+    await this.background;
     this.live?.db.close();
     this.live = null;
-    this.cache.clear();
+    this.clearCaches();
   }
 
   // ── writes ───────────────────────────────────────────────────────────────
@@ -479,11 +540,15 @@ export class SqliteEngine implements SearchEngine {
         setMeta(live.db, 'last_updated_at', new Date().toISOString());
         return rows;
       })();
-      for (const [row, document] of written) this.memory.setDocument(row, document);
+      for (const [row, document] of written) {
+        this.memory.setDocument(row, document);
+        this.journal?.deletes.delete(document.id);
+        this.journal?.upserts.set(document.id, document);
+      }
     } catch (error) {
       throw translateError(error, 'write', 'upsert');
     } finally {
-      this.cache.clear();
+      this.clearCaches();
     }
   }
 
@@ -497,10 +562,14 @@ export class SqliteEngine implements SearchEngine {
         return rows;
       })();
       for (const row of removed) this.memory.removeRow(row);
+      for (const id of ids) {
+        this.journal?.upserts.delete(id);
+        this.journal?.deletes.add(id);
+      }
     } catch (error) {
       throw translateError(error, 'write', 'delete');
     } finally {
-      this.cache.clear();
+      this.clearCaches();
     }
   }
 
@@ -520,7 +589,10 @@ export class SqliteEngine implements SearchEngine {
    * build yields to the event loop between batches); if the build fails, the
    * current generation stays and the partial file is deleted.
    */
-  private async buildGeneration(documents: AsyncIterable<EngineDocument> | Iterable<EngineDocument>): Promise<void> {
+  private async buildGeneration(
+    documents: AsyncIterable<EngineDocument> | Iterable<EngineDocument>,
+    beforeSwitch?: (writer: DocumentWriter) => void,
+  ): Promise<void> {
     const name = this.newGenerationName();
     const finalPath = join(this.dataDir, name);
     const buildPath = `${finalPath}.building`;
@@ -545,11 +617,23 @@ export class SqliteEngine implements SearchEngine {
           writeBatch(batch);
           batch = [];
           await yieldToEventLoop();
+          if (this.closed) throw new EngineUnavailableError('the engine was closed during a rebuild');
         }
       }
       writeBatch(batch);
-      // Merge FTS segments once, so the new index starts as fast as it can be.
-      db.exec("INSERT INTO fts (fts) VALUES ('optimize')");
+      // Merge FTS segments so the new index starts as fast as it can be, a
+      // slice at a time: one 'optimize' of 100k articles would block every
+      // reader for many seconds. A slice that changes nothing means done.
+      const totalChanges = db.prepare('SELECT total_changes()').pluck();
+      for (;;) {
+        const before = totalChanges.get() as number;
+        db.exec("INSERT INTO fts (fts, rank) VALUES ('merge', -500)");
+        if ((totalChanges.get() as number) - before < 2) break;
+        await yieldToEventLoop();
+        if (this.closed) throw new EngineUnavailableError('the engine was closed during a rebuild');
+      }
+      // From here to the switch nothing yields, so no write to the live index can slip between.
+      if (beforeSwitch) db.transaction(() => beforeSwitch(writer))();
       setMeta(db, 'last_updated_at', new Date().toISOString());
       db.pragma('journal_mode = WAL');
       db.close();
@@ -685,7 +769,12 @@ export class SqliteEngine implements SearchEngine {
     try {
       const live = await this.ready();
       this.statement(live, 'SELECT count(*) FROM meta').pluck().get();
-      return { ok: true, detail: `${this.memory.size} documents in ${basename(live.path)}` };
+      const state = this.journal
+        ? '; rebuilding for a new dictionary'
+        : this.backgroundError
+          ? `; rebuild for a new dictionary failed (${this.backgroundError.code}), serving the previous index`
+          : '';
+      return { ok: true, detail: `${this.memory.size} documents in ${basename(live.path)}${state}` };
     } catch (error) {
       const engineError = translateError(error, 'read', 'health');
       return { ok: false, detail: engineError.code };
@@ -718,7 +807,7 @@ export class SqliteEngine implements SearchEngine {
 
   // ── search ───────────────────────────────────────────────────────────────
 
-  private remember<T extends MatchSet | Scored>(key: string, compute: () => T): T {
+  private remember<T extends MatchSet | Scored | SearchResult>(key: string, compute: () => T): T {
     const cached = this.cache.get(key);
     if (cached) {
       // Refresh its place: the map's order is the eviction order.
@@ -766,13 +855,24 @@ export class SqliteEngine implements SearchEngine {
     return parseScores(this.statement(live, sql).pluck().get(expression) as string | null, this.memory.rowCapacity);
   }
 
-  private findMatches(live: Live, plan: FtsQueryPlan): MatchSet {
+  /**
+   * Rows with every clause or, when none of those passes the filters, rows
+   * with most clauses (relaxed). Relaxing only after filtering means a query
+   * too specific for the chosen year or province still finds its best
+   * partial matches there, while a query whose every clause matches inside
+   * the filters is never diluted.
+   */
+  private findMatches(live: Live, plan: FtsQueryPlan, filter: RowFilter | null): MatchSet {
     const strict = plan.strict ?? '';
-    return this.remember(`match\u0000${strict}\u0000${plan.phraseTexts.join('\u0001')}`, () => {
-      const rows = this.matchRows(live, strict, plan.phraseTexts);
-      if (rows.length > 0 || plan.relaxed === null) return { rows, relaxed: false, clauseCounts: null };
-      // Nothing has every clause: keep what has most of them. The threshold is
-      // half the clauses, lowered to the best any document reaches.
+    const phrases = plan.phraseTexts.join('\u0001');
+    const rows = this.remember(`match\u0000${strict}\u0000${phrases}`, () => ({
+      rows: this.matchRows(live, strict, plan.phraseTexts),
+      relaxed: false,
+      clauseCounts: null,
+    }));
+    if (plan.relaxed === null || this.anyPasses(rows.rows, filter)) return rows;
+
+    const partial = this.remember(`partial\u0000${strict}\u0000${phrases}`, () => {
       const counts = new Uint8Array(this.memory.rowCapacity);
       const touched: number[] = [];
       plan.clauses.forEach((clause, i) => {
@@ -783,12 +883,31 @@ export class SqliteEngine implements SearchEngine {
           counts[row] = (counts[row] ?? 0) + 1;
         }
       });
-      let best = 0;
-      for (const row of touched) best = Math.max(best, counts[row] ?? 0);
-      const threshold = Math.max(1, Math.min(best, Math.ceil(plan.clauses.length / 2)));
-      const kept = Int32Array.from(touched.filter((row) => (counts[row] ?? 0) >= threshold));
-      return { rows: kept, relaxed: kept.length > 0, clauseCounts: counts };
+      return { rows: Int32Array.from(touched), relaxed: true, clauseCounts: counts };
     });
+    // Keep what has most clauses: half of them, lowered to the best any
+    // document within the filters reaches.
+    const counts = partial.clauseCounts ?? new Uint8Array(0);
+    let best = 0;
+    for (const row of partial.rows) {
+      if (this.memory.isLive(row) && (filter === null || filter(row))) best = Math.max(best, counts[row] ?? 0);
+    }
+    if (best === 0) return rows;
+    const threshold = Math.max(1, Math.min(best, Math.ceil(plan.clauses.length / 2)));
+    return {
+      rows: partial.rows.filter((row) => (counts[row] ?? 0) >= threshold),
+      relaxed: true,
+      clauseCounts: counts,
+      threshold,
+    };
+  }
+
+  private anyPasses(rows: ArrayLike<number>, filter: RowFilter | null): boolean {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] ?? 0;
+      if (this.memory.isLive(row) && (filter === null || filter(row))) return true;
+    }
+    return false;
   }
 
   /**
@@ -797,18 +916,17 @@ export class SqliteEngine implements SearchEngine {
    * topicality, and in relaxed mode the number of clauses matched first.
    */
   private scoreMatches(live: Live, plan: FtsQueryPlan, match: MatchSet): Scored {
-    return this.remember(`score\u0000${plan.strict ?? ''}\u0000${plan.phraseTexts.join('\u0001')}`, () => {
+    const mode = match.relaxed ? `relaxed ${match.threshold ?? 0}` : 'strict';
+    return this.remember(`score\u0000${mode}\u0000${plan.strict ?? ''}\u0000${plan.phraseTexts.join('\u0001')}`, () => {
       const rows = match.rows;
-      const expression = match.relaxed ? plan.relaxed : plan.strict;
-      const bm25 =
-        expression !== null && rows.length <= bm25RowLimit && rows.length * 2 <= Math.max(this.memory.size, 1)
-          ? this.bm25Scores(live, expression)
-          : null;
+      const expression = this.chooseBm25Expression(live, plan, match);
+      const bm25 = expression !== null ? this.bm25Scores(live, expression) : null;
       let best = 0;
       if (bm25) for (const row of rows) best = Math.max(best, bm25[row] ?? 0);
 
       let original: Uint8Array | null = null;
-      if (plan.original !== null) {
+      // A small bonus, not worth another pass over a very broad match.
+      if (plan.original !== null && rows.length <= 4 * bm25RowLimit) {
         original = new Uint8Array(this.memory.rowCapacity);
         for (const row of this.matchRows(live, plan.original, plan.phraseTexts)) original[row] = 1;
       }
@@ -830,6 +948,42 @@ export class SqliteEngine implements SearchEngine {
     });
   }
 
+  /**
+   * The expression to compute bm25 with: the query's selective clauses only.
+   * FTS5's bm25 scans every phrase's full document list to weigh it, so one
+   * frequent word (医院, 党建…) costs milliseconds however few rows match; and
+   * such a word's weight is ~0 anyway. Null when nothing selective is left or
+   * the rows to score would be too many (see bm25RowLimit).
+   */
+  private chooseBm25Expression(live: Live, plan: FtsQueryPlan, match: MatchSet): string | null {
+    if (match.rows.length === 0) return null;
+    const selective = Math.max(bm25RowLimit, this.memory.size / 10);
+    const kept: string[] = [];
+    const estimates: number[] = [];
+    plan.clauseTokens.forEach((clause, i) => {
+      const expression = plan.clauses[i];
+      if (expression === undefined) return;
+      // Documents with any alternative; an alternative of several words has at most its rarest word's.
+      let estimate = 0;
+      for (const tokens of clause.alternatives) {
+        estimate += Math.min(
+          ...tokens.map((token, j) =>
+            clause.prefix && j === tokens.length - 1
+              ? this.prefixFrequency(live, token.toLowerCase(), selective)
+              : this.documentFrequency(live, token.toLowerCase()),
+          ),
+        );
+      }
+      if (estimate > selective) return;
+      kept.push(expression);
+      estimates.push(estimate);
+    });
+    if (kept.length === 0) return null;
+    const rows = match.relaxed ? estimates.reduce((a, b) => a + b, 0) : Math.min(...estimates);
+    if (rows > bm25RowLimit) return null;
+    return kept.join(match.relaxed ? ' OR ' : ' AND ');
+  }
+
   /** Which of `rows` contain the whole query as written (clauses contiguous); remembered per query. */
   private checkExactQuery(live: Live, plan: FtsQueryPlan, scored: Scored, rows: readonly number[]): void {
     if (plan.exactText === null) return;
@@ -839,7 +993,8 @@ export class SqliteEngine implements SearchEngine {
     const found = parseRowList(
       this.statement(
         live,
-        `SELECT group_concat(doc) FROM docs WHERE doc IN (SELECT value FROM json_each(@rows)) AND ${containsTextSql('docs', '@text')}`,
+        // Verbatim only (no whitespace folding): this is a bonus, and the folded check costs ~1 ms a row.
+        'SELECT group_concat(doc) FROM docs WHERE doc IN (SELECT value FROM json_each(@rows)) AND (instr(title, @text) > 0 OR instr(body, @text) > 0)',
       )
         .pluck()
         .get({ rows: JSON.stringify(unknown), text: plan.exactText }) as string | null,
@@ -884,40 +1039,58 @@ export class SqliteEngine implements SearchEngine {
 
   async search(request: SearchRequest): Promise<SearchResult> {
     return this.read('search', (live) => {
-      const filter = this.memory.compileFilter(request.filters);
-      const pageSize = Math.max(0, Math.floor(request.pageSize));
-      const offset = Math.max(0, Math.floor(request.page) - 1) * pageSize;
-      const dateSort: Exclude<SortOrder, 'relevance'> = request.sort === 'date_asc' ? 'date_asc' : 'date_desc';
-      const byDate = (rows: ArrayLike<number>, terms: readonly string[], relaxed: boolean): SearchResult => {
-        const collected = this.memory.collect(rows, {
-          filter,
-          collapse: request.collapse,
-          offset,
-          limit: pageSize,
-          facets: request.facets,
-        });
-        const page = collected.hits.map((hit) => ({ row: hit.row, score: 0, duplicates: hit.duplicates }));
-        return this.toResult(live, page, collected.total, collected.facets, terms, relaxed);
-      };
-
-      // No query: list what the filters allow, newest first.
-      if (request.query.clauses.length === 0) return byDate(this.memory.dateOrder(dateSort), [], false);
-      const plan = buildFtsQuery(request.query);
-      if (plan.strict === null) return byDate([], [], false);
-      const match = this.findMatches(live, plan);
-      const terms = request.query.highlightTerms;
-      if (request.sort !== 'relevance') return byDate(this.memory.orderByDate(match.rows, dateSort), terms, match.relaxed);
-
-      const scored = this.scoreMatches(live, plan, match);
-      const collapsed = this.memory.collapseScored(scored.rows, scored.scores, filter, request.collapse);
-      const facets = request.facets ? this.memory.countFacets(collapsed.reps) : null;
-      const order = this.orderByRelevance(live, plan, scored, collapsed, offset + pageSize);
-      const page = order.slice(offset, offset + pageSize).map((i) => {
-        const row = collapsed.reps[i] ?? 0;
-        return { row, score: collapsed.scores[i] ?? 0, duplicates: collapsed.folded.get(row) ?? [] };
-      });
-      return this.toResult(live, page, collapsed.reps.length, facets, terms, match.relaxed);
+      // Whole answers are remembered too (until the next write): a page
+      // reloaded, or the next page's facets, cost a map lookup. Callers get
+      // their own result and hit objects; documents are shared, read-only.
+      const key = `result\u0000${JSON.stringify([
+        request.query.clauses,
+        request.query.highlightTerms,
+        request.filters,
+        request.sort,
+        request.page,
+        request.pageSize,
+        request.facets,
+        request.collapse,
+      ])}`;
+      const result = this.remember(key, () => this.runSearch(live, request));
+      return { ...result, hits: result.hits.map((hit) => ({ ...hit })) };
     });
+  }
+
+  private runSearch(live: Live, request: SearchRequest): SearchResult {
+    const filter = this.memory.compileFilter(request.filters);
+    const pageSize = Math.max(0, Math.floor(request.pageSize));
+    const offset = Math.max(0, Math.floor(request.page) - 1) * pageSize;
+    const dateSort: Exclude<SortOrder, 'relevance'> = request.sort === 'date_asc' ? 'date_asc' : 'date_desc';
+    const byDate = (rows: ArrayLike<number>, terms: readonly string[], relaxed: boolean): SearchResult => {
+      const collected = this.memory.collect(rows, {
+        filter,
+        collapse: request.collapse,
+        offset,
+        limit: pageSize,
+        facets: request.facets,
+      });
+      const page = collected.hits.map((hit) => ({ row: hit.row, score: 0, duplicates: hit.duplicates }));
+      return this.toResult(live, page, collected.total, collected.facets, terms, relaxed);
+    };
+
+    // No query: list what the filters allow, newest first.
+    if (request.query.clauses.length === 0) return byDate(this.memory.dateOrder(dateSort), [], false);
+    const plan = buildFtsQuery(request.query);
+    if (plan.strict === null) return byDate([], [], false);
+    const match = this.findMatches(live, plan, filter);
+    const terms = request.query.highlightTerms;
+    if (request.sort !== 'relevance') return byDate(this.memory.orderByDate(match.rows, dateSort), terms, match.relaxed);
+
+    const scored = this.scoreMatches(live, plan, match);
+    const collapsed = this.memory.collapseScored(scored.rows, scored.scores, filter, request.collapse);
+    const facets = request.facets ? this.memory.countFacets(collapsed.reps) : null;
+    const order = this.orderByRelevance(live, plan, scored, collapsed, offset + pageSize);
+    const page = order.slice(offset, offset + pageSize).map((i) => {
+      const row = collapsed.reps[i] ?? 0;
+      return { row, score: collapsed.scores[i] ?? 0, duplicates: collapsed.folded.get(row) ?? [] };
+    });
+    return this.toResult(live, page, collapsed.reps.length, facets, terms, match.relaxed);
   }
 
   private toResult(
@@ -948,9 +1121,41 @@ export class SqliteEngine implements SearchEngine {
 
   // ── related ──────────────────────────────────────────────────────────────
 
-  /** Documents containing `token` (approximate after deletes, which is all ranking needs). */
+  /**
+   * Documents containing `token` (approximate after deletes, which is all
+   * ranking needs). fts5vocab counts by reading the token's whole document
+   * list, so answers are remembered until the next write.
+   */
   private documentFrequency(live: Live, token: string): number {
-    return (this.statement(live, 'SELECT doc FROM temp.fts_vocab WHERE term = ?').pluck().get(token) as number | undefined) ?? 0;
+    const key = `=${token}`;
+    if (this.frequencies.size > 50_000) this.frequencies.clear();
+    let frequency = this.frequencies.get(key);
+    if (frequency === undefined) {
+      frequency =
+        (this.statement(live, 'SELECT doc FROM temp.fts_vocab WHERE term = ?').pluck().get(token) as number | undefined) ?? 0;
+      this.frequencies.set(key, frequency);
+    }
+    return frequency;
+  }
+
+  /**
+   * An upper bound of the documents with a word starting with `prefix`, or
+   * Infinity when the prefix is short or common enough that counting would
+   * cost more than it saves.
+   */
+  private prefixFrequency(live: Live, prefix: string, enough: number): number {
+    if ([...prefix].length < 2 || this.documentFrequency(live, prefix) > enough) return Infinity;
+    const key = `*${prefix}`;
+    let frequency = this.frequencies.get(key);
+    if (frequency === undefined) {
+      const row = this.statement(
+        live,
+        'SELECT count(*) AS terms, coalesce(sum(doc), 0) AS docs FROM (SELECT doc FROM temp.fts_vocab WHERE term >= ? AND term < ? LIMIT 17)',
+      ).get(prefix, `${prefix}\u{10FFFF}`) as { terms: number; docs: number };
+      frequency = row.terms > 16 ? Infinity : row.docs;
+      this.frequencies.set(key, frequency);
+    }
+    return frequency;
   }
 
   /**

@@ -50,7 +50,11 @@ const standardHonour = new RegExp(alternation(vocab.standardHonours), 'gu');
 // The conferring body in front of an unquoted honour, but not a 系统 scope that is part of it (衡阳市卫生健康系统…).
 const bodyPrefix = new RegExp(`^[\\u4e00-\\u9fff]{0,10}?(?:${alternation(vocab.conferringBodies)})(?!系统)`, 'u');
 const typePatterns = vocab.types.map((t) => ({ type: t.type, patterns: t.patterns }));
-const democraticParty = /(?:农工党|民进|民盟|民建|九三学社|致公党|台盟|民革)/u;
+const democraticParty = new RegExp(alternation(vocab.democraticParties), 'u');
+const countedHonour = new RegExp(
+  `(?:${alternation([...vocab.suffixes, ...vocab.qualifiedSuffixes])})(?=\\s*(?:\\d+|[一二两三四五六七八九十]+)\\s*[个名家项])`,
+  'gu',
+);
 
 const quoted = /[“"「『]([^“”"「」『』\n]{2,30})[”"」』]|‘([^‘’“”\n]{2,30})’/gu;
 const docTitle = /《[^《》\n]{1,80}》/gu;
@@ -95,8 +99,6 @@ interface Found {
   name: string;
   start: number;
   end: number;
-  /** Unquoted names lost their prefix: the level must come from the context too. */
-  quoted: boolean;
 }
 
 interface Sentence {
@@ -148,7 +150,7 @@ function findNames(text: string, titleLength: number): Found[] {
     }
     if (!ok || name.length < 2) continue;
     previousEnd = end;
-    push({ name, start: start + 1, end: end - 1, quoted: true });
+    push({ name, start: start + 1, end: end - 1 });
   }
   const quotedSpans = found.map((f) => ({ start: f.start - 1, end: f.end + 1 }));
 
@@ -159,8 +161,7 @@ function findNames(text: string, titleLength: number): Found[] {
     while (to < text.length && to - from < 60 && !spanEnd.test(text[to] as string)) to++;
     const span = text.slice(from, to);
     // A later verb in the same span governs what follows it (获卫生局党委授予先进基层党组织称号).
-    awardVerb.lastIndex = 0;
-    const inner = [...span.matchAll(new RegExp(awardVerb.source, 'gu'))].pop();
+    const inner = [...span.matchAll(awardVerb)].pop();
     const tail = inner && inner.index > 0 ? span.slice(inner.index + inner[0].length) : span;
     const tailStart = to - tail.length;
     let offset = tailStart;
@@ -169,7 +170,7 @@ function findNames(text: string, titleLength: number): Found[] {
       const pieceStart = offset;
       offset += piece.length + 1;
       if (!isHonour(name) || insideAny(quotedSpans, pieceStart, pieceStart + piece.length)) continue;
-      push({ name, start: pieceStart + piece.lastIndexOf(name), end: pieceStart + piece.length, quoted: false });
+      push({ name, start: pieceStart + piece.lastIndexOf(name), end: pieceStart + piece.length });
     }
   }
 
@@ -183,19 +184,19 @@ function findNames(text: string, titleLength: number): Found[] {
       const pieceStart = offset;
       offset += piece.length + 1;
       if (!isHonour(name) || insideAny(quotedSpans, pieceStart, pieceStart + piece.length)) continue;
-      push({ name, start: pieceStart + piece.lastIndexOf(name), end: pieceStart + piece.length, quoted: false });
+      push({ name, start: pieceStart + piece.lastIndexOf(name), end: pieceStart + piece.length });
     }
   }
 
   // Counted honours: 成功创建自治区卫生健康委五星级公立医院党支部1个、四星级公立医院党支部2个.
-  for (const suffixMatch of text.matchAll(new RegExp(`(?:${alternation([...vocab.suffixes, ...vocab.qualifiedSuffixes])})(?=\\s*(?:\\d+|[一二两三四五六七八九十]+)\\s*[个名家项])`, 'gu'))) {
+  for (const suffixMatch of text.matchAll(countedHonour)) {
     const end = suffixMatch.index + suffixMatch[0].length;
     if (!countAfter.test(text.slice(end, end + 6))) continue;
     let from = end;
     while (from > 0 && end - from < 30 && !/[，,。；;！？!?\n“”"(（：:、的]/u.test(text[from - 1] as string) && !/\d/u.test(text[from - 1] as string)) from--;
     const name = trimUnquoted(text.slice(from, end));
     if (!isHonour(name) || found.some((f) => end > f.start && end <= f.end + 1)) continue;
-    push({ name, start: end - name.length, end, quoted: false });
+    push({ name, start: end - name.length, end });
   }
 
   // Standard 两优一先 titles listed in a 表彰 sentence.
@@ -206,7 +207,7 @@ function findNames(text: string, titleLength: number): Found[] {
     if (democraticParty.test(text.slice(Math.max(0, start - 12), start))) continue;
     const sentence = sentenceOf(text, start);
     if (!awardContext.test(text.slice(sentence.start, sentence.end))) continue;
-    push({ name: m[0], start, end, quoted: false });
+    push({ name: m[0], start, end });
   }
 
   // A title announcing results: 关于2024公立医院党建业务融合典型案例评审结果的通知.
@@ -218,7 +219,7 @@ function findNames(text: string, titleLength: number): Found[] {
       let from = at;
       while (from > 0 && /[\u4e00-\u9fff]/u.test(title[from - 1] as string) && !/[的为获评于在关暨会和与及]/u.test(title[from - 1] as string)) from--;
       const name = trimUnquoted(title.slice(from, at + suffix.length));
-      if (isHonour(name) && name.length >= 6) push({ name, start: at + suffix.length - name.length, end: at + suffix.length, quoted: false });
+      if (isHonour(name) && name.length >= 6) push({ name, start: at + suffix.length - name.length, end: at + suffix.length });
     }
   }
   return found.sort((a, b) => a.start - b.start);
@@ -364,15 +365,5 @@ function levelsByName(text: string, input: AwardInput, found: Found[], names: st
     if (own.size === 0 && documentCue) own.add(documentCue.level);
     out.set(name, own);
   }
-  return out;
-}
-
-/** Each honour with the levels found for it (for tests and debugging). */
-export function explainAwardLevels(input: AwardInput): Record<string, AwardLevel[]> {
-  const text = `${input.title}\n${input.body}`;
-  const found = findNames(text, input.title.length);
-  const names = [...new Set(found.map((f) => f.name))];
-  const out: Record<string, AwardLevel[]> = {};
-  for (const [name, levels] of levelsByName(text, input, found, names)) out[name] = [...levels];
   return out;
 }

@@ -264,17 +264,3 @@ export function extractDates(input: DateInput, givenPublishedAt?: string): DateE
   const publishedAt = given ?? extractPublishedAt(input);
   return { publishedAt, year: extractYear(input, publishedAt) };
 }
-
-/** For tests: every full date in a text, garbled ones included. */
-export function findDates(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(fullDate)) {
-    const iso = toIso(m[1] as string, m[2] as string, m[3] as string);
-    if (iso) out.push(iso);
-  }
-  for (const m of text.matchAll(garbledDate)) {
-    const iso = toIso(m[1] as string, m[2] as string, m[3] as string);
-    if (iso) out.push(iso);
-  }
-  return out;
-}

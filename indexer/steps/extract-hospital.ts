@@ -6,11 +6,13 @@
  * article's own place: 市人民医院 in a text about 金坛市).
  *
  * The hospital the article is about is the one it mentions most, weighted by
- * the title and by position; employers of visitors (…医院党委书记张某 in a
- * text written as 我院) and aid destinations count less.
+ * the title, by position and by its Party organisation acting (中共…医院委员会);
+ * employers of visitors (…医院院长张某一行来我院), partners (我院与某医院) and
+ * aid destinations count less, and a hospital in the province the text talks
+ * about wins a tie against a cooperation partner elsewhere.
  */
 import { loadHospitalPatterns, loadHospitals, type HospitalEntry } from '../../config/data.js';
-import { PlaceScanner, placeOfPrefix, lookupPlace, type HospitalPlace, type PlaceMention, type PlaceUnit } from './extract-place.js';
+import { PlaceScanner, placeOfPrefix, type HospitalPlace, type PlaceMention, type PlaceUnit } from './extract-place.js';
 import { PhraseMatcher } from './phrase-matcher.js';
 
 export interface HospitalMention {
@@ -33,6 +35,10 @@ export interface HospitalExtraction {
   place: HospitalPlace | null;
   /** Every accepted mention (also used to strip hospital names off branch names). */
   mentions: HospitalMention[];
+  /** The text searched: the input without lines repeating the title. */
+  text: string;
+  /** Place names in `${title}\n${text}`, for the place step to reuse. */
+  places: PlaceMention[];
 }
 
 type TableKind = 'name' | 'alias' | 'context';
@@ -92,7 +98,7 @@ const suffixPattern = new RegExp(
 // Characters that cannot be inside a hospital name: punctuation and function
 // words or verbs that end the noun phrase to the left of 医院.
 const stopChars = new Set(
-  [...'的了在与及或并为是到赴对向由将把被从于之也都而等让给跟经据以如请获评授派往去至又还即就已我该本其这那各每共率带携约近今昨向称任兼由'],
+  [...'的了在与及或并为是到赴对向由将把被从于之也都而等让给跟经据以如请获评授派往去至又还即就已我该本其这那各每共率带携约近今昨称任兼'],
 );
 const runChar = /[\u3400-\u9fff0-9]/u;
 // 全市医院, 县区人民医院, 城市医院: a marker glued to these is not a relative hospital name.
@@ -273,6 +279,7 @@ function sentenceAround(text: string, index: number): string {
   while (end < text.length && !/[。！？!?\n]/u.test(text[end] as string)) end++;
   return text.slice(start, end);
 }
+
 const partnerBefore = /(?:与|和|同|携手|联合|赴|走进|到|来到)$/u;
 const travelBefore = /(?:援|驰援|支援|赴|前往|奔赴|来到|到达|走进|到|参观|观摩|帮扶|对口|与|同|联合|携手)$/u;
 const aliasDeclaration = new RegExp(
@@ -404,7 +411,7 @@ export function extractHospitals(input: { title: string; text: string }): Hospit
   // 3. Context aliases count when their hospital or its city is named.
   const found = new Set(accepted.map((m) => m.name));
   for (const p of pendingContext) {
-    const hit = p.hits.find((h) => found.has(h.entry.name) || (h.entry.city !== null && haystack.includes(h.entry.city) && !lookupPlace(h.entry.city).every((u) => u.level === 'province')));
+    const hit = p.hits.find((h) => found.has(h.entry.name) || (h.entry.city !== null && haystack.includes(h.entry.city)));
     if (!hit) continue;
     accepted.push({ name: hit.entry.name, written: p.written, start: p.start, end: p.end, place: placeOfEntry(hit.entry), entry: hit.entry, kind: 'context' });
   }
@@ -444,10 +451,15 @@ export function extractHospitals(input: { title: string; text: string }): Hospit
   }
 
   accepted.sort((a, b) => a.start - b.start);
-  return selectHospitals(accepted, title.length, haystack, places);
+  return { ...selectHospitals(accepted, title.length, haystack, places), text, places };
 }
 
-function selectHospitals(mentions: RawMention[], titleLength: number, haystack: string, places: PlaceMention[]): HospitalExtraction {
+function selectHospitals(
+  mentions: RawMention[],
+  titleLength: number,
+  haystack: string,
+  places: PlaceMention[],
+): Omit<HospitalExtraction, 'text' | 'places'> {
   const firstPerson = /我院|本院/u.test(haystack);
   // count: mentions not discounted as a trip, a partner or a visitor's employer.
   const score = new Map<string, { score: number; evidence: number; count: number; first: number; inTitle: boolean; place: HospitalPlace | null }>();
@@ -475,7 +487,7 @@ function selectHospitals(mentions: RawMention[], titleLength: number, haystack: 
   }
   // The province the text itself talks about (outside hospital names): its own
   // hospital is there, a partner named for a cooperation usually is not.
-  const ownProvince = dominantProvince(places, mentions);
+  const ownProvince = dominantProvince(places, mentions, haystack);
   for (const [name, s] of score) {
     // Where the text starts is usually what it is about.
     if (s.first / length < 0.15) s.score += 0.5;
@@ -522,10 +534,11 @@ function partyOrganAround(text: string, m: RawMention): boolean {
   return partyOrganBefore.test(text.slice(Math.max(0, m.start - 2), m.start)) || partyOrganAfter.test(text.slice(m.end, m.end + 12));
 }
 
-function dominantProvince(places: PlaceMention[], mentions: RawMention[]): string | null {
+function dominantProvince(places: PlaceMention[], mentions: RawMention[], text: string): string | null {
   const counts = new Map<string, number>();
   for (const p of places) {
-    if (isInside(mentions, p.start)) continue;
+    // 驰援湖北, 奔赴武汉: where the staff went, not where the hospital is.
+    if (isInside(mentions, p.start) || travelBefore.test(text.slice(Math.max(0, p.start - 4), p.start))) continue;
     const unit = p.units[0];
     if (!unit || p.units.some((u) => u.province !== unit.province)) continue;
     counts.set(unit.province, (counts.get(unit.province) ?? 0) + 1);

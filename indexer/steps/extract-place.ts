@@ -257,18 +257,20 @@ function blockedSpans(text: string): Uint8Array {
  */
 export class PlaceScanner {
   private readonly blocked: Uint8Array;
-  private readonly cache = new Map<number, PlaceMention | null>();
+  private readonly cache: (PlaceMention | null | undefined)[];
   private all: PlaceMention[] | undefined;
 
   constructor(readonly text: string) {
     this.blocked = blockedSpans(text);
+    this.cache = new Array<PlaceMention | null | undefined>(text.length);
   }
 
   at(index: number): PlaceMention | null {
-    let m = this.cache.get(index);
+    if (index >= this.text.length) return null;
+    let m = this.cache[index];
     if (m === undefined) {
-      m = index < this.text.length ? mentionAt(this.text, index, this.blocked) : null;
-      this.cache.set(index, m);
+      m = mentionAt(this.text, index, this.blocked);
+      this.cache[index] = m;
     }
     return m;
   }
@@ -309,14 +311,6 @@ export function normaliseProvince(value: string): string {
   return shortenProvince(trimmed);
 }
 
-/** The place named at the very start of `text` (for hospital names): the longest full or short name there. */
-export function matchPlaceAt(text: string, index: number): PlaceMention | null {
-  const found = findPlaceMentions(text.slice(index, index + 16));
-  const first = found[0];
-  if (!first || first.start !== 0) return null;
-  return { ...first, start: first.start + index, end: first.end + index };
-}
-
 /** County as the label convention writes it: with the suffix the text used (金坛市), else the official name. */
 function countyAsWritten(mention: PlaceMention, unit: PlaceUnit): string {
   const official = unit.county ?? unit.name;
@@ -346,9 +340,9 @@ interface Scored {
   explicitMentions: number;
 }
 
-function scoreMentions(title: string, text: string): { mentions: PlaceMention[]; byUnit: Map<PlaceUnit, Scored> } {
+function scoreMentions(title: string, text: string, known?: PlaceMention[]): { mentions: PlaceMention[]; byUnit: Map<PlaceUnit, Scored> } {
   const joined = `${title}\n${text}`;
-  const mentions = findPlaceMentions(joined);
+  const mentions = known ?? findPlaceMentions(joined);
   const byUnit = new Map<PlaceUnit, Scored>();
   const provinceSeen = new Set<string>();
   const citySeen = new Set<string>();
@@ -416,9 +410,11 @@ export function extractPlace(input: {
   hospitalNames?: readonly string[];
   /** Cities of the other hospitals the article is about. */
   otherHospitalCities?: readonly (string | null)[];
+  /** Place names already found in `${title}\n${text}` (by the hospital step). */
+  mentions?: PlaceMention[];
 }): PlaceResult {
   const haystack = `${input.title}\n${input.text}`;
-  const { mentions, byUnit } = scoreMentions(input.title, input.text);
+  const { mentions, byUnit } = scoreMentions(input.title, input.text, input.mentions);
 
   if (input.hospital) {
     const h = input.hospital;
@@ -438,6 +434,8 @@ export function extractPlace(input: {
       else if (haystack.includes(short)) county = h.county;
     }
     if (county !== null && city === null && h.city !== null) city = h.city;
+    // A provincial hospital the table does not place (新疆维吾尔自治区人民医院): the city the text names, if one dominates.
+    if (city === null && h.city === null && h.county === null) city = dominantCity(byUnit, h.province);
     return { province: h.province, city, county };
   }
 
@@ -459,20 +457,8 @@ export function extractPlace(input: {
     return { province, city: province, county };
   }
 
-  const cityScore = new Map<string, { score: number; inTitle: boolean }>();
-  for (const s of byUnit.values()) {
-    if (s.unit.province !== province || s.unit.city === null) continue;
-    if (s.unit.level !== 'city') continue;
-    const c = cityScore.get(s.unit.city) ?? { score: 0, inTitle: false };
-    c.score += s.score;
-    c.inTitle ||= s.inTitle && s.unit.level === 'city';
-    cityScore.set(s.unit.city, c);
-  }
-  const ranked = [...cityScore.entries()].sort((a, b) => b[1].score - a[1].score);
-  let city: string | null = null;
-  const top = ranked[0];
-  const second = ranked[1];
-  if (top && (top[1].inTitle || (top[1].score >= 2 && (!second || top[1].score >= 2 * second[1].score)))) city = top[0];
+  const ranked = rankCities(byUnit, province);
+  let city = dominantCity(byUnit, province);
 
   if (city === null) {
     // Only county names (江宁高新区): their common city, when they agree on one.
@@ -486,6 +472,25 @@ export function extractPlace(input: {
     if (unit?.city) city = unit.city;
   }
   return { province, city, county };
+}
+
+function rankCities(byUnit: Map<PlaceUnit, Scored>, province: string): [string, { score: number; inTitle: boolean }][] {
+  const cityScore = new Map<string, { score: number; inTitle: boolean }>();
+  for (const s of byUnit.values()) {
+    if (s.unit.province !== province || s.unit.city === null || s.unit.level !== 'city') continue;
+    const c = cityScore.get(s.unit.city) ?? { score: 0, inTitle: false };
+    c.score += s.score;
+    c.inTitle ||= s.inTitle;
+    cityScore.set(s.unit.city, c);
+  }
+  return [...cityScore.entries()].sort((a, b) => b[1].score - a[1].score);
+}
+
+/** The city of the province the text clearly talks about: in the title, or mentioned well ahead of any other. */
+function dominantCity(byUnit: Map<PlaceUnit, Scored>, province: string): string | null {
+  const [top, second] = rankCities(byUnit, province);
+  if (top && (top[1].inTitle || (top[1].score >= 2 && (!second || top[1].score >= 2 * second[1].score)))) return top[0];
+  return null;
 }
 
 function pickCounty(

@@ -58,10 +58,11 @@ function decideHospital(found: HospitalExtraction, givenHospital: string | null)
   };
 }
 
-function decidePlace(input: ExtractionInput, text: string, h: HospitalDecision, givenProvince: string | null): PlaceResult {
+function decidePlace(input: ExtractionInput, found: HospitalExtraction, h: HospitalDecision, givenProvince: string | null): PlaceResult {
   const extracted = extractPlace({
     title: input.title,
-    text,
+    text: found.text,
+    mentions: found.places,
     hospital: h.place && h.place.province !== '' ? h.place : null,
     mainHospital: h.hospital,
     hospitalNames: h.written,
@@ -80,8 +81,9 @@ export function extractMetadata(input: ExtractionInput): ArticleMetadata {
   const givenProvince = given(input.given.province);
   const givenSource = given(input.given.source);
 
-  const h = decideHospital(extractHospitals({ title: input.title, text: fullText }), givenHospital);
-  const place = decidePlace(input, fullText, h, givenProvince);
+  const found = extractHospitals({ title: input.title, text: fullText });
+  const h = decideHospital(found, givenHospital);
+  const place = decidePlace(input, found, h, givenProvince);
   const dates = extractDates({ title: input.title, body: input.body, fullText, url: input.url }, input.given.publishedAt);
   const credit = extractSource({ fullText });
   const hospitalNames = [...new Set([...h.hospitals, ...h.hospitalAliases, ...h.written])];

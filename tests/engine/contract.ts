@@ -195,6 +195,17 @@ export function runEngineContract(name: string, makeEngine: MakeEngine): void {
         for (const hit of result.hits) expect(`${hit.document.title}${hit.document.body}`).toContain('双带头');
       });
 
+      it('relaxes within the filters when every term matches only outside them', async () => {
+        const result = await search('双带头人 潍坊', { filters: { province: ['湖北'] } });
+        expect(result.relaxed).toBe(true);
+        expect(idsOf(result)).toEqual([fixtures.jingzhouAlias.id]);
+      });
+
+      it('does not relax a one-word query to escape its filters', async () => {
+        expect(await search('先锋党支部', { filters: { province: ['浙江'] } })).toMatchObject({ total: 1, relaxed: false });
+        expect(await search('先锋党支部', { filters: { province: ['山东'] } })).toMatchObject({ hits: [], total: 0 });
+      });
+
       it('returns nothing, not relaxed, when no term matches anywhere', async () => {
         const result = await search('火星基地');
         expect(result).toMatchObject({ hits: [], total: 0, relaxed: false });

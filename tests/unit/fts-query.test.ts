@@ -43,10 +43,10 @@ describe('buildFtsQuery', () => {
     [
       'a multi-word alternative stays together',
       [{ alternatives: [['卫健委'], ['卫生', '健康', '委员会']] }],
-      '("卫健委" OR NEAR("卫生" "健康" "委员会", 14))',
+      '("卫健委" OR NEAR("卫生" "健康" "委员会", 4))',
     ],
     ['the last word as you type is a prefix', [{ alternatives: [['党建']] }, { alternatives: [['品'], []], prefix: true }], '"党建" AND "品"*'],
-    ['a quoted phrase', [{ alternatives: [['先锋', '党支部']], phrase: true }], 'NEAR("先锋" "党支部", 10)'],
+    ['a quoted phrase', [{ alternatives: [['先锋', '党支部']], phrase: true }], 'NEAR("先锋" "党支部", 3)'],
     ['nothing searchable', [{ alternatives: [['，'], ['']] }], null],
   ])('%s', (_name, specs, expected) => {
     expect(buildFtsQuery(makeQuery(specs)).strict).toBe(expected);
