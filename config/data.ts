@@ -21,7 +21,12 @@ const hospitalSchema = z.object({
 export type HospitalEntry = z.infer<typeof hospitalSchema>;
 
 const hospitalsFileSchema = z.object({ hospitals: z.array(hospitalSchema) });
-const synonymsFileSchema = z.object({ groups: z.array(z.array(z.string().min(1)).min(2)) });
+const synonymsFileSchema = z.object({
+  groups: z.array(z.array(z.string().min(1)).min(2)),
+  /** One-way: a query for `term` also finds the narrower or related forms, not the reverse. */
+  oneWay: z.array(z.object({ term: z.string().min(1), alsoMatches: z.array(z.string().min(1)).min(1) })).default([]),
+});
+export type OneWaySynonym = z.infer<typeof synonymsFileSchema>['oneWay'][number];
 
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(join(dataDir, file), 'utf8'));
@@ -53,6 +58,12 @@ let synonyms: string[][] | undefined;
 export function loadSynonymGroups(): string[][] {
   synonyms ??= parse('synonyms.json', synonymsFileSchema).groups;
   return synonyms;
+}
+
+let oneWay: OneWaySynonym[] | undefined;
+export function loadOneWaySynonyms(): OneWaySynonym[] {
+  oneWay ??= parse('synonyms.json', synonymsFileSchema).oneWay;
+  return oneWay;
 }
 
 let dictionary: string[] | undefined;

@@ -5,7 +5,7 @@
  * match). Engines translate this structure into their own syntax; user text
  * never reaches an engine as syntax.
  */
-import { loadHospitals, loadStopwords, loadSynonymGroups } from '../../config/data.js';
+import { loadHospitals, loadOneWaySynonyms, loadStopwords, loadSynonymGroups } from '../../config/data.js';
 import { normaliseText } from './normalise.js';
 import { segmentWords } from './segment.js';
 
@@ -35,35 +35,50 @@ export interface AnalysedQuery {
   highlightTerms: string[];
 }
 
-interface Expansion {
-  forms: string[];
-}
+let expansionIndex: Map<string, string[]> | undefined;
 
-let expansionIndex: Map<string, Expansion> | undefined;
-
-/** form → all interchangeable forms (itself first), from hospitals.json aliases and synonyms.json. */
-function getExpansions(): Map<string, Expansion> {
+/**
+ * form → every form a query for it should also find (itself first): hospital
+ * aliases and synonym groups both ways, one-way expansions from their term
+ * only. Shared with the Meilisearch settings so both engines expand alike.
+ */
+export function getExpansions(): ReadonlyMap<string, readonly string[]> {
   if (expansionIndex) return expansionIndex;
-  const index = new Map<string, Expansion>();
-  const add = (group: string[]): void => {
-    const forms = [...new Set(group.map((f) => normaliseText(f)).filter((f) => f !== ''))];
-    for (const form of forms) {
-      const existing = index.get(form);
-      const merged = existing ? [...new Set([...existing.forms, ...forms])] : forms;
-      index.set(form, { forms: [form, ...merged.filter((f) => f !== form)] });
-    }
+  const index = new Map<string, string[]>();
+  const add = (form: string, others: readonly string[]): void => {
+    const existing = index.get(form) ?? [form];
+    index.set(form, [...new Set([...existing, ...others])]);
   };
-  for (const h of loadHospitals()) add([h.name, ...h.aliases]);
-  for (const group of loadSynonymGroups()) add(group);
+  const addGroup = (group: readonly string[]): void => {
+    const forms = [...new Set(group.map((f) => normaliseText(f)).filter((f) => f !== ''))];
+    for (const form of forms) add(form, forms);
+  };
+  for (const h of loadHospitals()) addGroup([h.name, ...h.aliases]);
+  for (const group of loadSynonymGroups()) addGroup(group);
+  for (const { term, alsoMatches } of loadOneWaySynonyms()) {
+    const from = normaliseText(term);
+    if (from !== '') add(from, alsoMatches.map((f) => normaliseText(f)).filter((f) => f !== ''));
+  }
   expansionIndex = index;
   return index;
 }
 
-/** Longest expansion forms first, so 荆州市第一人民医院 wins over a shorter form inside it. */
-let formsByLength: string[] | undefined;
-function getFormsByLength(): string[] {
-  formsByLength ??= [...getExpansions().keys()].sort((a, b) => b.length - a.length);
-  return formsByLength;
+/** Known forms as token sequences, keyed by their first token, longest first. */
+let formsByFirstToken: Map<string, Array<{ form: string; tokens: string[] }>> | undefined;
+function getFormsByFirstToken(): Map<string, Array<{ form: string; tokens: string[] }>> {
+  if (formsByFirstToken) return formsByFirstToken;
+  const index = new Map<string, Array<{ form: string; tokens: string[] }>>();
+  for (const form of getExpansions().keys()) {
+    const tokens = segmentWords(form);
+    const first = tokens[0];
+    if (first === undefined) continue;
+    const list = index.get(first) ?? [];
+    list.push({ form, tokens });
+    index.set(first, list);
+  }
+  for (const list of index.values()) list.sort((a, b) => b.tokens.length - a.tokens.length);
+  formsByFirstToken = index;
+  return index;
 }
 
 function alternative(text: string): QueryAlternative {
@@ -71,37 +86,30 @@ function alternative(text: string): QueryAlternative {
 }
 
 /**
- * Split an unquoted chunk into clauses: known forms (aliases, synonyms) become
- * one clause with all their forms; the rest becomes one clause per word.
+ * Split an unquoted chunk into clauses: its words, where a run of words that
+ * spells a known form (alias, synonym) becomes one clause with all its forms.
+ * Forms are matched on word boundaries, so 党建 inside the word 党建引领 is
+ * not expanded on its own.
  */
 function clausesOfChunk(chunk: string, stopwords: Set<string>): QueryClause[] {
   const out: QueryClause[] = [];
-  let rest = chunk;
-  const pieces: Array<{ text: string; known: boolean }> = [];
-  while (rest !== '') {
-    let earliest: { at: number; form: string } | undefined;
-    for (const form of getFormsByLength()) {
-      const at = rest.indexOf(form);
-      if (at >= 0 && (earliest === undefined || at < earliest.at)) earliest = { at, form };
-    }
-    if (!earliest) {
-      pieces.push({ text: rest, known: false });
-      break;
-    }
-    if (earliest.at > 0) pieces.push({ text: rest.slice(0, earliest.at), known: false });
-    pieces.push({ text: earliest.form, known: true });
-    rest = rest.slice(earliest.at + earliest.form.length);
-  }
-  for (const piece of pieces) {
-    if (piece.known) {
-      const forms = getExpansions().get(piece.text)?.forms ?? [piece.text];
-      out.push({ text: piece.text, alternatives: forms.map(alternative), phrase: false, prefix: false });
+  const tokens = segmentWords(chunk);
+  const forms = getFormsByFirstToken();
+  for (let i = 0; i < tokens.length; ) {
+    const token = tokens[i]!;
+    const known = forms
+      .get(token)
+      ?.find((f) => f.tokens.every((t, j) => tokens[i + j] === t));
+    if (known) {
+      const expansions = getExpansions().get(known.form) ?? [known.form];
+      out.push({ text: known.form, alternatives: expansions.map(alternative), phrase: false, prefix: false });
+      i += known.tokens.length;
       continue;
     }
-    for (const token of segmentWords(piece.text)) {
-      if (stopwords.has(token)) continue;
+    if (!stopwords.has(token)) {
       out.push({ text: token, alternatives: [{ text: token, tokens: [token] }], phrase: false, prefix: false });
     }
+    i++;
   }
   return out;
 }

@@ -11,12 +11,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { Settings } from 'meilisearch';
-import { loadDomainWords, loadHospitals, loadSynonymGroups } from '../../config/data.js';
+import { loadDomainWords } from '../../config/data.js';
 import { normaliseText } from '../analysis/normalise.js';
 import { documentFacetValues, engineDocumentSchema, type EngineDocument, type FacetField } from '../document.js';
 import type { SearchFilters, Suggestion } from '../port.js';
 // Shared with the SQLite engine so both suggest the same words with the same keys.
 import { aggregateEntriesOf, computePinyinKeys, type AggregateEntry } from '../sqlite/suggestions.js';
+import { getExpansions } from '../analysis/query.js';
 
 // ---------------------------------------------------------------------------
 // Article index: documents
@@ -177,30 +178,12 @@ export const chineseLocales = ['cmn'];
 // Synonyms and dictionary from config
 
 /**
- * form → interchangeable forms, built exactly as engine/analysis/query.ts
- * builds its expansions (same sources, same order, same merging), so the
- * synonyms Meilisearch applies are the alternatives the analyser produced.
- * A unit test checks the two agree for every configured form.
+ * Meilisearch synonyms are the analyser's own expansions (engine/analysis/query.ts),
+ * so both engines find the same alternatives for every configured form.
  */
-function buildExpansions(): Map<string, string[]> {
-  const index = new Map<string, string[]>();
-  const add = (group: readonly string[]): void => {
-    const forms = [...new Set(group.map((f) => normaliseText(f)).filter((f) => f !== ''))];
-    for (const form of forms) {
-      const existing = index.get(form);
-      const merged = existing ? [...new Set([...existing, ...forms])] : forms;
-      index.set(form, [form, ...merged.filter((f) => f !== form)]);
-    }
-  };
-  for (const h of loadHospitals()) add([h.name, ...h.aliases]);
-  for (const group of loadSynonymGroups()) add(group);
-  return index;
-}
-
-/** Multi-way synonyms: each form maps to every other form of its group. */
 export function buildSynonyms(): Record<string, string[]> {
   const synonyms: Record<string, string[]> = {};
-  const expansions = buildExpansions();
+  const expansions = getExpansions();
   for (const form of [...expansions.keys()].sort()) {
     const others = (expansions.get(form) ?? []).filter((f) => f !== form);
     if (others.length > 0) synonyms[form] = others;

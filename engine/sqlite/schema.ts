@@ -2,7 +2,7 @@
  * The SQLite layout of the embedded engine, and its version.
  *
  * - `docs`: one row per document. The whole EngineDocument is kept (title and
- *   body in their own columns, everything else as JSON) so that `get` and the
+ *   body in their own columns, everything else as deflated JSON) so that `get` and the
  *   page of hits need no other table, and so that a layout change can be
  *   rebuilt from the database itself. Narrow columns hold what sorting and
  *   collapsing need without parsing JSON.
@@ -53,7 +53,7 @@ const statements = [
      duplicate_of TEXT,
      content_hash TEXT NOT NULL,
      fingerprint TEXT NOT NULL,
-     json TEXT NOT NULL
+     json BLOB NOT NULL
    )`,
   `CREATE INDEX docs_duplicate_of ON docs (duplicate_of) WHERE duplicate_of IS NOT NULL`,
   `CREATE TABLE facets (

@@ -4,7 +4,7 @@
  *
  * Files: `<fileName>` is a symbolic link to the current generation
  * `<fileName>.<generation>`. replaceAll (and a rebuild after a layout or
- * dictionary change) writes a new generation beside it, fsyncs it and
+ * dictionary change; see open()) writes a new generation beside it, fsyncs it and
  * renames a new link over the old one, which is atomic: every reader, in
  * this process or another, sees either the old index or the new one. SQLite
  * resolves the link, so each generation keeps its own -wal and -shm files
@@ -17,7 +17,8 @@
  * one JS row per match costs ~1µs, which at 80k matches is most of the time
  * budget); filters, collapsing, facets and date order run on the in-memory
  * columns of memory-index.ts; JSON is decoded only for the page of hits.
- * Match sets and relevance orders are cached per query until the next write.
+ * Match sets, scores, document frequencies and whole answers are cached
+ * until the next write (resultCacheSize: 0 turns the answer and match caches off).
  */
 import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -244,7 +245,7 @@ const bm25RowLimit = 5_000;
 // user's own wording (not a synonym), all scaled by topicality so that
 // off-topic pages full of the same vocabulary sink.
 const titleBonus = 1;
-const exactBonus = 0.5;
+const exactBonus = 1;
 const originalFormBonus = 0.15;
 const relaxedClauseWeight = 100;
 
@@ -409,12 +410,18 @@ export class SqliteEngine implements SearchEngine {
     this.background = (async () => {
       const reader = new Database(path, { readonly: true, fileMustExist: true });
       try {
-        await this.buildGeneration(this.readStoredDocuments(reader, true), (writer) => {
-          for (const id of journal.deletes) writer.remove(id);
-          for (const document of journal.upserts.values()) writer.write(document);
+        await this.buildGeneration(this.readStoredDocuments(reader, true), {
+          beforeSwitch: (writer) => {
+            for (const id of journal.deletes) writer.remove(id);
+            for (const document of journal.upserts.values()) writer.write(document);
+          },
+          // A replaceAll started meanwhile makes this rebuild pointless.
+          cancelled: () => this.journal !== journal,
         });
       } catch (error) {
-        if (!this.closed) this.backgroundError = translateError(error, 'write', 'rebuilding the index');
+        if (!this.closed && this.journal === journal) {
+          this.backgroundError = translateError(error, 'write', 'rebuilding the index');
+        }
       } finally {
         reader.close();
         if (this.journal === journal) this.journal = null;
@@ -575,6 +582,8 @@ export class SqliteEngine implements SearchEngine {
 
   async replaceAll(documents: AsyncIterable<EngineDocument> | Iterable<EngineDocument>): Promise<void> {
     await this.ready();
+    // Supersedes a background rebuild: these documents are the new truth.
+    this.journal = null;
     await this.buildGeneration(documents);
   }
 
@@ -591,8 +600,9 @@ export class SqliteEngine implements SearchEngine {
    */
   private async buildGeneration(
     documents: AsyncIterable<EngineDocument> | Iterable<EngineDocument>,
-    beforeSwitch?: (writer: DocumentWriter) => void,
+    options: { beforeSwitch?: (writer: DocumentWriter) => void; cancelled?: () => boolean } = {},
   ): Promise<void> {
+    const cancelled = (): boolean => this.closed || (options.cancelled?.() ?? false);
     const name = this.newGenerationName();
     const finalPath = join(this.dataDir, name);
     const buildPath = `${finalPath}.building`;
@@ -600,7 +610,7 @@ export class SqliteEngine implements SearchEngine {
     try {
       configureBuildConnection(db);
       createSchema(db, dictionaryVersion());
-      const writer = new DocumentWriter(db);
+      const writer = new DocumentWriter(db, { bulk: true });
       const writeBatch = db.transaction((batch: EngineDocument[]) => {
         for (const document of batch) writer.write(document);
       });
@@ -617,7 +627,7 @@ export class SqliteEngine implements SearchEngine {
           writeBatch(batch);
           batch = [];
           await yieldToEventLoop();
-          if (this.closed) throw new EngineUnavailableError('the engine was closed during a rebuild');
+          if (cancelled()) throw new EngineUnavailableError('the rebuild was cancelled');
         }
       }
       writeBatch(batch);
@@ -630,10 +640,14 @@ export class SqliteEngine implements SearchEngine {
         db.exec("INSERT INTO fts (fts, rank) VALUES ('merge', -500)");
         if ((totalChanges.get() as number) - before < 2) break;
         await yieldToEventLoop();
-        if (this.closed) throw new EngineUnavailableError('the engine was closed during a rebuild');
+        if (cancelled()) throw new EngineUnavailableError('the rebuild was cancelled');
       }
       // From here to the switch nothing yields, so no write to the live index can slip between.
-      if (beforeSwitch) db.transaction(() => beforeSwitch(writer))();
+      const { beforeSwitch } = options;
+      db.transaction(() => {
+        beforeSwitch?.(writer);
+        writer.finish();
+      })();
       setMeta(db, 'last_updated_at', new Date().toISOString());
       db.pragma('journal_mode = WAL');
       db.close();

@@ -130,7 +130,8 @@ export function aggregateEntriesOf(document: EngineDocument): AggregateEntry[] {
     if (!stopwords.has(text) && !/^[0-9.%]+$/u.test(text)) add({ kind: 'term', text, canonical: null });
   }
   const dictionary = getDictionaryWords();
-  const tokens = new Set(`${document.titleTokens} ${document.bodyTokens}`.split(' '));
-  for (const token of tokens) if (dictionary.has(token)) add({ kind: 'term', text: token, canonical: null });
+  for (const field of [document.titleTokens, document.bodyTokens]) {
+    for (const token of field.split(' ')) if (dictionary.has(token)) add({ kind: 'term', text: token, canonical: null });
+  }
   return [...out.values()];
 }

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyseQuery } from '../../engine/analysis/query.js';
 import { IndexCorruptError, IndexSchemaError } from '../../engine/errors.js';
 import type { SearchRequest } from '../../engine/port.js';
+import { deserialiseDocument, serialiseDocument, type StoredRow } from '../../engine/sqlite/document-writer.js';
 import { schemaVersion } from '../../engine/sqlite/schema.js';
 import { SqliteEngine, currentGenerationPath } from '../../engine/sqlite/sqlite-engine.js';
 import { runEngineContract } from './contract.js';
@@ -127,26 +128,48 @@ describe('SqliteEngine on disk', () => {
     });
   });
 
-  it('re-segments stored documents when the dictionary changed', async () => {
+  it('re-segments stored documents after a dictionary change, serving and accepting writes meanwhile', async () => {
     const dataDir = makeDataDir();
     const first = await openEngine(dataDir);
-    await first.upsert(fixtureDocuments);
+    // Enough documents for the rebuild to yield to the event loop between batches.
+    const bulk = Array.from({ length: 1100 }, (_, i) =>
+      makeDocument({ id: `bulk-${i}`, title: `第${i}期工作简报`, body: `第${i}党支部开展主题党日活动。` }),
+    );
+    await first.upsert([...fixtureDocuments, ...bulk]);
     await first.close();
     withRawDatabase(dataDir, (db) => {
       db.prepare("UPDATE meta SET value = 'an-older-dictionary' WHERE key = 'dictionary_version'").run();
-      // Tokens cut with the old dictionary: nothing here matches today's queries.
-      db.prepare(
-        "UPDATE docs SET json = json_set(json, '$.titleTokens', '旧', '$.bodyTokens', '旧', '$.metaTokens', '旧')",
-      ).run();
+      // Stored token fields as an older dictionary might have cut them.
+      const update = db.prepare('UPDATE docs SET json = ? WHERE doc = ?');
+      for (const row of db.prepare('SELECT doc, title, body, json FROM docs').all() as StoredRow[]) {
+        const stale = { ...deserialiseDocument(row), titleTokens: '旧', bodyTokens: '旧', metaTokens: '旧' };
+        update.run(serialiseDocument(stale), row.doc);
+      }
     });
 
     const engine = await openEngine(dataDir);
     try {
+      expect((await engine.health()).detail).toMatch(/rebuilding/u);
+      // The previous index answers while the new one is built...
+      expect((await engine.search(makeRequest('双带头人'))).total).toBeGreaterThan(0);
+      // ...and writes made meanwhile reach the new one.
+      const late = makeDocument({ id: 'late', title: '迟到的义诊活动报道', body: '医院组织专家开展义诊活动。' });
+      await engine.upsert([late]);
+      await engine.delete(['bulk-0']);
+      await engine.waitForBackgroundWork();
+
+      expect((await engine.health()).detail).not.toMatch(/rebuilding/u);
       expect(await engine.get(fixtures.mengyin.id)).toEqual(fixtures.mengyin);
-      expect((await engine.search(makeRequest('双带头人'))).hits.map((h) => h.document.id)).toContain(fixtures.mengyin.id);
+      expect(await engine.get('late')).toEqual(late);
+      expect(await engine.get('bulk-0')).toBeNull();
+      expect((await engine.search(makeRequest('义诊'))).hits.map((h) => h.document.id)).toEqual(['late']);
+      expect((await engine.stats()).documents).toBe(fixtureDocuments.length + bulk.length);
     } finally {
       await engine.close();
     }
+    withRawDatabase(dataDir, (db) => {
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'dictionary_version'").pluck().get()).not.toBe('an-older-dictionary');
+    });
   });
 
   it('refuses, untouched, an index written by newer code', async () => {
