@@ -29,7 +29,7 @@ import { segmentWords } from '../analysis/segment.js';
 import type { EngineDocument, FacetField } from '../document.js';
 import { facetFields } from '../document.js';
 import type { FacetCounts, RelatedRequest, SearchRequest, SortOrder, SuggestRequest, Suggestion } from '../port.js';
-import { parseSuggestInput, type SuggestInput } from '../sqlite/suggestions.js';
+import { parseSuggestInput, type SuggestInput } from '../analysis/suggestions.js';
 import { buildFilter, buildInFilter } from './filter.js';
 import { chineseLocales, computeTopicalityTier, documentFields, facetAttributes, type MeiliSuggestion } from './settings.js';
 

@@ -16,7 +16,7 @@ import { normaliseText } from '../analysis/normalise.js';
 import { documentFacetValues, engineDocumentSchema, type EngineDocument, type FacetField } from '../document.js';
 import type { SearchFilters, Suggestion } from '../port.js';
 // Shared with the SQLite engine so both suggest the same words with the same keys.
-import { aggregateEntriesOf, computePinyinKeys, type AggregateEntry } from '../sqlite/suggestions.js';
+import { aggregateEntriesOf, computePinyinKeys, type AggregateEntry } from '../analysis/suggestions.js';
 import { getExpansions } from '../analysis/query.js';
 
 // ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { documentFacetValues, facetFields, type EngineDocument } from '../document.js';
-import { aggregateEntriesOf, computePinyinKeys, type AggregateEntry } from './suggestions.js';
+import { aggregateEntriesOf, computePinyinKeys, type AggregateEntry } from '../analysis/suggestions.js';
 
 export interface StoredRow {
   doc: number;

@@ -39,7 +39,7 @@ import {
   schemaVersion,
   setMeta,
 } from './schema.js';
-import { parseSuggestInput } from './suggestions.js';
+import { parseSuggestInput } from '../analysis/suggestions.js';
 import { dictionaryVersion, joinTokens, segmentForIndex, segmentWords } from '../analysis/segment.js';
 import { engineDocumentSchema, type EngineDocument } from '../document.js';
 import {

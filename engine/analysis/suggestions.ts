@@ -7,7 +7,7 @@
  */
 import { pinyin } from 'pinyin-pro';
 import { loadDictionaryWords, loadHospitals, loadStopwords } from '../../config/data.js';
-import { normaliseText } from '../analysis/normalise.js';
+import { normaliseText } from './normalise.js';
 import type { EngineDocument } from '../document.js';
 
 export interface AggregateEntry {
