@@ -369,8 +369,7 @@ export function formatReport(report: EvalReport, verbose = false): string {
 }
 
 function toJson(report: EvalReport): unknown {
-  const { titles: _titles, ...rest } = report;
-  return rest;
+  return { ...report, titles: undefined };
 }
 
 async function main(): Promise<void> {

@@ -22,7 +22,7 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFile
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as OpenCC from 'opencc-js';
+import * as openccModule from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
 import { z } from 'zod';
 import { loadHospitals } from '../config/data.js';
@@ -394,6 +394,9 @@ function loadSourceDocs(rules: PlaceholderRules): SourceDoc[] {
 
 // ---------------------------------------------------------------- scripts
 
+// opencc-js's declarations re-export from a `./core` file the package does not
+// ship, so its types do not resolve (see engine/analysis/to-simplified.ts).
+const OpenCC = openccModule as unknown as { Converter(options: { from: string; to: string }): (text: string) => string };
 const toTraditionalRaw = OpenCC.Converter({ from: 'cn', to: 'tw' });
 
 /**

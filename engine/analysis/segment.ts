@@ -74,13 +74,27 @@ export function segmentForIndex(text: string): string[] {
   return segmentRuns(text, (run) => {
     const out: string[] = [];
     for (const word of nodejieba.cut(run, false)) {
-      if (word.length >= 3) {
-        for (const part of nodejieba.cutAll(word)) if (part.length >= 2 && part !== word) out.push(part);
-      }
+      if (word.length >= 3) for (const part of subWordsOf(word)) out.push(part);
       out.push(word);
     }
     return out;
   });
+}
+
+// The vocabulary repeats across articles, and each native call costs more
+// than the lookup, so the sub-words of a word are computed once. Bounded:
+// cleared when full rather than growing with an unbounded corpus.
+const subWordCache = new Map<string, readonly string[]>();
+const subWordCacheLimit = 200_000;
+
+function subWordsOf(word: string): readonly string[] {
+  let parts = subWordCache.get(word);
+  if (parts === undefined) {
+    parts = nodejieba.cutAll(word).filter((part) => part.length >= 2 && part !== word);
+    if (subWordCache.size >= subWordCacheLimit) subWordCache.clear();
+    subWordCache.set(word, parts);
+  }
+  return parts;
 }
 
 /** FTS5 and Meilisearch both split on spaces: tokens joined by one space are the indexed form. */
