@@ -501,8 +501,8 @@ export class MemoryIndex {
   /**
    * Applies filters and collapsing to rows in no particular order, each with
    * a score. Same folding rule as `collect`, with "best-placed" meaning the
-   * highest score (then the smallest id). Representatives come out in input
-   * order; the caller ranks them.
+   * highest score (then the smallest id); a group scores as its best member.
+   * Representatives come out in input order; the caller ranks them.
    */
   collapseScored(rows: ArrayLike<number>, scores: ArrayLike<number>, filter: RowFilter | null, collapse: boolean): Collapsed {
     const reps: number[] = [];
@@ -544,13 +544,16 @@ export class MemoryIndex {
         row === group ||
         (holder !== group &&
           (score > (repScores[slot] ?? 0) || (score === repScores[slot] && this.compareIds(row, holder) < 0)));
+      // The group ranks by its best-matching copy (a repost may carry the
+      // headline the original lacks), whoever represents it.
+      const groupScore = Math.max(score, repScores[slot] ?? 0);
       if (takesSlot) {
         reps[slot] = row;
-        repScores[slot] = score;
         fold(group, holder);
       } else {
         fold(group, row);
       }
+      repScores[slot] = groupScore;
     }
     for (const [group, list] of members) folded.set(reps[this.groupRep[group] ?? 0] ?? 0, list);
     return { reps, scores: repScores, folded };
