@@ -50,6 +50,8 @@ export interface AppDeps {
   trustProxy?: boolean;
   /** Clock for the rate limiter (ms). */
   now?: () => number;
+  /** Shared with start-up's corpus sync, so admin writes and the sync never interleave. */
+  writes?: WriteQueue;
 }
 
 /** service/routes/pages.ts (owned by the widget): described here so /openapi.json lists every route. */
@@ -128,7 +130,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     corpusDir: deps.corpusDir,
     readiness,
     metrics,
-    writes: new WriteQueue(),
+    writes: deps.writes ?? new WriteQueue(),
     publicGuard: every(resolveSiteKey(deps.siteKeys ?? new Map()), limitBySiteKey(perSiteKey)),
     adminGuard: requireAdmin(deps.adminToken),
     operations: () => operations,

@@ -24,6 +24,7 @@ import { EngineTimeoutError, EngineUnavailableError } from '../engine/errors.js'
 import { waitForMeilisearch } from '../engine/meilisearch/wait.js';
 import type { SearchEngine } from '../engine/port.js';
 import { indexCorpus } from '../indexer/pipeline.js';
+import { WriteQueue } from './write-queue.js';
 import { countRejections } from '../indexer/rejections.js';
 import { createApp } from './app.js';
 import { loadSiteKeys } from './middleware/site-key.js';
@@ -97,8 +98,10 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   const siteKeys = await loadSiteKeys(env.SITE_KEYS_FILE);
   const engine = await createEngine(engineConfigFromEnv(env));
   const readiness = new Readiness();
+  const writes = new WriteQueue();
   const app = createApp({
     engine,
+    writes,
     corpusDir: env.CORPUS_DIR,
     logger,
     readiness,
@@ -149,25 +152,37 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       }
     }
     if (stop.signal.aborted) return;
-    readiness.waitFor('indexing the corpus');
-    try {
-      const summary = await indexCorpus({ engine, corpusDir: env.CORPUS_DIR });
-      logger.info(
-        {
-          articles: summary.articles,
-          indexed: summary.indexed,
-          unchanged: summary.unchanged,
-          deleted: summary.deleted,
-          duplicates: summary.duplicates,
-          rejected: Object.fromEntries(countRejections(summary.rejections)),
-          seconds: Math.round(summary.seconds * 100) / 100,
-        },
-        'corpus indexed',
-      );
-    } catch (err) {
-      // The index that exists is still worth serving; the operator sees why it may be stale.
-      logger.error({ err, corpusDir: env.CORPUS_DIR }, 'indexing the corpus failed; serving the existing index');
+    const syncCorpus = async (): Promise<void> => {
+      try {
+        const summary = await indexCorpus({ engine, corpusDir: env.CORPUS_DIR });
+        logger.info(
+          {
+            articles: summary.articles,
+            indexed: summary.indexed,
+            unchanged: summary.unchanged,
+            deleted: summary.deleted,
+            duplicates: summary.duplicates,
+            rejected: Object.fromEntries(countRejections(summary.rejections)),
+            seconds: Math.round(summary.seconds * 100) / 100,
+          },
+          'corpus indexed',
+        );
+      } catch (err) {
+        // The index that exists is still worth serving; the operator sees why it may be stale.
+        logger.error({ err, corpusDir: env.CORPUS_DIR }, 'indexing the corpus failed; serving the existing index');
+      }
+    };
+    if ((await engine.stats()).documents > 0) {
+      // An existing index serves at once; bringing it in line with the corpus
+      // (reading and hashing every file) runs behind it, through the same
+      // queue as admin writes so the two never interleave.
+      readiness.markReady();
+      logger.info('ready (existing index); checking the corpus for changes');
+      await writes.run(syncCorpus);
+      return;
     }
+    readiness.waitFor('indexing the corpus');
+    await writes.run(syncCorpus);
     readiness.markReady();
     logger.info('ready');
   };
