@@ -1,6 +1,10 @@
 /**
  * `npm run bench -- [--size 1000|10000|100000] [--http] [--engine sqlite] [--mode index|rebuild]
- *                   [--reuse-index] [--regenerate] [--cpu-prof index|query|server]`
+ *                   [--reuse-index] [--regenerate] [--queries 3000] [--seconds 20]
+ *                   [--cpu-prof index|query|server]`
+ *
+ * --queries: searches in the mix (suggest gets half as many, related a quarter);
+ * --seconds: length of each HTTP load run.
  *
  * Speed and memory of the whole system on a generated corpus
  * (bench/generate-corpus.ts), with the issue's targets printed beside each figure:

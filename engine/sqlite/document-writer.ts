@@ -12,8 +12,8 @@ export interface StoredRow {
   doc: number;
   title: string;
   body: string;
-  /** Everything but title and body, as deflated JSON. */
-  json: Buffer;
+  /** Everything but title and body, as deflated JSON (layout 1 stored plain JSON text). */
+  json: Buffer | string;
 }
 
 /**
@@ -30,7 +30,9 @@ export function serialiseDocument(document: EngineDocument): Buffer {
 }
 
 export function deserialiseDocument(row: Pick<StoredRow, 'title' | 'body' | 'json'>): EngineDocument {
-  const rest = JSON.parse(inflateRawSync(row.json).toString('utf8')) as Omit<EngineDocument, 'title' | 'body'>;
+  // Layout 1 kept the JSON as text; reading it lets an old index migrate from its own documents.
+  const text = typeof row.json === 'string' ? row.json : inflateRawSync(row.json).toString('utf8');
+  const rest = JSON.parse(text) as Omit<EngineDocument, 'title' | 'body'>;
   return { ...rest, title: row.title, body: row.body };
 }
 

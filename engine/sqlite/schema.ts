@@ -17,7 +17,7 @@
  */
 import type Database from 'better-sqlite3';
 
-export const schemaVersion = 1;
+export const schemaVersion = 2;
 
 /**
  * Tokens are jieba words joined by single spaces (engine/analysis/segment.ts),
