@@ -5,7 +5,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adminToken, makeTempDirs, postJson, spawnServer, type ChildServer, type TempDirs } from './helpers.js';
+import { adminToken, makeTempDirs, postJson, spawnServer, waitFor, type ChildServer, type TempDirs } from './helpers.js';
 
 let running: ChildServer | undefined;
 let dirs: TempDirs | undefined;
@@ -37,12 +37,18 @@ describe('process lifecycle', () => {
 
     running = await spawnServer(vars);
     // The index itself kept the write: the restart found nothing to re-index (the corpus file alone would hide a lost write).
-    const indexed = running
-      .output()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { msg: string; indexed?: number; unchanged?: number })
-      .find((l) => l.msg === 'corpus indexed');
+    // An existing index serves at once; the corpus check that proves it finishes behind it.
+    const server = running;
+    const indexed = await waitFor('the start-up corpus check', () =>
+      Promise.resolve(
+        server
+          .output()
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { msg: string; indexed?: number; unchanged?: number })
+          .find((l) => l.msg === 'corpus indexed'),
+      ),
+    );
     const seeds = (await readdir(dirs.corpusDir)).filter((f) => f.endsWith('.txt')).length;
     expect(indexed).toMatchObject({ indexed: 0, unchanged: seeds + 1 });
     const search = await fetch(`${running.url}/v1/search?q=${encodeURIComponent('红色血库')}`);
