@@ -16,7 +16,7 @@ import { NearDuplicateIndex, computeFingerprint } from './steps/near-duplicates.
 import type { ArticleMetadata, RawArticle } from './types.js';
 
 /** Bump when a pipeline change must re-process unchanged input. */
-export const pipelineVersion = 2;
+export const pipelineVersion = 3;
 
 let versionTag: string | undefined;
 function getVersionTag(): string {

@@ -11,7 +11,11 @@ import type { Script } from '../document.js';
 // opencc-js's declarations re-export from a `./core` file the package does not
 // ship, so its types resolve to errors; the one function used is typed here.
 type Convert = (text: string) => string;
-const OpenCC = openccModule as unknown as { Converter(options: { from: string; to: string }): Convert };
+type DictGroups = ReadonlyArray<ReadonlyArray<string | ReadonlyArray<readonly [string, string]>>>;
+const OpenCC = openccModule as unknown as {
+  Converter(options: { from: string; to: string }): Convert;
+  Locale: { from: Record<string, DictGroups>; to: Record<string, DictGroups> };
+};
 
 // `tw` carries phrase-level rules that `t` lacks (著力 → 着力 but 著名 stays);
 // `hk` then catches Hong Kong variant characters that `tw` leaves alone.
@@ -27,8 +31,52 @@ const cjk = /[\u3400-\u9fff\uf900-\ufaff]/u;
 // private-use placeholder.
 const yaoPlaceholder = '\u{F0000}';
 
+/**
+ * Characters that convert on their own (Traditional-only forms). Most input is
+ * already Simplified: a text with none of them is returned as it is instead of
+ * going through two converters, which is a sixth of indexing time otherwise.
+ * Phrase-only rules (著力 → 着力) are not a reason to convert such a text:
+ * Simplified pages write 着力.
+ */
+let traditionalOnly: Set<string> | undefined;
+function getTraditionalOnly(): Set<string> {
+  if (traditionalOnly) return traditionalOnly;
+  const chars = new Set<string>();
+  const addPairs = (key: string, value: string): void => {
+    if ([...key].length === 1 && value.split(' ')[0] !== key) chars.add(key);
+  };
+  const groups = [OpenCC.Locale.from['tw'], OpenCC.Locale.from['hk'], OpenCC.Locale.to['cn']];
+  for (const group of groups) {
+    for (const dicts of group ?? []) {
+      for (const dict of dicts) {
+        if (typeof dict === 'string') {
+          for (const entry of dict.split('|')) {
+            const at = entry.indexOf(' ');
+            if (at > 0) addPairs(entry.slice(0, at), entry.slice(at + 1));
+          }
+        } else {
+          for (const [key, value] of dict) addPairs(key, value);
+        }
+      }
+    }
+  }
+  traditionalOnly = chars;
+  return chars;
+}
+
+// CJK compatibility ideographs are folded to unified ones by opencc outside
+// its dictionaries, so they always go through conversion.
+const compatibilityIdeograph = /[\uf900-\ufaff\u{2f800}-\u{2fa1f}]/u;
+
+function hasTraditionalOnly(text: string): boolean {
+  if (compatibilityIdeograph.test(text)) return true;
+  const chars = getTraditionalOnly();
+  for (const ch of text) if (chars.has(ch)) return true;
+  return false;
+}
+
 export function toSimplified(text: string): string {
-  if (text === '') return text;
+  if (text === '' || !hasTraditionalOnly(text)) return text;
   if (!text.includes('么')) return fromHongKong(fromTaiwan(text));
   return fromHongKong(fromTaiwan(text.replaceAll('么', yaoPlaceholder))).replaceAll(yaoPlaceholder, '么');
 }
