@@ -5,10 +5,10 @@
  * answered.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { EngineDocument } from '../engine/document.js';
+import { fsyncPath } from '../engine/fsync.js';
 import type { SearchEngine } from '../engine/port.js';
 import { DuplicateTracker, buildDocument, deriveId } from './pipeline.js';
 import type { GivenFields, RawArticle } from './types.js';
@@ -37,15 +37,6 @@ export interface IngestResult {
 
 /** Directory (inside the corpus) where articles posted through the API are kept. */
 export const apiArticlesDir = 'api';
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Write to a temporary file, fsync, rename over the target, fsync the directory: all or nothing. */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {

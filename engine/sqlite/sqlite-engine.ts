@@ -20,7 +20,7 @@
  * Match sets, scores, document frequencies and whole answers are cached
  * until the next write (resultCacheSize: 0 turns the answer and match caches off).
  */
-import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { buildFtsQuery, buildKeywordQuery, type FtsQueryPlan } from './fts-query.js';
@@ -42,6 +42,7 @@ import {
 import { parseSuggestInput } from '../analysis/suggestions.js';
 import { dictionaryVersion, joinTokens, segmentForIndex, segmentWords } from '../analysis/segment.js';
 import { engineDocumentSchema, type EngineDocument } from '../document.js';
+import { fsyncPath } from '../fsync.js';
 import {
   DocumentNotFoundError,
   EngineQueryError,
@@ -141,15 +142,6 @@ function parseScores(text: string | null | undefined, capacity: number): Float64
   }
   flush();
   return out;
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function yieldToEventLoop(): Promise<void> {
