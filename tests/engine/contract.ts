@@ -8,30 +8,20 @@
  * loaded with the fixtures, tests that write get their own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyseQuery } from '../../engine/analysis/query.js';
 import { renderSnippet } from '../../engine/analysis/snippet.js';
 import { documentFacetValues, facetFields, type EngineDocument } from '../../engine/document.js';
 import { DocumentNotFoundError } from '../../engine/errors.js';
 import type { FacetCounts, SearchEngine, SearchFilters, SearchRequest, SearchResult } from '../../engine/port.js';
 import { indexCorpus } from '../../indexer/pipeline.js';
-import { fixtureDocuments, fixtures, makeDocument } from './fixtures.js';
+import { fixtureDocuments, fixtures, makeDocument, makeSearchRequest } from './fixtures.js';
 
 const seedCorpusDir = new URL('../../corpus/', import.meta.url).pathname;
 
 type MakeEngine = () => Promise<SearchEngine>;
 
-function makeRequest(raw: string, overrides: Partial<SearchRequest> = {}): SearchRequest {
-  return {
-    query: analyseQuery(raw),
-    filters: {},
-    sort: 'relevance',
-    page: 1,
-    pageSize: 50,
-    facets: false,
-    collapse: true,
-    ...overrides,
-  };
-}
+// Large pages: most contract checks look at every hit at once.
+const makeRequest = (raw: string, overrides: Partial<SearchRequest> = {}): SearchRequest =>
+  makeSearchRequest(raw, { pageSize: 50, ...overrides });
 
 const idsOf = (result: SearchResult): string[] => result.hits.map((hit) => hit.document.id);
 

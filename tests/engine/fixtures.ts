@@ -9,7 +9,9 @@
 import { createHash } from 'node:crypto';
 import { normaliseText } from '../../engine/analysis/normalise.js';
 import { extractKeywords, joinTokens, segmentForIndex } from '../../engine/analysis/segment.js';
+import { analyseQuery } from '../../engine/analysis/query.js';
 import type { EngineDocument } from '../../engine/document.js';
+import type { SearchRequest } from '../../engine/port.js';
 
 export type FixtureInput = Partial<EngineDocument> & Pick<EngineDocument, 'id' | 'title' | 'body'>;
 
@@ -190,3 +192,17 @@ export const fixtures = {
 } satisfies Record<string, EngineDocument>;
 
 export const fixtureDocuments: EngineDocument[] = Object.values(fixtures);
+
+/** A search request for `raw` with the API's defaults, overridable per test. */
+export function makeSearchRequest(raw: string, overrides: Partial<SearchRequest> = {}): SearchRequest {
+  return {
+    query: analyseQuery(raw),
+    filters: {},
+    sort: 'relevance',
+    page: 1,
+    pageSize: 10,
+    facets: false,
+    collapse: true,
+    ...overrides,
+  };
+}

@@ -16,7 +16,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Meilisearch } from 'meilisearch';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { analyseQuery } from '../../engine/analysis/query.js';
 import type { EngineDocument } from '../../engine/document.js';
 import {
   EngineQueryError,
@@ -26,7 +25,7 @@ import {
   DocumentNotFoundError,
 } from '../../engine/errors.js';
 import { MeilisearchEngine } from '../../engine/meilisearch/meilisearch-engine.js';
-import type { SearchEngine, SearchRequest } from '../../engine/port.js';
+import type { SearchEngine } from '../../engine/port.js';
 import { runEngineContract } from './contract.js';
 
 // ---------------------------------------------------------------------------
@@ -76,18 +75,8 @@ async function findUnusedPort(): Promise<number> {
   return port;
 }
 
-function makeRequest(raw: string, overrides: Partial<SearchRequest> = {}): SearchRequest {
-  return {
-    query: analyseQuery(raw),
-    filters: {},
-    sort: 'relevance',
-    page: 1,
-    pageSize: 10,
-    facets: false,
-    collapse: true,
-    ...overrides,
-  };
-}
+import { makeSearchRequest } from './fixtures.js';
+const makeRequest = makeSearchRequest;
 
 describe('MeilisearchEngine without a server', () => {
   it('reports itself unhealthy and rejects searches as unavailable', async () => {

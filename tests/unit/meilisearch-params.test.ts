@@ -20,20 +20,9 @@ import {
   readScore,
 } from '../../engine/meilisearch/params.js';
 import { documentFields, type MeiliSuggestion } from '../../engine/meilisearch/settings.js';
-import type { SearchRequest } from '../../engine/port.js';
+import { makeSearchRequest } from '../engine/fixtures.js';
 
-function makeRequest(raw: string, overrides: Partial<SearchRequest> = {}): SearchRequest {
-  return {
-    query: analyseQuery(raw),
-    filters: {},
-    sort: 'relevance',
-    page: 1,
-    pageSize: 10,
-    facets: false,
-    collapse: true,
-    ...overrides,
-  };
-}
+const makeRequest = makeSearchRequest;
 
 function makeDocument(overrides: Partial<EngineDocument> = {}): EngineDocument {
   return {
