@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { EngineDocument } from '../engine/document.js';
 import type { SearchEngine } from '../engine/port.js';
-import { dictionaryVersion, joinTokens, segmentForIndex } from '../engine/analysis/segment.js';
-import { normaliseText } from '../engine/analysis/normalise.js';
+import { dictionaryVersion, indexTokensOf, joinTokens, segmentForIndex, segmentText } from '../engine/analysis/segment.js';
 import { readCorpus } from './read-corpus.js';
 import type { Rejection } from './rejections.js';
 import { cleanArticle } from './steps/clean.js';
@@ -104,6 +103,11 @@ export function buildDocument(raw: RawArticle, timings?: StageTimings): BuildRes
       rejection: { kind: 'rejection', sourcePath: raw.sourcePath, reason: 'empty', detail: 'no article text left after cleaning' },
     };
   }
+  // One cut per text: index tokens and keywords both come from it.
+  t = performance.now();
+  const segmented = { title: segmentText(cleaned.title), body: segmentText(cleaned.body) };
+  if (timings) timings.segment += performance.now() - t;
+
   t = performance.now();
   const meta: ArticleMetadata = extractMetadata({
     title: cleaned.title,
@@ -111,6 +115,7 @@ export function buildDocument(raw: RawArticle, timings?: StageTimings): BuildRes
     fullText: cleaned.fullText,
     url: raw.url ?? null,
     given: raw,
+    segmented,
   });
   if (timings) timings.extract += performance.now() - t;
 
@@ -127,8 +132,8 @@ export function buildDocument(raw: RawArticle, timings?: StageTimings): BuildRes
   ]
     .filter((v): v is string => typeof v === 'string' && v !== '')
     .join('\n');
-  const titleTokens = segmentForIndex(cleaned.title);
-  const bodyTokens = segmentForIndex(cleaned.body);
+  const titleTokens = indexTokensOf(segmented.title);
+  const bodyTokens = indexTokensOf(segmented.body);
   const metaTokens = segmentForIndex(metaText);
   const fingerprint = computeFingerprint(cleaned.body);
   if (timings) timings.segment += performance.now() - t;
@@ -168,7 +173,8 @@ export function buildDocument(raw: RawArticle, timings?: StageTimings): BuildRes
   return {
     ok: true,
     document,
-    bodyKey: shortHash(normaliseText(cleaned.body).replace(/\s+/gu, '')),
+    // The body is normalised already (normalisation is idempotent): no second conversion.
+    bodyKey: shortHash(cleaned.body.replace(/\s+/gu, '')),
   };
 }
 

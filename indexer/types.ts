@@ -4,6 +4,7 @@
  * → pipeline (segmentation, SimHash, ids) → EngineDocument.
  */
 import type { AwardLevel, Script } from '../engine/document.js';
+import type { Segmentation } from '../engine/analysis/segment.js';
 
 /** Fields a JSON/JSONL article (or an API client) may give; given values win over extracted ones. */
 export interface GivenFields {
@@ -66,4 +67,6 @@ export interface ExtractionInput {
   fullText: string;
   url: string | null;
   given: GivenFields;
+  /** The title's and body's segmentation, when the pipeline has cut them already (keywords reuse it). */
+  segmented?: { title: Segmentation; body: Segmentation };
 }

@@ -8,7 +8,7 @@
  * jieba with HMM off splits `2022` into `2/0/2/2`.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodejieba from 'nodejieba';
@@ -43,23 +43,44 @@ export function dictionaryVersion(): string {
 // anything else (punctuation, spaces), which separates tokens.
 const runPattern = /([\u3400-\u9fff\uf900-\ufaff]+)|([A-Za-z0-9]+(?:[.%][0-9]+)?%?)|[^\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]+/gu;
 
-function segmentRuns(text: string, cutCjk: (run: string) => string[]): string[] {
+/**
+ * One jieba pass over a text: its coarse words (HMM off), in text order, with
+ * the offset in `text` where each starts. Index tokens, sub-words and TF-IDF
+ * keywords are all derived from this one cut, because the cut is the costly
+ * part (a native call per run).
+ */
+export interface Segmentation {
+  words: string[];
+  starts: number[];
+}
+
+export function segmentText(text: string): Segmentation {
   ensureLoaded();
-  const tokens: string[] = [];
+  const words: string[] = [];
+  const starts: number[] = [];
   for (const match of text.matchAll(runPattern)) {
     const [, han, latin] = match;
     if (han !== undefined) {
-      for (const t of cutCjk(han)) if (t.trim() !== '') tokens.push(t);
+      // With HMM off the words of a run concatenate back to the run, so offsets add up.
+      let at = match.index;
+      for (const word of nodejieba.cut(han, false)) {
+        if (word.trim() !== '') {
+          words.push(word);
+          starts.push(at);
+        }
+        at += word.length;
+      }
     } else if (latin !== undefined) {
-      tokens.push(latin.toLowerCase());
+      words.push(latin.toLowerCase());
+      starts.push(match.index);
     }
   }
-  return tokens;
+  return { words, starts };
 }
 
 /** Coarse segmentation: one token per word. Used for queries and keywords. */
 export function segmentWords(text: string): string[] {
-  return segmentRuns(text, (run) => nodejieba.cut(run, false));
+  return segmentText(text).words;
 }
 
 /**
@@ -71,14 +92,17 @@ export function segmentWords(text: string): string[] {
  * document text.
  */
 export function segmentForIndex(text: string): string[] {
-  return segmentRuns(text, (run) => {
-    const out: string[] = [];
-    for (const word of nodejieba.cut(run, false)) {
-      if (word.length >= 3) for (const part of subWordsOf(word)) out.push(part);
-      out.push(word);
-    }
-    return out;
-  });
+  return indexTokensOf(segmentText(text));
+}
+
+/** The index tokens (segmentForIndex) of an already segmented text. */
+export function indexTokensOf(segmentation: Segmentation): string[] {
+  const out: string[] = [];
+  for (const word of segmentation.words) {
+    if (word.length >= 3) for (const part of subWordsOf(word)) out.push(part);
+    out.push(word);
+  }
+  return out;
 }
 
 // The vocabulary repeats across articles, and each native call costs more
@@ -102,14 +126,74 @@ export function joinTokens(tokens: readonly string[]): string {
   return tokens.join(' ');
 }
 
-/** TF-IDF keywords (jieba's extractor), restricted to words of two or more characters. */
-export function extractKeywords(text: string, limit: number): string[] {
-  ensureLoaded();
+// ---------------------------------------------------------------------------
+// TF-IDF keywords over words already cut, with jieba's own IDF table and stop
+// words (what nodejieba.extract uses), so a keyword costs no second cut.
+
+interface IdfTable {
+  idf: Map<string, number>;
+  /** jieba's weight for a word missing from the table: the mean IDF. */
+  average: number;
+  stop: Set<string>;
+}
+
+let idfTable: IdfTable | undefined;
+
+// The package exports the paths of the tables it ships; its typings do not declare them.
+const jiebaTables = nodejieba as unknown as { DEFAULT_IDF_DICT: string; DEFAULT_STOP_WORD_DICT: string };
+
+function loadIdfTable(): IdfTable {
+  if (idfTable) return idfTable;
+  const idf = new Map<string, number>();
+  let sum = 0;
+  let lines = 0;
+  for (const line of readFileSync(jiebaTables.DEFAULT_IDF_DICT, 'utf8').split('\n')) {
+    if (line === '') continue;
+    lines++;
+    const at = line.indexOf(' ');
+    if (at <= 0) continue;
+    const value = Number(line.slice(at + 1));
+    if (!Number.isFinite(value)) continue;
+    idf.set(line.slice(0, at), value);
+    sum += value;
+  }
+  const stop = new Set(readFileSync(jiebaTables.DEFAULT_STOP_WORD_DICT, 'utf8').split('\n').map((w) => w.trim()).filter((w) => w !== ''));
+  idfTable = { idf, average: lines > 0 ? sum / lines : 1, stop };
+  return idfTable;
+}
+
+/**
+ * The `limit` words of highest TF × IDF among `words` (words of two or more
+ * characters, no numbers, no stop words), lower-cased. Ties go to the word
+ * seen first, so the result is stable from run to run.
+ */
+export function rankKeywords(words: Iterable<string>, limit: number): string[] {
+  const { idf, average, stop } = loadIdfTable();
+  const counts = new Map<string, number>();
+  for (const word of words) {
+    if (word.length < 2 || stop.has(word)) continue;
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  const scored: Array<{ word: string; weight: number; order: number }> = [];
+  let order = 0;
+  for (const [word, count] of counts) {
+    if (/^[0-9.%]+$/u.test(word)) continue;
+    scored.push({ word, weight: count * (idf.get(word) ?? average), order: order++ });
+  }
+  scored.sort((a, b) => b.weight - a.weight || a.order - b.order);
   const out: string[] = [];
-  for (const { word } of nodejieba.extract(text, limit * 3)) {
-    if (word.length < 2 || /^[0-9.%]+$/u.test(word)) continue;
-    out.push(word.toLowerCase());
+  const seen = new Set<string>();
+  for (const { word } of scored) {
+    const lower = word.toLowerCase();
+    if (seen.has(lower)) continue;
+    seen.add(lower);
+    out.push(lower);
     if (out.length >= limit) break;
   }
   return out;
+}
+
+/** TF-IDF keywords of a text, restricted to words of two or more characters. */
+export function extractKeywords(text: string, limit: number): string[] {
+  return rankKeywords(segmentText(text).words, limit);
 }

@@ -110,7 +110,7 @@ export function extractMetadata(input: ExtractionInput): ArticleMetadata {
     awardTypes: awards.awardTypes,
     awardLevels: awards.awardLevels,
     partyBranches: extractPartyBranches({ title: input.title, body: input.body, hospitalNames }),
-    keywords: extractArticleKeywords({ title: input.title, body: input.body }),
+    keywords: extractArticleKeywords({ title: input.title, body: input.body, ...(input.segmented ? { segmented: input.segmented } : {}) }),
     topicality: scoreTopicality({ title: input.title, body: input.body, fullText }),
   };
 }
