@@ -1,182 +1,28 @@
 /**
- * The indexing pipeline: raw article → clean → extract → segment → fingerprint
- * → EngineDocument, and the corpus-level runs (incremental index, full
- * rebuild) that feed an engine through the SearchEngine port.
+ * The corpus-level runs of the indexing pipeline (incremental index, full
+ * rebuild) that feed an engine through the SearchEngine port. Documents are
+ * built by build-document.ts, on the build pool's worker threads; this
+ * thread keeps what must happen in corpus order (duplicate assignment) and
+ * the one writer.
  */
-import { createHash } from 'node:crypto';
 import type { EngineDocument } from '../engine/document.js';
 import type { SearchEngine } from '../engine/port.js';
-import { dictionaryVersion, indexTokensOf, joinTokens, segmentForIndex, segmentText } from '../engine/analysis/segment.js';
 import { readCorpus } from './read-corpus.js';
 import type { Rejection } from './rejections.js';
-import { cleanArticle } from './steps/clean.js';
-import { extractMetadata } from './steps/extract.js';
-import { NearDuplicateIndex, computeFingerprint } from './steps/near-duplicates.js';
-import type { ArticleMetadata, RawArticle } from './types.js';
+import { NearDuplicateIndex } from './steps/near-duplicates.js';
+import { inputFingerprint, type BuildResult, type StageTimings } from './build-document.js';
+import { sharedBuildPool, type BuildPool } from './build-pool.js';
+import type { RawArticle } from './types.js';
 
-/** Bump when a pipeline change must re-process unchanged input. */
-export const pipelineVersion = 3;
-
-let versionTag: string | undefined;
-function getVersionTag(): string {
-  versionTag ??= `${pipelineVersion}:${dictionaryVersion()}`;
-  return versionTag;
-}
-
-/** The input fields that define an article: the same input always yields the same document. */
-function inputFingerprint(raw: RawArticle): string {
-  const fields = [raw.id, raw.url, raw.title, raw.text, raw.html, raw.publishedAt, raw.source, raw.hospital, raw.province];
-  return createHash('sha1')
-    .update(getVersionTag())
-    .update('\u0000')
-    .update(JSON.stringify(fields))
-    .digest('hex')
-    .slice(0, 20);
-}
-
-/** Hosts differ in scheme, `www.`, trailing slashes and tracking parameters; ids should not. */
-export function normaliseUrl(url: string): string {
-  try {
-    const u = new URL(url.trim());
-    u.hash = '';
-    for (const key of [...u.searchParams.keys()]) {
-      if (/^(utm_|spm$|from$|share)/iu.test(key)) u.searchParams.delete(key);
-    }
-    const host = u.hostname.toLowerCase().replace(/^www\./u, '');
-    const path = u.pathname.replace(/\/+$/u, '');
-    const query = u.searchParams.toString();
-    return `${host}${path}${query ? `?${query}` : ''}`;
-  } catch {
-    return url.trim().toLowerCase();
-  }
-}
-
-function shortHash(text: string): string {
-  return createHash('sha1').update(text).digest('hex').slice(0, 16);
-}
-
-/**
- * Stable id: the given id, else from the normalised URL, else from the
- * normalised content (so the same text posted twice is one article).
- */
-export function deriveId(raw: Pick<RawArticle, 'id' | 'url'>, title: string, body: string): string {
-  if (raw.id !== undefined && raw.id.trim() !== '') return raw.id.trim();
-  if (raw.url !== undefined && raw.url.trim() !== '') return shortHash(`url:${normaliseUrl(raw.url)}`);
-  return shortHash(`content:${title}\n${body.replace(/\s+/gu, '')}`);
-}
-
-const sentenceEnd = /[。！？!?；;]/u;
-
-/** The opening sentences of the body, about `max` characters, cut at a sentence end when possible. */
-export function summarise(body: string, max = 160): string {
-  const flat = body.replace(/\s*\n\s*/gu, ' ').trim();
-  if (flat.length <= max) return flat;
-  const window = flat.slice(0, max);
-  let cut = -1;
-  for (let i = window.length - 1; i >= max * 0.5; i--) {
-    if (sentenceEnd.test(window[i]!)) {
-      cut = i + 1;
-      break;
-    }
-  }
-  return cut > 0 ? window.slice(0, cut) : `${window}…`;
-}
-
-export interface StageTimings {
-  clean: number;
-  extract: number;
-  segment: number;
-}
-
-export type BuildResult =
-  | { ok: true; document: EngineDocument; bodyKey: string }
-  | { ok: false; rejection: Rejection };
-
-/** One article through the whole pipeline. `duplicateOf` is left null: it depends on the corpus. */
-export function buildDocument(raw: RawArticle, timings?: StageTimings): BuildResult {
-  let t = performance.now();
-  const cleaned = cleanArticle(raw);
-  if (timings) timings.clean += performance.now() - t;
-  if (cleaned.title === '' && cleaned.body === '') {
-    return {
-      ok: false,
-      rejection: { kind: 'rejection', sourcePath: raw.sourcePath, reason: 'empty', detail: 'no article text left after cleaning' },
-    };
-  }
-  // One cut per text: index tokens and keywords both come from it.
-  t = performance.now();
-  const segmented = { title: segmentText(cleaned.title), body: segmentText(cleaned.body) };
-  if (timings) timings.segment += performance.now() - t;
-
-  t = performance.now();
-  const meta: ArticleMetadata = extractMetadata({
-    title: cleaned.title,
-    body: cleaned.body,
-    fullText: cleaned.fullText,
-    url: raw.url ?? null,
-    given: raw,
-    segmented,
-  });
-  if (timings) timings.extract += performance.now() - t;
-
-  t = performance.now();
-  const metaText = [
-    ...meta.hospitals,
-    ...meta.hospitalAliases,
-    meta.province,
-    meta.city,
-    meta.county,
-    ...meta.awardNames,
-    ...meta.awardTypes,
-    ...meta.partyBranches,
-  ]
-    .filter((v): v is string => typeof v === 'string' && v !== '')
-    .join('\n');
-  const titleTokens = indexTokensOf(segmented.title);
-  const bodyTokens = indexTokensOf(segmented.body);
-  const metaTokens = segmentForIndex(metaText);
-  const fingerprint = computeFingerprint(cleaned.body);
-  if (timings) timings.segment += performance.now() - t;
-
-  const id = deriveId(raw, cleaned.title, cleaned.body);
-  const document: EngineDocument = {
-    id,
-    url: raw.url?.trim() || null,
-    title: cleaned.title,
-    body: cleaned.body,
-    summary: summarise(cleaned.body),
-    publishedAt: meta.publishedAt,
-    year: meta.year,
-    source: meta.source,
-    authors: meta.authors,
-    province: meta.province,
-    city: meta.city,
-    county: meta.county,
-    hospital: meta.hospital,
-    hospitals: meta.hospitals,
-    hospitalAliases: meta.hospitalAliases,
-    awardNames: meta.awardNames,
-    awardTypes: meta.awardTypes,
-    awardLevels: meta.awardLevels,
-    partyBranches: meta.partyBranches,
-    keywords: meta.keywords,
-    duplicateOf: null,
-    originalScript: cleaned.originalScript,
-    topicality: meta.topicality,
-    titleTokens: joinTokens(titleTokens),
-    bodyTokens: joinTokens(bodyTokens),
-    metaTokens: joinTokens(metaTokens),
-    fingerprint,
-    contentHash: inputFingerprint(raw),
-    sourcePath: raw.sourcePath,
-  };
-  return {
-    ok: true,
-    document,
-    // The body is normalised already (normalisation is idempotent): no second conversion.
-    bodyKey: shortHash(cleaned.body.replace(/\s+/gu, '')),
-  };
-}
+export {
+  buildDocument,
+  deriveId,
+  normaliseUrl,
+  pipelineVersion,
+  summarise,
+  type BuildResult,
+  type StageTimings,
+} from './build-document.js';
 
 /**
  * Assigns `duplicateOf` in corpus order: the first copy is canonical, later
@@ -189,6 +35,22 @@ export class DuplicateTracker {
   /** Seed with canonical documents already in the engine. */
   seed(fingerprints: Map<string, string>): void {
     for (const [id, fingerprint] of fingerprints) this.near.add(id, fingerprint);
+  }
+
+  /**
+   * A tracker seeded from the engine on first need: a run in which nothing
+   * changed never loads the fingerprints at all.
+   */
+  static seededFrom(engine: Pick<SearchEngine, 'dedupeFingerprints'>): () => Promise<DuplicateTracker> {
+    let tracker: Promise<DuplicateTracker> | undefined;
+    return () => {
+      tracker ??= engine.dedupeFingerprints().then((fingerprints) => {
+        const seeded = new DuplicateTracker();
+        seeded.seed(fingerprints);
+        return seeded;
+      });
+      return tracker;
+    };
   }
 
   assign(result: Extract<BuildResult, { ok: true }>): void {
@@ -268,6 +130,10 @@ export interface IndexOptions {
   onProgress?: (progress: IndexProgress) => void;
   /** Called with every document built (the CLI's `--out`). */
   onDocument?: (document: EngineDocument) => void;
+  /** Where documents are built (default: the process's shared pool of worker threads). */
+  pool?: BuildPool;
+  /** Documents per write transaction (default 1,000). */
+  batchSize?: number;
 }
 
 function hasValue(doc: EngineDocument, field: FieldName): boolean {
@@ -275,7 +141,40 @@ function hasValue(doc: EngineDocument, field: FieldName): boolean {
   return Array.isArray(v) ? v.length > 0 : v !== null && v !== '';
 }
 
-const batchSize = 500;
+const defaultBatchSize = 1000;
+
+/** Documents being built at once per worker: enough to keep every worker busy while this thread writes. */
+const inFlightPerWorker = 16;
+
+type Built = { result: BuildResult; timings: StageTimings };
+
+/**
+ * `items` in their order, each with its build (null when `start` says there is
+ * nothing to build), while up to `limit` items are being built ahead on the
+ * pool: the builds overlap; the caller's handling (duplicate assignment,
+ * writes) stays sequential and in corpus order.
+ */
+async function* buildAhead<T>(items: AsyncIterable<T>, limit: number, start: (item: T) => Promise<Built> | null): AsyncGenerator<{ item: T; built: Built | null }> {
+  const queue: Array<{ item: T; built: Promise<Built> | null }> = [];
+  try {
+    for await (const item of items) {
+      const built = start(item);
+      // Awaited in order below; until then a failed build is not an unhandled rejection.
+      built?.catch(() => undefined);
+      queue.push({ item, built });
+      while (queue.length >= limit) {
+        const head = queue.shift()!;
+        yield { item: head.item, built: head.built === null ? null : await head.built };
+      }
+    }
+    while (queue.length > 0) {
+      const head = queue.shift()!;
+      yield { item: head.item, built: head.built === null ? null : await head.built };
+    }
+  } finally {
+    queue.length = 0;
+  }
+}
 
 class RunStats {
   readonly fillCounts = new Map<FieldName, number>();
@@ -287,6 +186,12 @@ class RunStats {
   write = 0;
   read = 0;
   readonly started = performance.now();
+
+  add(timings: StageTimings): void {
+    this.timings.clean += timings.clean;
+    this.timings.extract += timings.extract;
+    this.timings.segment += timings.segment;
+  }
 
   count(doc: EngineDocument): void {
     for (const f of reportedFields) if (hasValue(doc, f)) this.fillCounts.set(f, (this.fillCounts.get(f) ?? 0) + 1);
@@ -325,6 +230,8 @@ class RunStats {
  */
 export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> {
   const { engine, corpusDir } = options;
+  const pool = options.pool ?? sharedBuildPool();
+  const batchSize = options.batchSize ?? defaultBatchSize;
   const stats = new RunStats();
   const known = await engine.contentHashes();
   const idsByHash = new Map<string, string[]>();
@@ -334,8 +241,7 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
     else idsByHash.set(h, [id]);
   }
   const seen = new Set<string>();
-  const tracker = new DuplicateTracker();
-  tracker.seed(await engine.dedupeFingerprints());
+  const tracker = DuplicateTracker.seededFrom(engine);
 
   let batch: EngineDocument[] = [];
   let indexed = 0;
@@ -349,44 +255,44 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
     batch = [];
   };
 
-  let readStart = performance.now();
   let processed = 0;
-  for await (const item of readCorpus(corpusDir)) {
-    stats.read += performance.now() - readStart;
+  const unchangedIds = (item: RawArticle): string[] | undefined => (options.force ? undefined : idsByHash.get(inputFingerprint(item)));
+  const items = buildAhead(timedRead(readCorpus(corpusDir), stats), pool.size * inFlightPerWorker, (item) =>
+    item.kind === 'rejection' || unchangedIds(item) ? null : pool.build(item),
+  );
+  for await (const { item, built } of items) {
     processed++;
     if (item.kind === 'rejection') {
       stats.rejections.push(item);
-    } else {
-      stats.articles++;
-      stats.inputBytes += item.inputBytes;
-      const hash = options.force ? null : inputFingerprint(item);
-      const unchangedIds = hash === null ? undefined : idsByHash.get(hash);
-      if (unchangedIds) {
-        // Unchanged input: keep the stored document; only remember its id.
-        for (const id of unchangedIds) {
-          seen.add(id);
-          if (options.onDocument) {
-            const stored = await engine.get(id);
-            if (stored) options.onDocument(stored);
-          }
-        }
-        unchanged++;
-      } else {
-        const result = buildDocument(item, stats.timings);
-        if (!result.ok) {
-          stats.rejections.push(result.rejection);
-        } else {
-          tracker.assign(result);
-          seen.add(result.document.id);
-          stats.count(result.document);
-          options.onDocument?.(result.document);
-          batch.push(result.document);
-          if (batch.length >= batchSize) await flush();
+      continue;
+    }
+    stats.articles++;
+    stats.inputBytes += item.inputBytes;
+    if (built === null) {
+      // Unchanged input: keep the stored document; only remember its id.
+      for (const id of unchangedIds(item) ?? []) {
+        seen.add(id);
+        if (options.onDocument) {
+          const stored = await engine.get(id);
+          if (stored) options.onDocument(stored);
         }
       }
-      options.onProgress?.({ processed, sourcePath: item.sourcePath });
+      unchanged++;
+    } else {
+      stats.add(built.timings);
+      const { result } = built;
+      if (!result.ok) {
+        stats.rejections.push(result.rejection);
+      } else {
+        (await tracker()).assign(result);
+        seen.add(result.document.id);
+        stats.count(result.document);
+        options.onDocument?.(result.document);
+        batch.push(result.document);
+        if (batch.length >= batchSize) await flush();
+      }
     }
-    readStart = performance.now();
+    options.onProgress?.({ processed, sourcePath: item.sourcePath });
   }
   await flush();
 
@@ -395,18 +301,35 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
   return stats.summary(indexed, unchanged, stale.length);
 }
 
+/** The corpus reader, with the time spent waiting on it counted as the read stage. */
+async function* timedRead<T>(items: AsyncIterable<T>, stats: RunStats): AsyncGenerator<T> {
+  const iterator = items[Symbol.asyncIterator]();
+  for (;;) {
+    const t = performance.now();
+    const next = await iterator.next();
+    stats.read += performance.now() - t;
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
 /**
  * Rebuilds the whole index from the corpus into a fresh index and swaps it in:
  * searches are answered from the old index until the new one is complete.
  */
 export async function rebuildIndex(options: IndexOptions): Promise<IndexSummary> {
   const { engine, corpusDir } = options;
+  const pool = options.pool ?? sharedBuildPool();
   const stats = new RunStats();
   const tracker = new DuplicateTracker();
   let built = 0;
+  let processed = 0;
+  // replaceAll pulls the documents; their builds run ahead of it on the pool.
   async function* documents(): AsyncGenerator<EngineDocument> {
-    let processed = 0;
-    for await (const item of readCorpus(corpusDir)) {
+    const items = buildAhead(readCorpus(corpusDir), pool.size * inFlightPerWorker, (item) =>
+      item.kind === 'rejection' ? null : pool.build(item),
+    );
+    for await (const { item, built: outcome } of items) {
       processed++;
       if (item.kind === 'rejection') {
         stats.rejections.push(item);
@@ -414,7 +337,9 @@ export async function rebuildIndex(options: IndexOptions): Promise<IndexSummary>
       }
       stats.articles++;
       stats.inputBytes += item.inputBytes;
-      const result = buildDocument(item, stats.timings);
+      if (outcome === null) continue;
+      stats.add(outcome.timings);
+      const { result } = outcome;
       if (!result.ok) {
         stats.rejections.push(result.rejection);
         continue;
