@@ -26,6 +26,7 @@ import { z } from 'zod';
 import { createEngine } from '../engine/create-engine.js';
 import type { SearchEngine } from '../engine/port.js';
 import { indexCorpus, type IndexSummary } from '../indexer/pipeline.js';
+import { evaluateDuplicates } from './duplicate-eval.js';
 import { createApp } from '../service/app.js';
 import { evaluateExtraction, type ExtractionReport, type FieldAccuracy } from './extraction-eval.js';
 import { isNoAnswerCorrect, meanOf, scoreRanking } from './metrics.js';
@@ -274,6 +275,15 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalReport> {
     const uncollapsed = await runRanking(app, queries, false, groupOf);
     const extraction = evaluateExtraction();
     extraction.fields['duplicateOf'] = await scoreDuplicates(opened, articles, extraction.misses);
+    // Precision of repost detection, with look-alike pairs that must not fold (bench/duplicate-eval.ts).
+    const duplicates = await evaluateDuplicates();
+    extraction.fields['duplicatePrecision'] = { accuracy: duplicates.precision, total: duplicates.flagged, correct: duplicates.flaggedCorrectly };
+    extraction.fields['lookAlikesKeptApart'] = {
+      accuracy: duplicates.pairs === 0 ? 1 : duplicates.pairsKeptApart / duplicates.pairs,
+      total: duplicates.pairs,
+      correct: duplicates.pairsKeptApart,
+    };
+    extraction.misses.push(...duplicates.misses.map((m) => `duplicates: ${m}`));
     const report = {
       index: {
         articles: summary.articles,

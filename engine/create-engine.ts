@@ -22,7 +22,24 @@ export type EngineConfig =
       index: string;
     };
 
+const configs = new WeakMap<SearchEngine, EngineConfig>();
+
+/**
+ * The configuration an engine was created with, so work that must not run on
+ * the serving thread (a full rebuild) can open its own connection to the
+ * same index in a worker thread. Undefined for engines not made here.
+ */
+export function engineConfigOf(engine: SearchEngine): EngineConfig | undefined {
+  return configs.get(engine);
+}
+
 export async function createEngine(config: EngineConfig): Promise<SearchEngine> {
+  const engine = await instantiate(config);
+  configs.set(engine, config);
+  return engine;
+}
+
+async function instantiate(config: EngineConfig): Promise<SearchEngine> {
   switch (config.engine) {
     case 'sqlite': {
       const { SqliteEngine } = await import('./sqlite/sqlite-engine.js');

@@ -13,7 +13,7 @@ import { computeFingerprint } from './steps/near-duplicates.js';
 import type { ArticleMetadata, RawArticle } from './types.js';
 
 /** Bump when a pipeline change must re-process unchanged input. */
-export const pipelineVersion = 3;
+export const pipelineVersion = 4;
 
 let versionTag: string | undefined;
 function getVersionTag(): string {
@@ -133,7 +133,7 @@ export function buildDocument(raw: RawArticle, timings?: StageTimings): BuildRes
   const titleTokens = indexTokensOf(segmented.title);
   const bodyTokens = indexTokensOf(segmented.body);
   const metaTokens = segmentForIndex(metaText);
-  const fingerprint = computeFingerprint(cleaned.body);
+  const fingerprint = computeFingerprint(cleaned.body, meta.hospital);
   if (timings) timings.segment += performance.now() - t;
 
   const id = deriveId(raw, cleaned.title, cleaned.body);

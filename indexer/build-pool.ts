@@ -12,13 +12,11 @@
  * i.e. per thread), about 300 MB each, so workers start on demand and stop
  * after a while without work.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BuildResult, StageTimings } from './build-document.js';
 import type { RawArticle } from './types.js';
+import { startIndexerWorker } from './worker-thread.js';
 
 export interface BuildRequest {
   id: number;
@@ -60,25 +58,6 @@ interface Slot {
 
 // A worker with this many jobs queued is busy enough to start another one.
 const jobsBeforeAnotherWorker = 2;
-
-function workerUrl(): URL {
-  const ext = extname(fileURLToPath(import.meta.url));
-  return new URL(`./build-worker${ext === '.ts' ? '.ts' : '.js'}`, import.meta.url);
-}
-
-/**
- * Compiled JavaScript starts the worker file itself. TypeScript sources (run
- * by tsx or vitest) need tsx's loader inside the worker, and Node 20 does not
- * carry a parent's loader hooks into a worker's entry module: a small
- * CommonJS bootstrap registers tsx there first, then imports the worker.
- */
-function createWorker(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
-  // tsx's ESM API (`--import tsx` registers its hooks on the main thread only).
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/u, '.mjs');
-  const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(bootstrap, { eval: true });
-}
 
 export class BuildPool {
   readonly size: number;
@@ -125,7 +104,7 @@ export class BuildPool {
   }
 
   private startWorker(): Slot {
-    const worker = createWorker(workerUrl());
+    const worker = startIndexerWorker('build-worker');
     const slot: Slot = { worker, pending: new Map() };
     this.slots.push(slot);
     worker.on('message', (reply: BuildReply) => this.settle(slot, reply));

@@ -10,7 +10,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { EngineDocument } from '../engine/document.js';
 import { fsyncPath } from '../engine/fsync.js';
 import type { SearchEngine } from '../engine/port.js';
-import { DuplicateTracker, buildDocument, deriveId } from './pipeline.js';
+import { sharedBuildPool, type BuildPool } from './build-pool.js';
+import { DuplicateTracker, deriveId } from './pipeline.js';
 import type { GivenFields, RawArticle } from './types.js';
 
 export class InvalidArticleError extends Error {
@@ -27,6 +28,8 @@ export class InvalidArticleError extends Error {
 export interface IngestContext {
   engine: SearchEngine;
   corpusDir: string;
+  /** Where the article is built (default: the process's shared pool): never the thread that answers searches. */
+  pool?: BuildPool;
 }
 
 export interface IngestResult {
@@ -79,7 +82,7 @@ export async function ingestArticle(context: IngestContext, given: GivenFields):
   });
   const content = `${JSON.stringify(fields, null, 2)}\n`;
   const draft: RawArticle = { ...fields, sourcePath: '', format: 'api', inputBytes: Buffer.byteLength(content) };
-  const first = buildDocument(draft);
+  const first = (await (context.pool ?? sharedBuildPool()).build(draft)).result;
   if (!first.ok) throw new InvalidArticleError(first.rejection.detail, hasText ? 'text' : 'html');
   const id = deriveId(draft, first.document.title, first.document.body);
   const existing = await context.engine.get(id);
@@ -94,10 +97,10 @@ export async function ingestArticle(context: IngestContext, given: GivenFields):
   const absPath = join(context.corpusDir, relPath);
   if (!insideCorpus(context.corpusDir, absPath)) throw new InvalidArticleError('article path escapes the corpus', 'url');
 
-  const raw: RawArticle = { ...draft, sourcePath: relPath };
-  const built = buildDocument(raw);
-  if (!built.ok) throw new InvalidArticleError(built.rejection.detail, hasText ? 'text' : 'html');
+  // Where the file lives is not part of the input: the document built above only needs its path.
+  const built = first;
   const document = built.document;
+  document.sourcePath = relPath;
 
   if (existing?.duplicateOf) {
     document.duplicateOf = existing.duplicateOf;

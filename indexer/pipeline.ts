@@ -11,7 +11,17 @@ import { readCorpus } from './read-corpus.js';
 import type { Rejection } from './rejections.js';
 import { NearDuplicateIndex } from './steps/near-duplicates.js';
 import { inputFingerprint, type BuildResult, type StageTimings } from './build-document.js';
+import { engineConfigOf } from '../engine/create-engine.js';
+import {
+  EngineTimeoutError,
+  EngineUnavailableError,
+  EngineWriteError,
+  IndexCorruptError,
+  IndexSchemaError,
+} from '../engine/errors.js';
 import { sharedBuildPool, type BuildPool } from './build-pool.js';
+import type { RebuildWorkerInput, RebuildWorkerReply } from './rebuild-worker.js';
+import { startIndexerWorker } from './worker-thread.js';
 import type { RawArticle } from './types.js';
 
 export {
@@ -134,6 +144,12 @@ export interface IndexOptions {
   pool?: BuildPool;
   /** Documents per write transaction (default 1,000). */
   batchSize?: number;
+  /**
+   * rebuildIndex only: run the whole rebuild (reads, writes, the switch) on a
+   * thread of its own when the engine allows it (default true), so searches on
+   * this thread never wait behind it.
+   */
+  inWorker?: boolean;
 }
 
 function hasValue(doc: EngineDocument, field: FieldName): boolean {
@@ -318,6 +334,50 @@ async function* timedRead<T>(items: AsyncIterable<T>, stats: RunStats): AsyncGen
  * searches are answered from the old index until the new one is complete.
  */
 export async function rebuildIndex(options: IndexOptions): Promise<IndexSummary> {
+  const config = options.inWorker === false || options.onDocument || options.onProgress || options.pool ? undefined : engineConfigOf(options.engine);
+  // The embedded engine's files can be written from another thread; this
+  // thread's engine then follows the switch to the new generation.
+  if (config?.engine === 'sqlite') {
+    const summary = await rebuildInWorker({ engineConfig: config, corpusDir: options.corpusDir });
+    await options.engine.init();
+    return summary;
+  }
+  return rebuildHere(options);
+}
+
+const engineErrors: Record<string, new (message: string) => Error> = {
+  EngineUnavailableError,
+  EngineTimeoutError,
+  EngineWriteError,
+  IndexCorruptError,
+  IndexSchemaError,
+};
+
+function rebuildInWorker(input: RebuildWorkerInput): Promise<IndexSummary> {
+  return new Promise((resolve, reject) => {
+    const worker = startIndexerWorker('rebuild-worker', { workerData: input });
+    let settled = false;
+    worker.once('message', (reply: RebuildWorkerReply) => {
+      settled = true;
+      if (reply.ok) {
+        resolve(reply.summary);
+        return;
+      }
+      // Errors cross threads as plain data: the engine's error kinds are restored for the API's mapping.
+      const Kind = engineErrors[reply.name];
+      reject(Kind ? new Kind(reply.message) : new EngineWriteError(`rebuilding the index failed: ${reply.message}`));
+    });
+    worker.once('error', (error) => {
+      settled = true;
+      reject(new EngineWriteError('the rebuild worker failed', { cause: error }));
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new EngineWriteError(`the rebuild worker exited with code ${code} before finishing`));
+    });
+  });
+}
+
+async function rebuildHere(options: IndexOptions): Promise<IndexSummary> {
   const { engine, corpusDir } = options;
   const pool = options.pool ?? sharedBuildPool();
   const stats = new RunStats();
