@@ -84,6 +84,15 @@ interface IndexPhaseResult {
   duplicateCheck: { generated: number; detected: number; detectedGenerated: number };
   /** 1-minute load average before and after: other processes on the machine skew every figure. */
   load: [number, number];
+  /** The naive FTS5 + jieba peer (bench/naive-peer.ts) on the same corpus and the same search mix. */
+  peer?: PeerPhaseResult;
+}
+
+interface PeerPhaseResult {
+  seconds: number;
+  mbPerSecond: number;
+  search: LatencyStats;
+  load: [number, number];
 }
 
 interface QueryPhaseResult {
@@ -324,6 +333,7 @@ async function runIndexPhase(args: PhaseArgs): Promise<IndexPhaseResult> {
   const loadAfter = loadavg()[0]!;
   writeFileSync(vocabularyFile(args.size), JSON.stringify(samples));
   const indexBytes = directoryBytes(args.dataDir);
+  const peer = await runPeerPhase(args, samples);
   const generated = readGeneratedReposts(args.corpusDir);
   return {
     mode: args.mode,
@@ -346,6 +356,38 @@ async function runIndexPhase(args: PhaseArgs): Promise<IndexPhaseResult> {
       detectedGenerated: [...detected].filter((id) => generated.has(id)).length,
     },
     load: [loadBefore, loadAfter],
+    peer,
+  };
+}
+
+/** The naive peer indexes the same corpus, then answers the same search mix (its queries with words). */
+async function runPeerPhase(args: PhaseArgs, samples: VocabularySample[]): Promise<PeerPhaseResult> {
+  const { NaivePeer, buildNaivePeer } = await import('./naive-peer.js');
+  const loadBefore = loadavg()[0]!;
+  const dir = join(outRoot, `peer-${formatSize(args.size)}`);
+  const built = await buildNaivePeer(args.corpusDir, dir);
+  const peer = NaivePeer.open(dir);
+  const latencies: number[] = [];
+  const started = performance.now();
+  try {
+    const mix = buildQueryMix(samples, args.queries).search;
+    for (const { path } of mix.slice(0, 100)) peer.search(new URLSearchParams(path.slice(path.indexOf('?') + 1)).get('q') ?? '');
+    for (const { path } of mix) {
+      const params = new URLSearchParams(path.slice(path.indexOf('?') + 1));
+      const q = params.get('q');
+      if (q === null) continue;
+      const t = performance.now();
+      peer.search(q);
+      latencies.push(performance.now() - t);
+    }
+  } finally {
+    peer.close();
+  }
+  return {
+    seconds: built.seconds,
+    mbPerSecond: mb(built.inputBytes) / built.seconds,
+    search: summarise(latencies, (performance.now() - started) / 1000),
+    load: [loadBefore, loadavg()[0]!],
   };
 }
 
@@ -659,6 +701,10 @@ function checkTargets(indexing: IndexPhaseResult | null, query: QueryPhaseResult
     add('indexing throughput', indexing.mbPerSecond, 'MB/s', '>=', 5);
     add('peak RSS while indexing', mb(indexing.peakRssBytes), 'MB', '<=', 1536);
     add('index on disk / input', indexing.indexToInput, '×', '<=', 3);
+    if (indexing.peer) {
+      add('indexing MB/s vs naive peer', indexing.mbPerSecond / indexing.peer.mbPerSecond, '×', '>=', 1);
+      add('search p50 vs naive peer', query.search.p50 / indexing.peer.search.p50, '×', '<=', 1);
+    }
   }
   if (http) {
     const search = http.runs.find((r) => r.name === 'search mix');
@@ -702,10 +748,13 @@ function formatReport(report: BenchReport): string {
     lines.push('', `Indexing (${ix.mode === 'rebuild' ? 'rebuildIndex' : 'indexCorpus'}, fresh index${report.indexingReused ? '; figures of the run that built the reused index' : ''})`);
     lines.push(`  ${ix.articles} articles (${ix.indexed} indexed, ${ix.duplicates} near-duplicates, ${ix.rejected} rejected), ${f(mb(ix.inputBytes))} MB input in ${f(ix.seconds)} s`);
     lines.push(`  throughput ${f(ix.mbPerSecond, 2)} MB/s, ${f(ix.articlesPerSecond, 0)} articles/s`);
-    lines.push(`  stages (s): ${Object.entries(ix.stageSeconds).map(([k, v]) => `${k} ${f(v)}`).join(', ')}`);
+    lines.push(`  stages (s; clean, extract and segment summed over the build workers): ${Object.entries(ix.stageSeconds).map(([k, v]) => `${k} ${f(v)}`).join(', ')}`);
     lines.push(`  peak RSS ${f(mb(ix.peakRssBytes), 0)} MB; index on disk ${f(mb(ix.indexBytes))} MB = ${f(ix.indexToInput, 2)}× input`);
     const d = ix.duplicateCheck;
     lines.push(`  near-duplicates: ${d.detected} detected, ${d.generated} reposts generated, ${d.detectedGenerated} of them found (load ${f(ix.load[0], 1)} → ${f(ix.load[1], 1)})`);
+    if (ix.peer) {
+      lines.push(`  naive peer (FTS5 + jieba, bench/naive-peer.ts): indexing ${f(ix.peer.mbPerSecond, 2)} MB/s in ${f(ix.peer.seconds)} s; search p50 ${f(ix.peer.search.p50, 2)} ms, p99 ${f(ix.peer.search.p99, 2)} ms (load ${f(ix.peer.load[0], 1)} → ${f(ix.peer.load[1], 1)})`);
+    }
   }
   const q = report.inProcess;
   lines.push('', `Queries in-process (engine opened in ${f(q.openSeconds, 2)} s; mean ${f(q.meanHits)} hits per page, ${f(q.zeroHitShare * 100)}% empty; RSS ${f(mb(q.rssBytes), 0)} MB)`);
