@@ -23,12 +23,17 @@ import { parseRowList, selectTop } from './row-lists.js';
 import type { FacetCounts, SearchHit, SearchRequest, SearchResult, SortOrder } from '../port.js';
 
 interface MatchSet {
+  /** Every candidate row, exact and partial, unsorted. */
   rows: Int32Array;
-  relaxed: boolean;
-  /** Relaxed only: how many clauses each row matched, indexed by row. */
-  clauseCounts: Uint8Array | null;
-  /** Relaxed only: the fewest clauses a kept row matches. */
-  threshold?: number;
+  /**
+   * Indexed by row: how many clauses were dropped before the row matched
+   * (0 = exact, every clause). Null when every row is exact.
+   */
+  tiers: Uint8Array | null;
+  /** The deepest tier (clauses - 1), 0 when there are no partial matches. */
+  levels: number;
+  /** Identifies the drop order, which depends on the filters: part of cache keys. */
+  key: string;
 }
 
 interface Scored {
@@ -38,6 +43,13 @@ interface Scored {
   scores: Float64Array;
   /** Rows whose text was checked for the whole query as written. */
   exact: Map<number, boolean>;
+}
+
+interface PageEntry {
+  row: number;
+  score: number;
+  duplicates: number[];
+  exact: boolean;
 }
 
 /** Representatives whose text is checked for the whole query as written. */
@@ -57,7 +69,8 @@ export const bm25RowLimit = 5_000;
 const titleBonus = 1;
 const exactBonus = 1;
 const originalFormBonus = 0.15;
-const relaxedClauseWeight = 100;
+/** Per clause kept: partial matches rank below exact ones, and below those that dropped fewer clauses. */
+const tierWeight = 100;
 
 export function search(ctx: ReadContext, request: SearchRequest): SearchResult {
   // Whole answers are remembered too (until the next write): a page
@@ -83,45 +96,71 @@ function runSearch(ctx: ReadContext, request: SearchRequest): SearchResult {
   const pageSize = Math.max(0, Math.floor(request.pageSize));
   const offset = Math.max(0, Math.floor(request.page) - 1) * pageSize;
   const dateSort: Exclude<SortOrder, 'relevance'> = request.sort === 'date_asc' ? 'date_asc' : 'date_desc';
-  const byDate = (rows: ArrayLike<number>, terms: readonly string[], relaxed: boolean): SearchResult => {
-    const collected = memory.collect(rows, {
-      filter,
-      collapse: request.collapse,
-      offset,
-      limit: pageSize,
-      facets: request.facets,
-    });
-    const page = collected.hits.map((hit) => ({ row: hit.row, score: 0, duplicates: hit.duplicates }));
-    return toResult(ctx, page, collected.total, collected.facets, terms, relaxed);
+  const byDate = (rows: ArrayLike<number>, terms: readonly string[], tiers: Uint8Array | null): SearchResult => {
+    const collected = memory.collect(rows, { filter, collapse: request.collapse, offset, limit: pageSize, facets: false });
+    const isExact = exactness(collected.reps, collected.folded, tiers);
+    const page = collected.hits.map((hit, i) => ({
+      row: hit.row,
+      score: 0,
+      duplicates: hit.duplicates,
+      exact: isExact[offset + i] === 1,
+    }));
+    return toResult(ctx, page, collected.reps, isExact, request.facets, terms);
   };
 
   // No query: list what the filters allow, newest first.
-  if (request.query.clauses.length === 0) return byDate(memory.dateOrder(dateSort), [], false);
+  if (request.query.clauses.length === 0) return byDate(memory.dateOrder(dateSort), [], null);
   const plan = buildFtsQuery(request.query);
-  if (plan.strict === null) return byDate([], [], false);
+  if (plan.strict === null) return byDate([], [], null);
   const match = findMatches(ctx, plan, filter);
   const terms = request.query.highlightTerms;
-  if (request.sort !== 'relevance') return byDate(memory.orderByDate(match.rows, dateSort), terms, match.relaxed);
+  if (request.sort !== 'relevance') {
+    // Exact matches first, then partial ones, each in date order.
+    const tiers = match.tiers;
+    const ordered =
+      tiers === null
+        ? memory.orderByDate(match.rows, dateSort)
+        : [
+            ...memory.orderByDate(match.rows.filter((row) => tiers[row] === 0), dateSort),
+            ...memory.orderByDate(match.rows.filter((row) => tiers[row] !== 0), dateSort),
+          ];
+    return byDate(ordered, terms, tiers);
+  }
 
   const scored = scoreMatches(ctx, plan, match);
   const collapsed = memory.collapseScored(scored.rows, scored.scores, filter, request.collapse);
-  const facets = request.facets ? memory.countFacets(collapsed.reps) : null;
+  const isExact = exactness(collapsed.reps, collapsed.folded, match.tiers);
   const order = orderByRelevance(ctx, plan, scored, collapsed, offset + pageSize);
   const page = order.slice(offset, offset + pageSize).map((i) => {
     const row = collapsed.reps[i] ?? 0;
-    return { row, score: collapsed.scores[i] ?? 0, duplicates: collapsed.folded.get(row) ?? [] };
+    return { row, score: collapsed.scores[i] ?? 0, duplicates: collapsed.folded.get(row) ?? [], exact: isExact[i] === 1 };
   });
-  return toResult(ctx, page, collapsed.reps.length, facets, terms, match.relaxed);
+  return toResult(ctx, page, collapsed.reps, isExact, request.facets, terms);
+}
+
+/** Per representative: 1 when it, or a near-duplicate folded into it, matched every clause. */
+function exactness(reps: readonly number[], folded: ReadonlyMap<number, number[]>, tiers: Uint8Array | null): Uint8Array {
+  const out = new Uint8Array(reps.length);
+  if (tiers === null) return out.fill(1);
+  reps.forEach((row, i) => {
+    if (tiers[row] === 0 || (folded.get(row) ?? []).some((member) => tiers[member] === 0)) out[i] = 1;
+  });
+  return out;
 }
 
 function toResult(
   ctx: ReadContext,
-  page: ReadonlyArray<{ row: number; score: number; duplicates: number[] }>,
-  total: number,
-  facets: FacetCounts | null,
+  page: readonly PageEntry[],
+  reps: readonly number[],
+  isExact: Uint8Array,
+  withFacets: boolean,
   terms: readonly string[],
-  relaxed: boolean,
 ): SearchResult {
+  let total = 0;
+  for (const flag of isExact) total += flag;
+  const partialTotal = reps.length - total;
+  let facets: FacetCounts | null = null;
+  if (withFacets) facets = ctx.memory.countFacets(total > 0 && partialTotal > 0 ? reps.filter((_, i) => isExact[i] === 1) : reps);
   const documents = loadDocuments(
     ctx,
     page.map((hit) => hit.row),
@@ -135,57 +174,99 @@ function toResult(
       score: hit.score,
       matchedTerms: matchedTerms(document, terms),
       duplicates: hit.duplicates.map((row) => ctx.memory.idOf(row)),
+      exact: hit.exact,
     });
   }
-  return { hits, total, relaxed, facets };
+  return { hits, total, partialTotal, relaxed: total === 0 && partialTotal > 0, facets };
+}
+
+/** Rows matching one clause (its alternatives, and its contiguous text when quoted), remembered until the next write. */
+function clauseRows(ctx: ReadContext, plan: FtsQueryPlan, i: number): Int32Array {
+  const expression = plan.clauses[i] ?? '';
+  const phrase = plan.clausePhrases[i] ?? null;
+  return ctx.cache.remember(`clause\u0000${expression}\u0000${phrase ?? ''}`, () =>
+    matchRows(ctx, expression, phrase !== null ? [phrase] : []),
+  );
 }
 
 /**
- * Rows with every clause or, when none of those passes the filters, rows
- * with most clauses (relaxed). Relaxing only after filtering means a query
- * too specific for the chosen year or province still finds its best
- * partial matches there, while a query whose every clause matches inside
- * the filters is never diluted.
+ * Exact matches (every clause) and partial ones: the clause matching the
+ * most documents is dropped first, then the next, down to the rarest clause
+ * alone, as Meilisearch's `matchingStrategy: frequency` does; rows with more
+ * than half of the clauses count too (on the dev set this lifts nDCG@10 from
+ * 0.861 to 0.878: `抗疫 党员先锋 医院` finds the 抗疫 articles that lack the
+ * rarer 党员先锋). A clause that matches nothing within the filters is
+ * dropped before any other, since keeping it would leave every level empty
+ * (`双带头人 火星基地` still finds 双带头人).
  */
 function findMatches(ctx: ReadContext, plan: FtsQueryPlan, filter: RowFilter | null): MatchSet {
   const { memory, cache } = ctx;
   const strict = plan.strict ?? '';
   const phrases = plan.phraseTexts.join('\u0001');
-  const rows = cache.remember<MatchSet>(`match\u0000${strict}\u0000${phrases}`, () => ({
-    rows: matchRows(ctx, strict, plan.phraseTexts),
-    relaxed: false,
-    clauseCounts: null,
-  }));
-  if (plan.relaxed === null || anyPasses(ctx, rows.rows, filter)) return rows;
-
-  const partial = cache.remember<MatchSet>(`partial\u0000${strict}\u0000${phrases}`, () => {
-    const counts = new Uint8Array(memory.rowCapacity);
-    const touched: number[] = [];
-    plan.clauses.forEach((clause, i) => {
-      const phrase = plan.clausePhrases[i];
-      for (const row of matchRows(ctx, clause, phrase ? [phrase] : [])) {
-        if (row >= counts.length) continue;
-        if (counts[row] === 0) touched.push(row);
-        counts[row] = (counts[row] ?? 0) + 1;
-      }
-    });
-    return { rows: Int32Array.from(touched), relaxed: true, clauseCounts: counts };
-  });
-  // Keep what has most clauses: half of them, lowered to the best any
-  // document within the filters reaches.
-  const counts = partial.clauseCounts ?? new Uint8Array(0);
-  let best = 0;
-  for (const row of partial.rows) {
-    if (memory.isLive(row) && (filter === null || filter(row))) best = Math.max(best, counts[row] ?? 0);
+  if (plan.clauses.length < 2) {
+    const rows = cache.remember(`match\u0000${strict}\u0000${phrases}`, () => matchRows(ctx, strict, plan.phraseTexts));
+    return { rows, tiers: null, levels: 0, key: 'one' };
   }
-  if (best === 0) return rows;
-  const threshold = Math.max(1, Math.min(best, Math.ceil(plan.clauses.length / 2)));
-  return {
-    rows: partial.rows.filter((row) => (counts[row] ?? 0) >= threshold),
-    relaxed: true,
-    clauseCounts: counts,
-    threshold,
-  };
+  const sets = plan.clauses.map((_, i) => clauseRows(ctx, plan, i));
+  const passing = sets.map((rows) => anyPasses(ctx, rows, filter));
+  // Drop order: empty within the filters first, then by document count, the later clause first on ties.
+  const order = sets
+    .map((rows, i) => ({ i, passes: passing[i] === true, count: rows.length }))
+    .sort((a, b) => Number(a.passes) - Number(b.passes) || b.count - a.count || b.i - a.i)
+    .map((c) => c.i);
+  const key = order.join(',') + (passing.every(Boolean) ? '' : `/${passing.map(Number).join('')}`);
+  const lastIndex = order.at(-1) ?? 0;
+  if (passing[lastIndex] !== true) return { rows: new Int32Array(0), tiers: null, levels: 0, key };
+
+  return cache.remember(`tiers\u0000${strict}\u0000${phrases}\u0000${key}`, () => rankPartialMatches(memory.rowCapacity, order.map((i) => sets[i] ?? new Int32Array(0)), key));
+}
+
+/**
+ * Tiers from the clauses' row sets in drop order (most frequent first).
+ * Candidates: rows with the rarest clause (what dropping the most frequent
+ * clauses one at a time reaches) and rows with more than half of the
+ * clauses. Ranked by how many clauses they lack, then by which: lacking a
+ * frequent clause costs less than lacking a rare one.
+ */
+function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], key: string): MatchSet {
+  const n = ordered.length;
+  const masks = new Uint32Array(capacity);
+  const touched: number[] = [];
+  ordered.forEach((rows, p) => {
+    const bit = 1 << p;
+    for (const row of rows) {
+      if (row >= capacity) continue;
+      if (masks[row] === 0) touched.push(row);
+      masks[row] = (masks[row] ?? 0) | bit;
+    }
+  });
+  const full = n >= 32 ? 0xffffffff : (1 << n) - 1;
+  const rarest = 1 << (n - 1);
+  const majority = Math.floor(n / 2) + 1;
+  const candidates: number[] = [];
+  const costs = new Map<number, number>();
+  for (const row of touched) {
+    const mask = masks[row] ?? 0;
+    const matched = popCount(mask);
+    if ((mask & rarest) === 0 && matched < majority) continue;
+    candidates.push(row);
+    // Missing count first; then the missing clauses' positions as a binary number (a frequent clause is a low bit).
+    const missing = (full & ~mask) >>> 0;
+    costs.set(row, (n - matched) * 2 ** n + missing);
+  }
+  const distinct = [...new Set(costs.values())].sort((a, b) => a - b);
+  const rankOf = new Map(distinct.map((cost, rank) => [cost, rank]));
+  const tiers = new Uint8Array(capacity);
+  for (const row of candidates) tiers[row] = Math.min(255, rankOf.get(costs.get(row) ?? 0) ?? 0);
+  // Exact rows have cost 0, so rank 0 — unless no row is exact, when rank 0 is a partial tier.
+  if (distinct[0] !== 0) for (const row of candidates) tiers[row] = Math.min(255, (tiers[row] ?? 0) + 1);
+  return { rows: Int32Array.from(candidates), tiers, levels: distinct.length - (distinct[0] === 0 ? 1 : 0), key };
+}
+
+function popCount(value: number): number {
+  let v = value - ((value >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 function anyPasses(ctx: ReadContext, rows: ArrayLike<number>, filter: RowFilter | null): boolean {
@@ -199,12 +280,11 @@ function anyPasses(ctx: ReadContext, rows: ArrayLike<number>, filter: RowFilter 
 /**
  * Scores every matching row (in match order, unsorted): bm25 normalised to
  * the best match, clauses found in the title, the user's own wording,
- * topicality, and in relaxed mode the number of clauses matched first.
+ * topicality, and first of all the tier (exact matches above partial ones).
  */
 function scoreMatches(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet): Scored {
   const { memory } = ctx;
-  const mode = match.relaxed ? `relaxed ${match.threshold ?? 0}` : 'strict';
-  return ctx.cache.remember(`score\u0000${mode}\u0000${plan.strict ?? ''}\u0000${plan.phraseTexts.join('\u0001')}`, () => {
+  return ctx.cache.remember(`score\u0000${match.key}\u0000${plan.strict ?? ''}\u0000${plan.phraseTexts.join('\u0001')}`, () => {
     const rows = match.rows;
     const expression = chooseBm25Expression(ctx, plan, match);
     const bm25 = expression !== null ? bm25Scores(ctx, expression) : null;
@@ -228,7 +308,7 @@ function scoreMatches(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet): Sc
       for (const forms of plan.clauseForms) if (forms.some((form) => title.includes(form))) inTitle++;
       let score = 1 + relevance + (titleBonus * inTitle) / clauseCount + (original?.[row] === 1 ? originalFormBonus : 0);
       score *= topicalityFactor(memory.topicalityOf(row));
-      if (match.clauseCounts) score += relaxedClauseWeight * (match.clauseCounts[row] ?? 0);
+      if (match.tiers) score += tierWeight * (match.levels - (match.tiers[row] ?? 0));
       scores[i] = score;
     }
     return { rows, scores, exact: new Map<number, boolean>() };
@@ -266,9 +346,10 @@ function chooseBm25Expression(ctx: ReadContext, plan: FtsQueryPlan, match: Match
     estimates.push(estimate);
   });
   if (kept.length === 0) return null;
-  const rows = match.relaxed ? estimates.reduce((a, b) => a + b, 0) : Math.min(...estimates);
+  const partial = match.tiers !== null;
+  const rows = partial ? estimates.reduce((a, b) => a + b, 0) : Math.min(...estimates);
   if (rows > bm25RowLimit) return null;
-  return kept.join(match.relaxed ? ' OR ' : ' AND ');
+  return kept.join(partial ? ' OR ' : ' AND ');
 }
 
 /** Which of `rows` contain the whole query as written (clauses contiguous); remembered per query. */
