@@ -49,8 +49,24 @@ function parse<T>(file: string, schema: z.ZodType<T>): T {
 }
 
 let hospitals: HospitalEntry[] | undefined;
+let leftOut: ReadonlySet<string> | undefined;
+
+/**
+ * Generalisation runs (`npm run eval`'s leave-out): every hospital whose name
+ * or alias is in `names` is dropped from the table, and those names from the
+ * place supplement, as if config/data had never heard of them. Must run
+ * before anything loads the table (the extractors load it on import).
+ */
+export function leaveOutHospitals(names: Iterable<string>): void {
+  if (hospitals || places) throw new Error('leaveOutHospitals() must run before the hospital table and place supplement are loaded');
+  leftOut = new Set(names);
+}
+
 export function loadHospitals(): HospitalEntry[] {
-  hospitals ??= parse('hospitals.json', hospitalsFileSchema).hospitals;
+  if (hospitals) return hospitals;
+  const all = parse('hospitals.json', hospitalsFileSchema).hospitals;
+  const out = leftOut;
+  hospitals = out ? all.filter((h) => ![h.name, ...h.aliases, ...h.contextAliases].some((n) => out.has(n))) : all;
   return hospitals;
 }
 
@@ -140,7 +156,10 @@ export type PlaceSupplement = z.infer<typeof placesFileSchema>;
 
 let places: PlaceSupplement | undefined;
 export function loadPlaceSupplement(): PlaceSupplement {
-  places ??= parse('places.json', placesFileSchema);
+  if (places) return places;
+  const loaded = parse('places.json', placesFileSchema);
+  const out = leftOut;
+  places = out ? { ...loaded, notPlaces: loaded.notPlaces.filter((p) => !out.has(p)) } : loaded;
   return places;
 }
 
@@ -227,4 +246,27 @@ let hospitalPatterns: HospitalPatterns | undefined;
 export function loadHospitalPatterns(): HospitalPatterns {
   hospitalPatterns ??= parse('hospital-patterns.json', hospitalPatternsFileSchema);
   return hospitalPatterns;
+}
+
+let traditionalExt: Array<[string, string]> | undefined;
+/**
+ * OpenCC's TSCharactersExt: Traditional characters whose Simplified form lies
+ * outside the Basic Multilingual Plane. Tab-separated `Traditional<TAB>Simplified`.
+ */
+export function loadTraditionalExtCharacters(): Array<[string, string]> {
+  if (traditionalExt) return traditionalExt;
+  const file = 'opencc-ts-characters-ext.txt';
+  const pairs: Array<[string, string]> = [];
+  readFileSync(join(dataDir, file), 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '' || line.startsWith('#')) return;
+      const [from, to, ...rest] = line.split('\t');
+      if (from === undefined || to === undefined || rest.length > 0 || [...from].length !== 1 || to.split(' ')[0] === '') {
+        throw new Error(`config/data/${file}:${i + 1}: expected "Traditional<TAB>Simplified", got ${JSON.stringify(line)}`);
+      }
+      pairs.push([from, to.split(' ')[0] as string]);
+    });
+  traditionalExt = pairs;
+  return pairs;
 }
