@@ -168,6 +168,8 @@ const calendarFileSchema = z.object({
   congresses: z.record(z.string(), z.number().int()),
   plenums: z.record(z.string(), z.number().int()),
   upcomingCues: z.array(z.string().min(2)),
+  /** Well-known founding events: an anniversary of one dates the article (新中国成立70周年 → 2019). */
+  anniversaries: z.array(z.object({ pattern: z.string().min(2), year: z.number().int() })).default([]),
   campaigns: z.array(z.object({ pattern: z.string().min(2), year: z.number().int() })),
 });
 export type PartyCalendar = z.infer<typeof calendarFileSchema>;

@@ -16,7 +16,7 @@ import { NearDuplicateIndex, computeFingerprint } from './steps/near-duplicates.
 import type { ArticleMetadata, RawArticle } from './types.js';
 
 /** Bump when a pipeline change must re-process unchanged input. */
-export const pipelineVersion = 3;
+export const pipelineVersion = 4;
 
 let versionTag: string | undefined;
 function getVersionTag(): string {
@@ -142,6 +142,7 @@ export function buildDocument(raw: RawArticle, timings?: StageTimings): BuildRes
     summary: summarise(cleaned.body),
     publishedAt: meta.publishedAt,
     year: meta.year,
+    yearSource: meta.yearSource,
     source: meta.source,
     authors: meta.authors,
     province: meta.province,

@@ -3,7 +3,7 @@
  * read-corpus → RawArticle → steps/clean → CleanedArticle → steps/extract → ArticleMetadata
  * → pipeline (segmentation, SimHash, ids) → EngineDocument.
  */
-import type { AwardLevel, Script } from '../engine/document.js';
+import type { AwardLevel, Script, YearSource } from '../engine/document.js';
 
 /** Fields a JSON/JSONL article (or an API client) may give; given values win over extracted ones. */
 export interface GivenFields {
@@ -44,6 +44,7 @@ export interface CleanedArticle {
 export interface ArticleMetadata {
   publishedAt: string | null;
   year: number | null;
+  yearSource: YearSource | null;
   source: string | null;
   authors: string[];
   hospital: string | null;
