@@ -241,6 +241,7 @@ const hospitalPatternsFileSchema = z.object({
   abbreviations: z.record(z.string().min(2), z.string().min(2)),
   roleTitles: z.array(z.string().min(2)),
   aliasDeclarations: z.array(z.string().min(2)),
+  campaignWords: z.array(z.string().min(2)).default([]),
 });
 export type HospitalPatterns = z.infer<typeof hospitalPatternsFileSchema>;
 
@@ -271,4 +272,31 @@ export function loadTraditionalExtCharacters(): Array<[string, string]> {
     });
   traditionalExt = pairs;
   return pairs;
+}
+
+const regionsFileSchema = z.object({
+  abbreviations: z.record(z.string().length(1), z.string().min(2)),
+  directions: z.array(z.string().min(1)).min(1),
+  withoutDirections: z.array(z.string().length(1)).default([]),
+  /** null: a region across provinces (川渝, 江南), named so it is never read as one. */
+  regions: z.record(z.string().min(2), z.string().min(2).nullable()),
+});
+
+let regionalNames: Map<string, string | null> | undefined;
+/**
+ * Regional and famous names → short province name (null for cross-province
+ * regions): every abbreviation × direction (浙东, 鲁西南) and the named
+ * regions, named regions winning.
+ */
+export function loadRegionalNames(): Map<string, string | null> {
+  if (regionalNames) return regionalNames;
+  const file = parse('regions.json', regionsFileSchema);
+  const names = new Map<string, string | null>();
+  for (const [abbreviation, province] of Object.entries(file.abbreviations)) {
+    if (file.withoutDirections.includes(abbreviation)) continue;
+    for (const direction of file.directions) names.set(`${abbreviation}${direction}`, province);
+  }
+  for (const [name, province] of Object.entries(file.regions)) names.set(name, province);
+  regionalNames = names;
+  return names;
 }
