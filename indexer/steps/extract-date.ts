@@ -288,7 +288,9 @@ export function extractYear(input: DateInput, publishedAt: string | null): { yea
 
 function inferYear(input: DateInput): number | null {
   const text = `${input.title}\n${input.body}`;
-  const body = input.title !== '' && input.body.startsWith(input.title) ? input.body.slice(input.title.length) : input.body;
+  // A title repeated as the first line is not the opening; a title taken from the
+  // opening sentence (clean.ts, for pages without one) is part of it.
+  const body = input.title !== '' && input.body.startsWith(`${input.title}\n`) ? input.body.slice(input.title.length + 1) : input.body;
   // Most specific first: a dated opening event, then Party anniversaries and
   // congresses (建党98周年 is a year even when 2018年度 awards are handed out), then
   // a year the opening speaks of, then the campaigns an article takes part in.

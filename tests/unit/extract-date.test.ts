@@ -97,6 +97,11 @@ describe('year', () => {
     expect(dates(text)).toEqual({ publishedAt: null, year: expected, yearSource: 'inferred' });
   });
 
+  it('a title taken from the opening sentence leaves the opening year in place', () => {
+    const text = '2021年是我市争创第七届全国文明城市全面启动之年,医院党委积极行动。';
+    expect(dates(text, null, '2021年是我市争创第七届全国文明城市全面启动之年')).toMatchObject({ year: 2021, yearSource: 'inferred' });
+  });
+
   it('a year from the publication date or the URL is published; none is null', () => {
     expect(dates('发布时间:2022-08-22 10:14\n我院党委召开2021年度组织生活会').yearSource).toBe('published');
     expect(dates('市妇保院党委认真领会党的十七大精神。', 'http://www.meihong-info.example/a/2008/3581.html')).toMatchObject({ year: 2008, yearSource: 'published' });
