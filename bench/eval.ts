@@ -95,7 +95,7 @@ export function loadFloors(file = floorsFile): EvalFloors {
 // ---------------------------------------------------------------- ranking
 
 const searchResponseSchema = z.object({
-  hits: z.array(z.object({ id: z.string(), title: z.string(), duplicates: z.array(z.string()) })),
+  hits: z.array(z.object({ id: z.string(), title: z.string(), duplicates: z.array(z.string()), exact: z.boolean() })),
   total: z.number(),
   relaxed: z.boolean(),
 });

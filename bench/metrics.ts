@@ -106,11 +106,11 @@ export function scoreRanking(
 
 /**
  * A no-answer query (nothing in the corpus is relevant) is answered correctly
- * when the service returns nothing, or says its hits are only a fallback
- * (`relaxed`: not every term matched), which a UI shows as "no exact match".
+ * when no hit claims to match every word (`exact: true`): partial matches,
+ * which a UI shows under "no exact match", are fine.
  */
-export function isNoAnswerCorrect(result: { total: number; relaxed: boolean }): boolean {
-  return result.total === 0 || result.relaxed;
+export function isNoAnswerCorrect(result: { hits: ReadonlyArray<{ exact: boolean }> }): boolean {
+  return result.hits.every((hit) => !hit.exact);
 }
 
 /** Mean of the defined values; null when there are none. */

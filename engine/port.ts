@@ -49,14 +49,31 @@ export interface SearchHit {
   matchedTerms: string[];
   /** Ids of near-duplicates folded into this hit (empty when `collapse` is false). */
   duplicates: string[];
+  /**
+   * Every query clause matched (in this document or a near-duplicate folded
+   * into it). False for a partial match: the page fills with those after the
+   * exact matches, ranked below them. True for every hit of an empty query.
+   */
+  exact: boolean;
 }
 
 export interface SearchResult {
+  /** Exact matches first, then partial matches (`exact: false`). */
   hits: SearchHit[];
-  /** Number of (collapsed, when collapsing) documents that match. */
+  /** Number of (collapsed, when collapsing) documents that match every clause. */
   total: number;
-  /** True when not every term matched anywhere and the engine fell back to most terms. */
+  /**
+   * Number of (collapsed) documents that match only some clauses: those left
+   * when the clauses matching the most documents are dropped one at a time
+   * (Meilisearch's `matchingStrategy: frequency`; a clause matching nothing
+   * within the filters is dropped first), plus those with more than half of
+   * the clauses. Ranked by how many clauses they lack, then by how frequent
+   * the missing ones are. 0 for a query of one clause.
+   */
+  partialTotal: number;
+  /** True when no document matched every clause and partial matches answered (total 0, partialTotal > 0). */
   relaxed: boolean;
+  /** Counted over the exact matches, or over the partial matches when there is no exact match. */
   facets: FacetCounts | null;
 }
 
@@ -66,7 +83,7 @@ export interface RelatedRequest {
   filters: SearchFilters;
 }
 
-export interface RelatedHit extends SearchHit {
+export interface RelatedHit extends Omit<SearchHit, 'exact'> {
   sharedKeywords: string[];
 }
 

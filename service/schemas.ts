@@ -160,6 +160,9 @@ export const searchHitSchema = z
     awardLevels: z.array(awardLevelSchema),
     source: z.string().nullable(),
     duplicates: z.array(z.string()).describe('Ids of near-duplicate articles folded into this hit.'),
+    exact: z
+      .boolean()
+      .describe('True when the article matches every query word; false for a partial match, listed after the exact ones.'),
   })
   .register(apiRegistry, { id: 'SearchHit' });
 export type ApiSearchHit = z.infer<typeof searchHitSchema>;
@@ -168,10 +171,16 @@ export const searchResponseSchema = z
   .object({
     query: z.string(),
     hits: z.array(searchHitSchema),
-    total: z.number().int(),
+    total: z.number().int().describe('Articles matching every query word.'),
+    partialTotal: z
+      .number()
+      .int()
+      .describe(
+        'Articles matching only some words (the words matching most articles dropped first), listed after the exact matches.',
+      ),
     page: z.number().int(),
     pageSize: z.number().int(),
-    relaxed: z.boolean().describe('True when no article had every term and the most-terms fallback answered.'),
+    relaxed: z.boolean().describe('True when no article has every word and only partial matches answer (total 0).'),
     facets: facetCountsSchema.nullable(),
     tookMs: z.number(),
   })
@@ -179,6 +188,7 @@ export const searchResponseSchema = z
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
 
 export const relatedHitSchema = searchHitSchema
+  .omit({ exact: true })
   .extend({ sharedKeywords: z.array(z.string()) })
   .register(apiRegistry, { id: 'RelatedHit' });
 export type ApiRelatedHit = z.infer<typeof relatedHitSchema>;

@@ -445,6 +445,8 @@ export class MeilisearchEngine implements SearchEngine {
         score: readScore(hit, answered),
         matchedTerms: answered.q === null ? [] : readMatchedTerms(hit, request.query),
         duplicates: [],
+        // Only the all-words search or only the most-words fallback answers a page here.
+        exact: !relaxed,
       }));
       if (request.collapse && hits.length > 0) {
         // The near-duplicates of this page that match the same query and filters.
@@ -462,7 +464,8 @@ export class MeilisearchEngine implements SearchEngine {
       }
       return {
         hits,
-        total: readTotal(response),
+        total: relaxed ? 0 : readTotal(response),
+        partialTotal: relaxed ? readTotal(response) : 0,
         relaxed,
         facets: request.facets ? readFacetCounts(response.facetDistribution) : null,
       };

@@ -111,6 +111,10 @@ export interface Collected {
   total: number;
   hits: CollectedHit[];
   facets: FacetCounts | null;
+  /** Every representative, in input order. */
+  reps: number[];
+  /** Representative row → rows folded into it. */
+  folded: Map<number, number[]>;
 }
 
 export interface Collapsed {
@@ -495,7 +499,7 @@ export class MemoryIndex {
       const row = reps[i] ?? 0;
       hits.push({ row, duplicates: folded.get(row) ?? [] });
     }
-    return { total: reps.length, hits, facets };
+    return { total: reps.length, hits, facets, reps, folded };
   }
 
   /**

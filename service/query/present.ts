@@ -21,10 +21,14 @@ import type {
  * plain listing (no query) shows the summary, escaped like every snippet.
  */
 export function presentHit(hit: SearchHit, hasQuery: boolean): ApiSearchHit {
+  return { ...presentMatch(hit, hasQuery), exact: hit.exact };
+}
+
+function presentMatch(hit: Omit<SearchHit, 'exact'>, hasQuery: boolean): Omit<ApiSearchHit, 'exact'> {
   const doc = hit.document;
   const terms = hasQuery ? hit.matchedTerms : [];
   const snippetSource = doc.body !== '' ? doc.body : doc.summary;
-  const out: ApiSearchHit = {
+  const out: Omit<ApiSearchHit, 'exact'> = {
     id: doc.id,
     title: doc.title,
     snippet: terms.length > 0 ? renderSnippet(snippetSource, terms) : escapeHtml(doc.summary),
@@ -46,7 +50,7 @@ export function presentHit(hit: SearchHit, hasQuery: boolean): ApiSearchHit {
 
 export function presentRelatedHit(hit: RelatedHit): ApiRelatedHit {
   const terms = hit.matchedTerms.length > 0 ? hit.matchedTerms : hit.sharedKeywords;
-  return { ...presentHit({ ...hit, matchedTerms: terms }, true), sharedKeywords: hit.sharedKeywords };
+  return { ...presentMatch({ ...hit, matchedTerms: terms }, true), sharedKeywords: hit.sharedKeywords };
 }
 
 export function emptyFacetCounts(): FacetCounts {

@@ -26,6 +26,7 @@ interface Hit {
   id: string;
   title: string;
   snippet: string;
+  exact: boolean;
   url: string | null;
   publishedAt: string | null;
   year: number | null;
@@ -42,6 +43,7 @@ interface SearchBody {
   query: string;
   hits: Hit[];
   total: number;
+  partialTotal: number;
   page: number;
   pageSize: number;
   relaxed: boolean;
@@ -134,14 +136,23 @@ describe('health, readiness, metrics', () => {
 });
 
 describe('GET /v1/search', () => {
+  it('answers a query with no exact match with partial matches only, each marked exact: false', async () => {
+    const { status, body } = await getJson<SearchBody>(`${api}/v1/search?${new URLSearchParams({ q: '双带头人 火星基地' }).toString()}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ total: 0, relaxed: true });
+    expect(body.partialTotal).toBeGreaterThan(0);
+    expect(body.hits.length).toBeGreaterThan(0);
+    expect(body.hits.every((hit) => hit.exact === false)).toBe(true);
+  });
+
   it('returns hits in the documented shape with <mark> snippets and facets over the whole result set', async () => {
     const { status, body } = await getJson<SearchBody>(`${api}/v1/search?q=党建&pageSize=2`);
     expect(status).toBe(200);
-    expect(Object.keys(body).sort()).toEqual(['facets', 'hits', 'page', 'pageSize', 'query', 'relaxed', 'tookMs', 'total']);
-    expect(body).toMatchObject({ query: '党建', page: 1, pageSize: 2, relaxed: false, total: 5 });
+    expect(Object.keys(body).sort()).toEqual(['facets', 'hits', 'page', 'pageSize', 'partialTotal', 'query', 'relaxed', 'tookMs', 'total']);
+    expect(body).toMatchObject({ query: '党建', page: 1, pageSize: 2, relaxed: false, total: 5, partialTotal: 0 });
     expect(body.hits).toHaveLength(2);
     const hit = body.hits[0]!;
-    for (const key of ['id', 'title', 'snippet', 'url', 'publishedAt', 'year', 'yearSource', 'province', 'city', 'hospital', 'awardTypes', 'awardLevels', 'source', 'duplicates']) {
+    for (const key of ['id', 'title', 'snippet', 'url', 'publishedAt', 'year', 'yearSource', 'province', 'city', 'hospital', 'awardTypes', 'awardLevels', 'source', 'duplicates', 'exact']) {
       expect(hit).toHaveProperty(key);
     }
     expect(hit).not.toHaveProperty('bodyTokens');

@@ -159,9 +159,10 @@ export function runEngineContract(name: string, makeEngine: MakeEngine): void {
     });
 
     describe('matching', () => {
-      it('requires every term', async () => {
+      it('requires every term for an exact match', async () => {
         const result = await search('双带头人 潍坊');
-        expect(idsOf(result)).toEqual([fixtures.weifang.id]);
+        expect(result.hits.filter((hit) => hit.exact).map((hit) => hit.document.id)).toEqual([fixtures.weifang.id]);
+        expect(result.total).toBe(1);
         expect(result.relaxed).toBe(false);
       });
 
@@ -184,6 +185,9 @@ export function runEngineContract(name: string, makeEngine: MakeEngine): void {
       it('falls back to most terms when all terms find nothing, and says so', async () => {
         const result = await search('双带头人 火星基地');
         expect(result.relaxed).toBe(true);
+        expect(result.total).toBe(0);
+        expect(result.partialTotal).toBe(result.hits.length);
+        expect(result.hits.every((hit) => !hit.exact)).toBe(true);
         expect(idsOf(result)).toEqual(expect.arrayContaining([fixtures.mengyin.id, fixtures.weifang.id]));
         for (const hit of result.hits) expect(`${hit.document.title}${hit.document.body}`).toContain('双带头');
       });
@@ -201,12 +205,89 @@ export function runEngineContract(name: string, makeEngine: MakeEngine): void {
 
       it('returns nothing, not relaxed, when no term matches anywhere', async () => {
         const result = await search('火星基地');
-        expect(result).toMatchObject({ hits: [], total: 0, relaxed: false });
+        expect(result).toMatchObject({ hits: [], total: 0, partialTotal: 0, relaxed: false });
+        expect(await search('火星基地 月球车')).toMatchObject({ hits: [], total: 0, partialTotal: 0, relaxed: false });
+      });
+
+      it('marks every hit of a one-word query and of a listing as exact', async () => {
+        const one = await search('双带头人');
+        expect(one.hits.length).toBeGreaterThan(0);
+        expect(one.hits.every((hit) => hit.exact)).toBe(true);
+        expect(one.partialTotal).toBe(0);
+        const listing = await search('', { filters: { province: ['山东'] } });
+        expect(listing.hits.every((hit) => hit.exact)).toBe(true);
+        expect(listing).toMatchObject({ total: 2, partialTotal: 0 });
       });
 
       it('lists by date when there is no query, only filters', async () => {
         const result = await search('', { filters: { province: ['湖北'] } });
         expect(idsOf(result)).toEqual([fixtures.jingzhouAlias.id, fixtures.jingzhouFull.id]);
+      });
+    });
+
+    describe('partial matches fill the page', () => {
+      // 党员 is in four articles, 义诊 in three, 献血 in one: a query for two
+      // of them drops the more frequent word to fill the page.
+      const partialDocs = [
+        makeDocument({ id: 'pm-both', title: '医院开展主题活动', body: '医院党员走进社区开展义诊，服务群众。', publishedAt: '2021-03-01' }),
+        makeDocument({ id: 'pm-rare-1', title: '义诊进乡村', body: '专家团队开展义诊，惠及上千名群众。', publishedAt: '2023-05-01' }),
+        makeDocument({ id: 'pm-rare-2', title: '医院开展健康宣教', body: '在广场开展义诊和健康咨询。', publishedAt: '2022-05-01' }),
+        makeDocument({ id: 'pm-frequent-1', title: '党员冬训', body: '全体党员参加冬训学习。' }),
+        makeDocument({ id: 'pm-frequent-2', title: '党员大会', body: '召开党员大会选举支部委员。' }),
+        makeDocument({ id: 'pm-frequent-3', title: '主题党日', body: '党员重温入党誓词，开展无偿献血。' }),
+      ];
+      let own: SearchEngine;
+      beforeAll(async () => {
+        own = await makeEngine();
+        await own.upsert(partialDocs);
+      });
+      afterAll(async () => {
+        await own.close();
+      });
+      const ownSearch = (raw: string, overrides: Partial<SearchRequest> = {}): Promise<SearchResult> =>
+        own.search(makeRequest(raw, overrides));
+
+      it('lists the exact matches first, then the articles with the rarer word, marked partial', async () => {
+        const result = await ownSearch('党员 义诊');
+        expect(result.hits.map((hit) => [hit.document.id, hit.exact])).toEqual([
+          ['pm-both', true],
+          ...(result.hits.slice(1).map((hit) => [hit.document.id, false]) as Array<[string, boolean]>),
+        ]);
+        expect(result.hits.slice(1).map((hit) => hit.document.id).sort()).toEqual(['pm-rare-1', 'pm-rare-2']);
+        // Articles with only the frequent word are not partial matches.
+        expect(result).toMatchObject({ total: 1, partialTotal: 2, relaxed: false });
+      });
+
+      it('ranks a partial match below every exact one, even with the word in its title', async () => {
+        const result = await ownSearch('义诊 党员');
+        expect(result.hits[0]?.document.id).toBe('pm-both');
+        expect(result.hits.findIndex((hit) => hit.document.id === 'pm-rare-1')).toBeGreaterThan(0);
+      });
+
+      it('answers with partial matches only when no article has every word', async () => {
+        const result = await ownSearch('献血 义诊');
+        expect(result).toMatchObject({ total: 0, relaxed: true });
+        expect(result.hits.length).toBeGreaterThan(0);
+        expect(result.hits.every((hit) => !hit.exact)).toBe(true);
+        // 义诊 (three articles) is dropped before 献血 (one).
+        expect(idsOf(result)).toEqual(['pm-frequent-3']);
+        expect(result.partialTotal).toBe(1);
+      });
+
+      it('keeps exact matches first in date order too', async () => {
+        const result = await ownSearch('党员 义诊', { sort: 'date_desc' });
+        expect(idsOf(result)).toEqual(['pm-both', 'pm-rare-1', 'pm-rare-2']);
+        expect(result.hits.map((hit) => hit.exact)).toEqual([true, false, false]);
+      });
+
+      it('pages across the boundary between exact and partial matches without overlaps or gaps', async () => {
+        const full = idsOf(await ownSearch('党员 义诊'));
+        expect(await fetchAllPages(own, makeRequest('党员 义诊', { pageSize: 1 }))).toEqual(full);
+      });
+
+      it('counts facets over the exact matches', async () => {
+        const result = await ownSearch('党员 义诊', { facets: true });
+        expect(result.facets?.year).toEqual({ 2021: 1 });
       });
     });
 
@@ -259,7 +340,8 @@ export function runEngineContract(name: string, makeEngine: MakeEngine): void {
       it.each(hostileQueries)('%j is searched as text without error', async (raw) => {
         const result = await search(raw, { facets: true });
         expect(Array.isArray(result.hits)).toBe(true);
-        expect(result.total).toBeGreaterThanOrEqual(result.hits.length);
+        expect(result.total + result.partialTotal).toBeGreaterThanOrEqual(result.hits.length);
+        expect(result.hits.filter((hit) => hit.exact).length).toBeLessThanOrEqual(result.total);
       });
     });
 

@@ -124,12 +124,12 @@ describe('scoreRanking', () => {
 
 describe('isNoAnswerCorrect', () => {
   it.each([
-    { total: 0, relaxed: false, correct: true },
-    { total: 0, relaxed: true, correct: true },
-    { total: 3, relaxed: true, correct: true },
-    { total: 3, relaxed: false, correct: false },
-  ])('total=$total relaxed=$relaxed → $correct', ({ total, relaxed, correct }) => {
-    expect(isNoAnswerCorrect({ total, relaxed })).toBe(correct);
+    { exact: [], correct: true },
+    { exact: [false, false], correct: true },
+    { exact: [true], correct: false },
+    { exact: [false, true], correct: false },
+  ])('hits exact=$exact → $correct', ({ exact, correct }) => {
+    expect(isNoAnswerCorrect({ hits: exact.map((flag) => ({ exact: flag })) })).toBe(correct);
   });
 });
 

@@ -1,0 +1,282 @@
+/**
+ * The index's life: opening the current generation (or creating the first
+ * one), deciding at open whether an older layout or dictionary needs a
+ * rebuild, building a new generation and switching to it, following a swap
+ * or a write made by another process, and closing.
+ *
+ * A rebuild for a new dictionary runs in the background while the old
+ * generation serves; writes made meanwhile are journaled and replayed into
+ * the new generation just before the switch, so none is lost.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { dictionaryVersion } from '../analysis/segment.js';
+import type { EngineDocument } from '../document.js';
+import { EngineUnavailableError, IndexSchemaError, type EngineError } from '../errors.js';
+import { AnswerCache } from './answer-cache.js';
+import { DocumentWriter } from './document-writer.js';
+import {
+  linkPathOf,
+  newGenerationName,
+  readLinkName,
+  readTarget,
+  removeAbandonedBuilds,
+  removeOldGenerations,
+  switchLink,
+  writeGeneration,
+  type GenerationFiles,
+} from './generations.js';
+import { MemoryIndex } from './memory-index.js';
+import type { Connection, ReadContext } from './read-context.js';
+import { readStoredDocuments } from './resegment.js';
+import { canReadStoredDocuments, configureConnection, createSchema, isEmptyDatabase, readStoredVersions, schemaVersion } from './schema.js';
+import { translateError } from './sqlite-errors.js';
+
+export interface LiveIndex extends Connection {
+  writer: DocumentWriter;
+}
+
+/** Writes made while a rebuild runs, replayed into the new generation. */
+interface Journal {
+  upserts: Map<string, EngineDocument>;
+  deletes: Set<string>;
+}
+
+export class IndexLifecycle {
+  readonly memory = new MemoryIndex();
+  readonly cache: AnswerCache;
+  private readonly files: GenerationFiles;
+  private readonly linkPath: string;
+  private live: LiveIndex | null = null;
+  private opening: Promise<void> | null = null;
+  /** A rebuild running beside the live index, and where its concurrent writes go. */
+  private background: Promise<void> | null = null;
+  private backgroundErrorValue: EngineError | null = null;
+  private journal: Journal | null = null;
+  private closed = false;
+
+  constructor(files: GenerationFiles, cacheSize: number) {
+    this.files = { dataDir: resolve(files.dataDir), fileName: files.fileName };
+    this.linkPath = linkPathOf(this.files);
+    this.cache = new AnswerCache(cacheSize);
+  }
+
+  get dataDir(): string {
+    return this.files.dataDir;
+  }
+
+  /** True while a background rebuild for a new dictionary runs. */
+  get rebuilding(): boolean {
+    return this.journal !== null;
+  }
+
+  get backgroundError(): EngineError | null {
+    return this.backgroundErrorValue;
+  }
+
+  /** The open index, opened on first use and refreshed to the current generation and data. */
+  async ready(): Promise<LiveIndex> {
+    if (this.closed) throw new EngineUnavailableError('the engine is closed');
+    this.opening ??= this.open().catch((error: unknown) => {
+      this.opening = null;
+      throw translateError(error, 'open', `opening ${this.linkPath}`);
+    });
+    await this.opening;
+    if (!this.live) throw new EngineUnavailableError('the index is not open');
+    try {
+      this.refresh();
+    } catch (error) {
+      throw translateError(error, 'open', 'reopening the index');
+    }
+    return this.live;
+  }
+
+  /** A read context on the open index. */
+  async context(): Promise<ReadContext> {
+    const connection = await this.ready();
+    return { connection, memory: this.memory, cache: this.cache };
+  }
+
+  private async open(): Promise<void> {
+    mkdirSync(this.files.dataDir, { recursive: true });
+    removeAbandonedBuilds(this.files);
+    const target = readTarget(this.files);
+    if (target === null) {
+      await this.buildGeneration([]);
+      return;
+    }
+    const db = new Database(target.path, { fileMustExist: true });
+    try {
+      configureConnection(db);
+      const currentDictionary = dictionaryVersion();
+      if (isEmptyDatabase(db)) createSchema(db, currentDictionary);
+      const stored = readStoredVersions(db);
+      if (stored.schemaVersion === schemaVersion && stored.dictionaryVersion === currentDictionary) {
+        this.adopt(db, target.path, target.name);
+        return;
+      }
+      if (stored.schemaVersion !== null && stored.schemaVersion > schemaVersion) {
+        throw new IndexSchemaError(`${target.path} has index layout ${stored.schemaVersion}, newer than this code's ${schemaVersion}`);
+      }
+      if (!canReadStoredDocuments(db)) {
+        throw new IndexSchemaError(`${target.path} is not a search index written by this application`);
+      }
+      if (stored.schemaVersion === schemaVersion) {
+        // Same layout, another dictionary: the index still answers (a few
+        // words cut differently), so it serves while a re-segmented copy is
+        // built beside it, which takes minutes at 100k articles.
+        this.adopt(db, target.path, target.name);
+        this.startResegmenting(target.path);
+        return;
+      }
+      // Older layout: rebuild from the documents stored in the file itself
+      // (re-segmented if the dictionary changed too) before serving, since
+      // this code cannot read the old layout.
+      const resegmentAll = stored.dictionaryVersion !== currentDictionary;
+      await this.buildGeneration(readStoredDocuments(db, resegmentAll));
+    } finally {
+      if (this.live?.db !== db) db.close();
+    }
+  }
+
+  private startResegmenting(path: string): void {
+    const journal: Journal = { upserts: new Map(), deletes: new Set() };
+    this.journal = journal;
+    this.backgroundErrorValue = null;
+    this.background = (async () => {
+      const reader = new Database(path, { readonly: true, fileMustExist: true });
+      try {
+        await this.buildGeneration(readStoredDocuments(reader, true), {
+          beforeSwitch: (writer) => {
+            for (const id of journal.deletes) writer.remove(id);
+            for (const document of journal.upserts.values()) writer.write(document);
+          },
+          // A replaceAll started meanwhile makes this rebuild pointless.
+          cancelled: () => this.journal !== journal,
+        });
+      } catch (error) {
+        if (!this.closed && this.journal === journal) {
+          this.backgroundErrorValue = translateError(error, 'write', 'rebuilding the index');
+        }
+      } finally {
+        reader.close();
+        if (this.journal === journal) this.journal = null;
+      }
+    })();
+  }
+
+  /** Resolves when background work (a rebuild after a dictionary change) has finished. */
+  async waitForBackgroundWork(): Promise<void> {
+    await this.opening?.catch(() => undefined);
+    await this.background;
+  }
+
+  /** Records committed writes, for a background rebuild to replay. */
+  journalUpsert(document: EngineDocument): void {
+    this.journal?.deletes.delete(document.id);
+    this.journal?.upserts.set(document.id, document);
+  }
+
+  journalDelete(id: string): void {
+    this.journal?.upserts.delete(id);
+    this.journal?.deletes.add(id);
+  }
+
+  private adopt(db: Database.Database, path: string, target: string | null): void {
+    // Per-connection view of the FTS vocabulary, for document frequencies.
+    db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, fts, 'row')");
+    this.memory.load(db);
+    this.cache.clear();
+    this.live = {
+      db,
+      path,
+      target,
+      writer: new DocumentWriter(db),
+      statements: new Map(),
+      dataVersion: db.pragma('data_version', { simple: true }) as number,
+    };
+  }
+
+  /** Follows a generation swap or a write made by another process since the last call. */
+  private refresh(): void {
+    const live = this.live;
+    if (!live) return;
+    if (live.target !== null) {
+      const current = readLinkName(this.files);
+      if (current !== null && current !== live.target) {
+        const path = resolve(this.files.dataDir, current);
+        const db = new Database(path, { fileMustExist: true });
+        try {
+          configureConnection(db);
+          this.adopt(db, path, current);
+        } catch (error) {
+          db.close();
+          throw error;
+        }
+        live.db.close();
+        return;
+      }
+    }
+    const version = live.db.pragma('data_version', { simple: true }) as number;
+    if (version !== live.dataVersion) {
+      live.dataVersion = version;
+      this.memory.load(live.db);
+      this.cache.clear();
+    }
+  }
+
+  /** A complete new index from `documents`, superseding any background rebuild. */
+  async replaceAll(documents: AsyncIterable<EngineDocument> | Iterable<EngineDocument>): Promise<void> {
+    await this.ready();
+    this.journal = null;
+    await this.buildGeneration(documents);
+  }
+
+  /**
+   * Writes `documents` into a new generation, then switches to it. Until the
+   * switch, reads are served from the current generation; if the build
+   * fails, the current generation stays.
+   */
+  private async buildGeneration(
+    documents: AsyncIterable<EngineDocument> | Iterable<EngineDocument>,
+    options: { beforeSwitch?: (writer: DocumentWriter) => void; cancelled?: () => boolean } = {},
+  ): Promise<void> {
+    const name = newGenerationName(this.files);
+    const buildOptions: Parameters<typeof writeGeneration>[3] = {
+      cancelled: () => this.closed || (options.cancelled?.() ?? false),
+    };
+    if (options.beforeSwitch) buildOptions.beforeSwitch = options.beforeSwitch;
+    const finalPath = await writeGeneration(this.files, name, documents, buildOptions);
+
+    // Open and load the new generation before switching, so that the switch
+    // itself is one synchronous step with no moment without an index.
+    const next = new Database(finalPath, { fileMustExist: true });
+    let previous: LiveIndex | null;
+    try {
+      configureConnection(next);
+      previous = this.live;
+      this.adopt(next, finalPath, name);
+      switchLink(this.files, name);
+    } catch (error) {
+      if (this.live?.db === next) this.live = null;
+      next.close();
+      throw translateError(error, 'write', 'switching to the new index');
+    }
+    previous?.db.close();
+    removeOldGenerations(this.files, [name, previous?.target ?? null]);
+  }
+
+  clearCaches(): void {
+    this.cache.clear();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.opening?.catch(() => undefined);
+    await this.background;
+    this.live?.db.close();
+    this.live = null;
+    this.cache.clear();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Completions as the user types: hospital names, terms and titles whose
+ * text, full pinyin or pinyin initials start with the prefix, from the
+ * `suggest` table's range indexes, within the request's filters.
+ */
+import { parseSuggestInput } from '../analysis/suggestions.js';
+import type { SuggestRequest, Suggestion } from '../port.js';
+import { statement, type ReadContext } from './read-context.js';
+
+type Entry = { text: string; doc: number | null; canonical: string | null; weight: number };
+
+function lookup(ctx: ReadContext, kind: Suggestion['kind'], input: { text: string; pinyin: string | null }, scanLimit: number): Entry[] {
+  const found = new Map<string, Entry>();
+  const ranges: Array<['text' | 'pinyin_full' | 'pinyin_initials', string]> = [['text', input.text]];
+  if (input.pinyin !== null && input.pinyin.length > 0) {
+    ranges.push(['pinyin_full', input.pinyin], ['pinyin_initials', input.pinyin]);
+  }
+  for (const [column, prefix] of ranges) {
+    // A range on the index, so the prefix is data: no LIKE pattern to escape.
+    const rows = statement(
+      ctx,
+      `SELECT text, doc, canonical, weight FROM suggest
+       WHERE kind = ? AND ${column} >= ? AND ${column} < ? ORDER BY ${column} LIMIT ?`,
+    ).all(kind, prefix, `${prefix}\u{10FFFF}`, scanLimit) as Entry[];
+    for (const row of rows) {
+      const key = row.doc === null ? row.text : `${row.doc}`;
+      if (!found.has(key)) found.set(key, row);
+    }
+  }
+  return [...found.values()].sort(
+    (a, b) => b.weight - a.weight || a.text.length - b.text.length || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0),
+  );
+}
+
+export function suggest(ctx: ReadContext, request: SuggestRequest): Suggestion[] {
+  const { memory } = ctx;
+  const input = parseSuggestInput(request.prefix);
+  const limit = Math.max(0, Math.floor(request.limit));
+  if (input === null || limit === 0) return [];
+  const filter = memory.compileFilter(request.filters);
+  const allowedHospitals = filter ? memory.facetValuesOf('hospital', memory.rowsMatching(filter)) : null;
+
+  const hospitals = lookup(ctx, 'hospital', input, 1000).filter(
+    (e) => allowedHospitals === null || (e.canonical !== null && allowedHospitals.has(e.canonical)),
+  );
+  const terms = lookup(ctx, 'term', input, 1000);
+  const titles = lookup(ctx, 'title', input, 500).filter(
+    (e) => e.doc !== null && memory.isLive(e.doc) && (filter === null || filter(e.doc)),
+  );
+
+  // Hospitals first (few, specific), then terms, then titles; each kind
+  // has a quota so that no kind crowds the others out, then leftovers fill.
+  const quotas: Array<[Suggestion['kind'], Entry[], number]> = [
+    ['hospital', hospitals, Math.max(1, Math.ceil(limit / 4))],
+    ['term', terms, Math.max(1, Math.ceil(limit / 2))],
+    ['title', titles, limit],
+  ];
+  const out: Suggestion[] = [];
+  const seen = new Set<string>();
+  const take = (kind: Suggestion['kind'], entry: Entry): void => {
+    if (out.length >= limit || seen.has(entry.text)) return;
+    seen.add(entry.text);
+    const suggestion: Suggestion = { text: entry.text, kind };
+    if (kind === 'title' && entry.doc !== null) suggestion.id = memory.idOf(entry.doc);
+    out.push(suggestion);
+  };
+  for (const [kind, entries, quota] of quotas) for (const entry of entries.slice(0, quota)) take(kind, entry);
+  for (const [kind, entries] of quotas) for (const entry of entries) take(kind, entry);
+  return out;
+}
