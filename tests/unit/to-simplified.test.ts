@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { extractLabelledArticle, loadLabelledArticles } from '../../bench/extraction-eval.js';
 import { loadHospitals } from '../../config/data.js';
 import { normaliseText, normaliseWithScript } from '../../engine/analysis/normalise.js';
 import { loadProtectedNames } from '../../engine/analysis/protected-names.js';
@@ -45,6 +46,18 @@ describe('place names survive Traditional → Simplified', () => {
         expect(normaliseText(`${name}黨委`)).toBe(`${name}党委`);
       }
     }
+  });
+});
+
+describe('extracted hospital names', () => {
+  it('pass through normalisation unchanged, as the facet and filter values built from them must', () => {
+    const names = new Set<string>();
+    for (const article of loadLabelledArticles()) {
+      const meta = extractLabelledArticle(article);
+      for (const name of [...meta.hospitals, ...meta.hospitalAliases]) names.add(name);
+    }
+    expect(names.size).toBeGreaterThan(50);
+    for (const name of names) expect(normaliseText(name)).toBe(name);
   });
 });
 
