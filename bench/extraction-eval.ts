@@ -15,15 +15,15 @@
  * - topicality: mean score of on-topic and off-topic articles.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { normaliseText } from '../engine/analysis/normalise.js';
 import { cleanArticle } from '../indexer/steps/clean.js';
 import { extractMetadata } from '../indexer/steps/extract.js';
 import type { ArticleMetadata, RawArticle } from '../indexer/types.js';
 
-export const devArticlesFile = join(dirname(fileURLToPath(import.meta.url)), '../tests/fixtures/corpus-dev/articles.jsonl');
+import { devArticlesFile } from './dev-articles.js';
+
+export { devArticlesFile };
 
 const labelsSchema = z.object({
   hospitals: z.array(z.string()),

@@ -49,8 +49,24 @@ function parse<T>(file: string, schema: z.ZodType<T>): T {
 }
 
 let hospitals: HospitalEntry[] | undefined;
+let leftOut: ReadonlySet<string> | undefined;
+
+/**
+ * Generalisation runs (`npm run eval`'s leave-out): every hospital whose name
+ * or alias is in `names` is dropped from the table, and those names from the
+ * place supplement, as if config/data had never heard of them. Must run
+ * before anything loads the table (the extractors load it on import).
+ */
+export function leaveOutHospitals(names: Iterable<string>): void {
+  if (hospitals || places) throw new Error('leaveOutHospitals() must run before the hospital table and place supplement are loaded');
+  leftOut = new Set(names);
+}
+
 export function loadHospitals(): HospitalEntry[] {
-  hospitals ??= parse('hospitals.json', hospitalsFileSchema).hospitals;
+  if (hospitals) return hospitals;
+  const all = parse('hospitals.json', hospitalsFileSchema).hospitals;
+  const out = leftOut;
+  hospitals = out ? all.filter((h) => ![h.name, ...h.aliases, ...h.contextAliases].some((n) => out.has(n))) : all;
   return hospitals;
 }
 
@@ -140,7 +156,10 @@ export type PlaceSupplement = z.infer<typeof placesFileSchema>;
 
 let places: PlaceSupplement | undefined;
 export function loadPlaceSupplement(): PlaceSupplement {
-  places ??= parse('places.json', placesFileSchema);
+  if (places) return places;
+  const loaded = parse('places.json', placesFileSchema);
+  const out = leftOut;
+  places = out ? { ...loaded, notPlaces: loaded.notPlaces.filter((p) => !out.has(p)) } : loaded;
   return places;
 }
 
@@ -149,6 +168,8 @@ const calendarFileSchema = z.object({
   congresses: z.record(z.string(), z.number().int()),
   plenums: z.record(z.string(), z.number().int()),
   upcomingCues: z.array(z.string().min(2)),
+  /** Well-known founding events: an anniversary of one dates the article (新中国成立70周年 → 2019). */
+  anniversaries: z.array(z.object({ pattern: z.string().min(2), year: z.number().int() })).default([]),
   campaigns: z.array(z.object({ pattern: z.string().min(2), year: z.number().int() })),
 });
 export type PartyCalendar = z.infer<typeof calendarFileSchema>;
@@ -220,6 +241,7 @@ const hospitalPatternsFileSchema = z.object({
   abbreviations: z.record(z.string().min(2), z.string().min(2)),
   roleTitles: z.array(z.string().min(2)),
   aliasDeclarations: z.array(z.string().min(2)),
+  campaignWords: z.array(z.string().min(2)).default([]),
 });
 export type HospitalPatterns = z.infer<typeof hospitalPatternsFileSchema>;
 
@@ -227,4 +249,54 @@ let hospitalPatterns: HospitalPatterns | undefined;
 export function loadHospitalPatterns(): HospitalPatterns {
   hospitalPatterns ??= parse('hospital-patterns.json', hospitalPatternsFileSchema);
   return hospitalPatterns;
+}
+
+let traditionalExt: Array<[string, string]> | undefined;
+/**
+ * OpenCC's TSCharactersExt: Traditional characters whose Simplified form lies
+ * outside the Basic Multilingual Plane. Tab-separated `Traditional<TAB>Simplified`.
+ */
+export function loadTraditionalExtCharacters(): Array<[string, string]> {
+  if (traditionalExt) return traditionalExt;
+  const file = 'opencc-ts-characters-ext.txt';
+  const pairs: Array<[string, string]> = [];
+  readFileSync(join(dataDir, file), 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '' || line.startsWith('#')) return;
+      const [from, to, ...rest] = line.split('\t');
+      if (from === undefined || to === undefined || rest.length > 0 || [...from].length !== 1 || to.split(' ')[0] === '') {
+        throw new Error(`config/data/${file}:${i + 1}: expected "Traditional<TAB>Simplified", got ${JSON.stringify(line)}`);
+      }
+      pairs.push([from, to.split(' ')[0] as string]);
+    });
+  traditionalExt = pairs;
+  return pairs;
+}
+
+const regionsFileSchema = z.object({
+  abbreviations: z.record(z.string().length(1), z.string().min(2)),
+  directions: z.array(z.string().min(1)).min(1),
+  withoutDirections: z.array(z.string().length(1)).default([]),
+  /** null: a region across provinces (川渝, 江南), named so it is never read as one. */
+  regions: z.record(z.string().min(2), z.string().min(2).nullable()),
+});
+
+let regionalNames: Map<string, string | null> | undefined;
+/**
+ * Regional and famous names → short province name (null for cross-province
+ * regions): every abbreviation × direction (浙东, 鲁西南) and the named
+ * regions, named regions winning.
+ */
+export function loadRegionalNames(): Map<string, string | null> {
+  if (regionalNames) return regionalNames;
+  const file = parse('regions.json', regionsFileSchema);
+  const names = new Map<string, string | null>();
+  for (const [abbreviation, province] of Object.entries(file.abbreviations)) {
+    if (file.withoutDirections.includes(abbreviation)) continue;
+    for (const direction of file.directions) names.set(`${abbreviation}${direction}`, province);
+  }
+  for (const [name, province] of Object.entries(file.regions)) names.set(name, province);
+  regionalNames = names;
+  return names;
 }

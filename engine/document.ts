@@ -14,6 +14,10 @@ export const awardLevelSchema = z.enum(awardLevels);
 export type AwardLevel = z.infer<typeof awardLevelSchema>;
 
 export const scriptSchema = z.enum(['simplified', 'traditional', 'mixed']);
+
+/** Where `year` comes from: the page's publication date, or the text (an event, an anniversary, a congress). */
+export const yearSourceSchema = z.enum(['published', 'inferred']);
+export type YearSource = z.infer<typeof yearSourceSchema>;
 export type Script = z.infer<typeof scriptSchema>;
 
 export const engineDocumentSchema = z.object({
@@ -29,6 +33,8 @@ export const engineDocumentSchema = z.object({
   publishedAt: z.string().nullable(),
   /** Publication year, or the year of the main event when no date is shown. */
   year: z.number().int().nullable(),
+  /** `published` (a publication date, shown or in the URL) or `inferred` (from the text); null with no year. Year filters use both. */
+  yearSource: yearSourceSchema.nullable().default(null),
   source: z.string().nullable(),
   authors: z.array(z.string()),
   /** Short province name without suffix: 山东, 广西, 内蒙古, 北京. */

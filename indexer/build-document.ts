@@ -13,7 +13,7 @@ import { computeFingerprint } from './steps/near-duplicates.js';
 import type { ArticleMetadata, RawArticle } from './types.js';
 
 /** Bump when a pipeline change must re-process unchanged input. */
-export const pipelineVersion = 4;
+export const pipelineVersion = 5;
 
 let versionTag: string | undefined;
 function getVersionTag(): string {
@@ -145,6 +145,7 @@ export function buildDocument(raw: RawArticle, timings?: StageTimings): BuildRes
     summary: summarise(cleaned.body),
     publishedAt: meta.publishedAt,
     year: meta.year,
+    yearSource: meta.yearSource,
     source: meta.source,
     authors: meta.authors,
     province: meta.province,

@@ -3,7 +3,7 @@
  * read-corpus → RawArticle → steps/clean → CleanedArticle → steps/extract → ArticleMetadata
  * → pipeline (segmentation, SimHash, ids) → EngineDocument.
  */
-import type { AwardLevel, Script } from '../engine/document.js';
+import type { AwardLevel, Script, YearSource } from '../engine/document.js';
 import type { Segmentation } from '../engine/analysis/segment.js';
 
 /** Fields a JSON/JSONL article (or an API client) may give; given values win over extracted ones. */
@@ -45,6 +45,7 @@ export interface CleanedArticle {
 export interface ArticleMetadata {
   publishedAt: string | null;
   year: number | null;
+  yearSource: YearSource | null;
   source: string | null;
   authors: string[];
   hospital: string | null;

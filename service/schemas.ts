@@ -10,7 +10,7 @@
  * typo like `provice=` would otherwise silently widen a search).
  */
 import { z } from 'zod';
-import { awardLevelSchema, engineDocumentSchema, facetFields } from '../engine/document.js';
+import { awardLevelSchema, engineDocumentSchema, facetFields, yearSourceSchema } from '../engine/document.js';
 import { errorCodes } from './errors.js';
 
 /** Named schemas, emitted as components in /openapi.json. */
@@ -152,6 +152,7 @@ export const searchHitSchema = z
     url: z.string().nullable(),
     publishedAt: z.string().nullable().describe('YYYY-MM-DD'),
     year: z.number().int().nullable(),
+    yearSource: yearSourceSchema.nullable().describe('published: the year of the publication date; inferred: read from the text (event, anniversary, congress). Year filters match both.'),
     province: z.string().nullable(),
     city: z.string().nullable(),
     hospital: z.string().nullable(),
@@ -246,6 +247,7 @@ export const ingestResponseSchema = z
     title: z.string(),
     publishedAt: z.string().nullable(),
     year: z.number().int().nullable(),
+    yearSource: yearSourceSchema.nullable(),
     province: z.string().nullable(),
     city: z.string().nullable(),
     county: z.string().nullable(),

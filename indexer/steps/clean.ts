@@ -397,7 +397,32 @@ export function extractBody(fullText: string, givenTitle = '', rules: NoiseRules
   }
   // "标题 正文……" on one line: the body must not start with the title.
   if (title !== '' && body[0]?.startsWith(`${title} `)) body[0] = body[0].slice(title.length).trim();
-  return { title, body: body.join('\n') };
+  return { title: title !== '' ? title : titleFromOpening(body, rules), body: body.join('\n') };
+}
+
+// 6月27日, 日前, 近日, 2021年11月10日下午: when the event happened, not what it was.
+const openingTime =
+  /^(?:本报讯(?:[(（][^()（）]{0,20}[)）])?\s*)?(?:(?:(?:(?:19|20)\d{2}年)?(?:\d{1,2}月)?\d{1,2}日(?:上午|下午|晚上?|晚间)?|日前|近日|近期|近来|今年以来|近年来)[,，、]\s*)?/u;
+const clauseEnd = /[,，;；:：]/u;
+/** A derived title is a headline, not a paragraph. */
+const derivedTitleLength = 40;
+
+/**
+ * A page with no headline at all (a body straight from a feed): its opening
+ * sentence, without the time it opens with, cut at a clause boundary to a
+ * headline's length. Results otherwise show no title at all.
+ */
+function titleFromOpening(body: readonly string[], rules: NoiseRules): string {
+  const first = body.find((line) => countCjk(line) >= 8 && !nameList.test(line) && !bracketed.test(line));
+  if (first === undefined) return '';
+  const sentence = (first.split(/[。！？!?]/u)[0] ?? '').replace(openingTime, '').trim();
+  const minLength = rules.title.minLength;
+  const maxLength = Math.min(rules.title.maxLength, derivedTitleLength);
+  if (sentence.length <= maxLength) return sentence.length >= minLength ? sentence.replace(/[,，;；:：、]+$/u, '') : '';
+  // The longest run of whole clauses that fits, else the first clause cut.
+  let cut = -1;
+  for (let i = 0; i < maxLength; i++) if (clauseEnd.test(sentence[i] as string) && i >= minLength) cut = i;
+  return cut > 0 ? sentence.slice(0, cut) : `${sentence.slice(0, maxLength - 1)}…`;
 }
 
 // ---------------------------------------------------------------------------

@@ -241,6 +241,8 @@ const autonomousRegions = new Set(['广西', '宁夏', '新疆', '西藏', '内�
 const weakCueBefore = /^$|[评获授经由被为、，,。：:\s“"]$/u;
 // A cue followed by a receiving verb names the recipient, not the conferrer (我院获评…, 医院党委被授予…).
 const recipientAfter = /^[^，。；,;]{0,6}?(?:再获|喜获|荣获|获评|获得|获授|获|被评|被授予|被命名|入选|当选|成功创建)/u;
+// A cue right after a conferring verb is its object, the recipient (授予我院党委…, 表彰我院为…).
+const conferredTo = /(?:授予|表彰|命名|评为|确定为?|推荐|表扬|认定)了?$/u;
 const municipalWords = new Set(vocab.levelCues.municipal);
 
 interface Cue {
@@ -269,7 +271,11 @@ function collectCues(text: string, options: CueOptions, masks: readonly { start:
   const masked = [...masks];
   // 对X…予以表彰 and 四川省广元市妇幼保健院报送的… name recipients, not conferrers.
   const isRecipient = (end: number, start = end): boolean =>
-    recipientAfter.test(text.slice(end, end + 10)) || /对$/u.test(text.slice(Math.max(0, start - 1), start)) || masks.some((s) => s.start === end);
+    recipientAfter.test(text.slice(end, end + 10)) ||
+    /对$/u.test(text.slice(Math.max(0, start - 1), start)) ||
+    // …but a scope word there is the honour's scope (评为全市“先进基层党组织”).
+    (conferredTo.test(text.slice(Math.max(0, start - 6), start)) && text[start] !== '全') ||
+    masks.some((s) => s.start === end);
   for (const m of text.matchAll(university)) {
     masked.push({ start: m.index, end: m.index + m[0].length });
     if (!isRecipient(m.index + m[0].length, m.index)) cues.push({ level: 'internal', start: m.index, end: m.index + m[0].length });

@@ -9,15 +9,20 @@
  * (上一篇 2023年9月14日). Dates of events in the body are not publication
  * dates, nor is an e-paper reader's "today" (2026-01-15 星期四).
  *
- * `year` is the publication year, else the year of the main event: an
- * anniversary of the Party (建党98周年 → 2019), an upcoming congress or plenum
- * (迎接党的十九大 → 2017), a date opening the article, or a dated campaign.
+ * `year` is the publication year (`yearSource: published`), else the year of
+ * the main event (`inferred`): a date opening the article, an anniversary
+ * (建党98周年 → 2019, 新中国成立70周年 → 2019, 建院60周年 with the founding year
+ * in the text), an upcoming congress or plenum (迎接党的十九大 → 2017), the
+ * year of an event or honour (召开2023年度党建工作会议, 获评2024年…), and as a
+ * last resort a dated campaign.
  */
 import { loadMetadataLabels, loadPartyCalendar } from '../../config/data.js';
+import type { YearSource } from '../../engine/document.js';
 
 export interface DateExtraction {
   publishedAt: string | null;
   year: number | null;
+  yearSource: YearSource | null;
 }
 
 export interface DateInput {
@@ -193,13 +198,48 @@ const openingYear = /(?<!\d)((?:19|20)\d{2})年(?=[,，、是初底末]|以来|�
 // 2022年11月，浙江省卫健委印发… opening the article dates its event.
 const openingMonth = /^[^。！？!?\n]{0,3}((?:19|20)\d{2})年\d{1,2}月/u;
 
+const count = '([0-9]{1,3}|[一二三四五六七八九十百零两]{1,6})';
+const eventAnniversaries = calendar.anniversaries.map((a) => ({
+  pattern: new RegExp(`(?:${a.pattern})\\s*${count}\\s*(?:周年|华诞)`, 'gu'),
+  year: a.year,
+}));
+// The hospital's own: 始建于1958年 … 建院65周年.
+const foundedIn = /(?:始建于|创建于|创办于|始创于|成立于|建于|组建于|诞生于)\s*((?:18|19|20)\d{2})年/u;
+const ownAnniversary = new RegExp(`(?:建院|成立|建科|院庆|创建|创院|办院|建所)\\s*${count}\\s*周年`, 'gu');
+
 function anniversaryYear(text: string): number | null {
   if (centenary.test(text)) return calendar.partyFoundingYear + 100;
   for (const m of text.matchAll(anniversary)) {
     const n = parseChineseNumber(m[1] as string);
     if (n !== null && n >= 50 && n <= 130) return calendar.partyFoundingYear + n;
   }
+  for (const a of eventAnniversaries) {
+    for (const m of text.matchAll(a.pattern)) {
+      const n = parseChineseNumber(m[1] as string);
+      if (n !== null && n >= 1 && a.year + n <= 2100) return a.year + n;
+    }
+  }
+  const founded = foundedIn.exec(text);
+  if (founded) {
+    for (const m of text.matchAll(ownAnniversary)) {
+      const n = parseChineseNumber(m[1] as string);
+      if (n !== null && n >= 1 && n <= 200) return Number(founded[1]) + n;
+    }
+  }
   return null;
+}
+
+// The year an event or honour is for: 召开2023年度党建工作会议, 获评2024年…,
+// 2019年度先进基层党组织. A year before the verb (2004年荣膺…) is history, not this.
+const honourVerbYear = /(?:获评|荣获|获得|获授|被评为|被授予|评为|授予|入选|荣膺|表彰|召开|举行|举办|开展|启动|印发|公布|发布|揭晓)[“"‘]?\s*((?:19|20)\d{2})\s*年/gu;
+const yearOfRecord = /(?<!\d)((?:19|20)\d{2})\s*年度/gu;
+
+function eventYear(text: string): number | null {
+  let best: number | null = null;
+  for (const pattern of [honourVerbYear, yearOfRecord]) {
+    for (const m of text.matchAll(pattern)) best = Math.max(best ?? 0, Number(m[1]));
+  }
+  return best;
 }
 
 function congressYear(text: string): number | null {
@@ -237,13 +277,20 @@ function openingYearOnly(body: string): number | null {
   return best;
 }
 
-export function extractYear(input: DateInput, publishedAt: string | null): number | null {
-  if (publishedAt) return Number(publishedAt.slice(0, 4));
+export function extractYear(input: DateInput, publishedAt: string | null): { year: number | null; yearSource: YearSource | null } {
+  if (publishedAt) return { year: Number(publishedAt.slice(0, 4)), yearSource: 'published' };
   const path = urlPath(input.url);
   const fromUrl = urlYear.exec(path) ?? urlFullDate.exec(path);
-  if (fromUrl) return Number(fromUrl[1]);
+  if (fromUrl) return { year: Number(fromUrl[1]), yearSource: 'published' };
+  const inferred = inferYear(input);
+  return { year: inferred, yearSource: inferred === null ? null : 'inferred' };
+}
+
+function inferYear(input: DateInput): number | null {
   const text = `${input.title}\n${input.body}`;
-  const body = input.title !== '' && input.body.startsWith(input.title) ? input.body.slice(input.title.length) : input.body;
+  // A title repeated as the first line is not the opening; a title taken from the
+  // opening sentence (clean.ts, for pages without one) is part of it.
+  const body = input.title !== '' && input.body.startsWith(`${input.title}\n`) ? input.body.slice(input.title.length + 1) : input.body;
   // Most specific first: a dated opening event, then Party anniversaries and
   // congresses (建党98周年 is a year even when 2018年度 awards are handed out), then
   // a year the opening speaks of, then the campaigns an article takes part in.
@@ -253,6 +300,8 @@ export function extractYear(input: DateInput, publishedAt: string | null): numbe
   if (anniversaryBased) return anniversaryBased;
   const congress = congressYear(text);
   if (congress) return congress;
+  const event = eventYear(text);
+  if (event) return event;
   const openingYearBased = openingYearOnly(body);
   if (openingYearBased) return openingYearBased;
   for (const c of campaigns) if (c.pattern.test(text)) return c.year;
@@ -262,5 +311,5 @@ export function extractYear(input: DateInput, publishedAt: string | null): numbe
 export function extractDates(input: DateInput, givenPublishedAt?: string): DateExtraction {
   const given = givenPublishedAt ? parseDate(givenPublishedAt) : null;
   const publishedAt = given ?? extractPublishedAt(input);
-  return { publishedAt, year: extractYear(input, publishedAt) };
+  return { publishedAt, ...extractYear(input, publishedAt) };
 }

@@ -12,7 +12,7 @@
  * about wins a tie against a cooperation partner elsewhere.
  */
 import { loadHospitalPatterns, loadHospitals, type HospitalEntry } from '../../config/data.js';
-import { PlaceScanner, placeOfPrefix, type HospitalPlace, type PlaceMention, type PlaceUnit } from './extract-place.js';
+import { findPlaceMentions, lookupPlace, PlaceScanner, placeOfPrefix, regionAtStart, type HospitalPlace, type PlaceMention, type PlaceUnit } from './extract-place.js';
 import { PhraseMatcher } from './phrase-matcher.js';
 
 export interface HospitalMention {
@@ -108,7 +108,20 @@ const universityPattern = /^([\u4e00-\u9fff]{2,12}?(?:医科大学|中医药大�
 const affiliationPattern = /^(?:(?:医学院|医学部)?附属)?(?:第[一二三四五六七八九十\d]{1,3}(?:附属|临床)?)?([\u4e00-\u9fff]{0,6})$/u;
 const suffixAnchored = new RegExp(`^(?:${[...patterns.suffixes].sort((a, b) => b.length - a.length).join('|')})`, 'u');
 const enterprisePattern = new RegExp(`([\\u4e00-\\u9fff]{2}(?:${patterns.enterpriseMarkers.join('|')}))$`, 'u');
-const townPattern = /([\u4e00-\u9fff]{1,4}[镇乡])$/u;
+const townPattern = /([\u4e00-\u9fff]{1,5}?(?:镇|乡|街道))(中心)?$/u;
+// Between a place and 卫生院 / 社区卫生服务中心: a town or street (孔村镇中心, 湖南路街道).
+const townMiddle = /^[\u4e00-\u9fff]{1,6}?(?:镇|乡|街道)(?:中心)?$/u;
+const multiCharGeneric = patterns.genericWords.filter((w) => w.length >= 2);
+const campaignWords = new Set(patterns.campaignWords);
+/** 乡镇, 城镇, 各街道: kinds of place, not a town's name. */
+function isTownName(town: string): boolean {
+  const stem = town.replace(/(?:镇|乡|街道)$/u, '');
+  return stem.length >= 1 && !multiCharGeneric.some((w) => town.includes(w)) && !/^[乡镇村城各全本该]$/u.test(stem);
+}
+const townSuffixes = new Set(['卫生院', '社区卫生服务中心']);
+const universityShortForm = /医大([一二三四五六七八九])院/gu;
+// A hospital group: 宁波市第一医院集团, 江苏省人民医院医疗集团.
+const groupAfter = /^(?:医疗)?集团/u;
 
 interface GenericParse {
   /** The name with official place names (六盘水市人民医院, 新疆维吾尔自治区人民医院) and abbreviations expanded. */
@@ -131,6 +144,8 @@ function expandAbbreviations(name: string): string {
 
 function middleIsValid(middle: string): boolean {
   if (middle.length > 8) return false;
+  // 平安医院, 全省清廉医院: a campaign, not a hospital.
+  if (campaignWords.has(middle)) return false;
   if (middle !== '' && genericWordPattern.test(middle)) return false;
   if (/\d/u.test(middle) && !ordinalDigits.test(middle.slice(middle.indexOf('第')))) return false;
   return true;
@@ -174,7 +189,7 @@ function officialPrefix(links: PlaceMention[]): string {
  * a well-formed name.
  */
 function parseGenericName(text: string, runStart: number, suffixStart: number, scanner = new PlaceScanner(text)): GenericParse | null {
-  const suffixMatch = suffixAnchored.exec(text.slice(suffixStart, suffixStart + 6));
+  const suffixMatch = suffixAnchored.exec(text.slice(suffixStart, suffixStart + 10));
   if (!suffixMatch) return null;
   const suffix = suffixMatch[0];
   const run = text.slice(runStart, suffixStart);
@@ -189,7 +204,9 @@ function parseGenericName(text: string, runStart: number, suffixStart: number, s
       const brand = aff?.[1] ?? '';
       if (aff && !genericWordPattern.test(brand) && !/[和与及]/u.test(brand) && !(affiliation === '' && suffix === '医院')) {
         const name = `${rest}${suffix}`;
-        return { official: name, written: name, start: runStart + s, place: placeOfPrefix(uni[1] as string), relative: null };
+        // 南京医科大学附属苏州市立医院 is in 苏州: a place written in full in the brand wins over the university's city.
+        const brandPlace = findPlaceMentions(brand).some((m) => m.explicit) ? placeOfPrefix(brand) : null;
+        return { official: name, written: name, start: runStart + s, place: brandPlace ?? placeOfPrefix(uni[1] as string), relative: null };
       }
     }
     if (suffix === '临床医学院') continue;
@@ -203,8 +220,9 @@ function parseGenericName(text: string, runStart: number, suffixStart: number, s
       // A bare 医院 needs a city or county written with its suffix (赤峰市医院) or a
       // municipality (天津医院); 中山医院 and 贵州省医院党建工作指导委员会 are not names.
       const bareOk = middle !== '' || suffix !== '医院' || (withSuffix && lastUnit.level !== 'province') || (chain.length === 1 && lastUnit.level === 'province' && last.text === lastUnit.short);
-      const countyOk = last.explicit || typeMiddle.test(middle);
-      if (middleIsValid(middle) && bareOk && countyOk) {
+      const isTown = townSuffixes.has(suffix) && townMiddle.test(middle) && isTownName(middle.replace(/中心$/u, ''));
+      const countyOk = last.explicit || typeMiddle.test(middle) || isTown;
+      if ((middleIsValid(middle) || isTown) && bareOk && countyOk) {
         // 四川省广元市妇幼保健院 is 广元市妇幼保健院: a province before a city adds nothing.
         let links = chain;
         while (links.length > 1 && (links[0] as PlaceMention).units.every((u) => u.level === 'province')) links = links.slice(1);
@@ -217,6 +235,15 @@ function parseGenericName(text: string, runStart: number, suffixStart: number, s
           place,
           relative: null,
         };
+      }
+    }
+    // A regional name and no place: 浙东医院, 鲁西医院, 粤北人民医院.
+    const region = chain.length === 0 ? regionAtStart(rest) : null;
+    if (region?.province && suffix !== '临床医学院') {
+      const middle = rest.slice(region.name.length);
+      if (middleIsValid(middle) && typeMiddle.test(middle) && !campaignWords.has(rest)) {
+        const name = `${rest}${suffix}`;
+        return { official: name, written: name, start: runStart + s, place: { province: region.province, city: null, county: null }, relative: null };
       }
     }
     // Relative forms: 市人民医院, 县中医院, 省妇幼保健院, 区人民医院, 市五院.
@@ -240,13 +267,17 @@ function parseGenericName(text: string, runStart: number, suffixStart: number, s
     const name = `${ent[1] as string}${suffix}`;
     return { official: name, written: name, start: suffixStart - (ent[1] as string).length, place: null, relative: null };
   }
-  // Township health centres: 鸡场坪镇卫生院, and 方山卫生院 when 方山镇 is named.
-  if (suffix === '卫生院') {
+  // Township health centres and community health service centres: 鸡场坪镇卫生院,
+  // 孔村镇中心卫生院, 湖南路街道社区卫生服务中心; and 方山卫生院 when 方山镇 is named.
+  if (townSuffixes.has(suffix)) {
     const town = townPattern.exec(run);
-    if (town && (town[1] as string).length >= 2 && !genericWordPattern.test(town[1] as string)) {
-      const name = `${town[1] as string}${suffix}`;
-      return { official: name, written: name, start: suffixStart - (town[1] as string).length, place: null, relative: null };
+    if (town && (town[1] as string).length >= 2 && isTownName(town[1] as string)) {
+      const written = `${town[1] as string}${town[2] ?? ''}`;
+      const name = `${written}${suffix}`;
+      return { official: name, written: name, start: suffixStart - written.length, place: null, relative: null };
     }
+  }
+  if (suffix === '卫生院') {
     const stem = /([\u4e00-\u9fff]{2,3})$/u.exec(run)?.[1];
     if (stem && !genericWordPattern.test(stem) && new RegExp(`${stem}[镇乡]`, 'u').test(text)) {
       const name = `${stem}${suffix}`;
@@ -254,6 +285,18 @@ function parseGenericName(text: string, runStart: number, suffixStart: number, s
     }
   }
   return null;
+}
+
+/**
+ * A university and 附属 right before a table hospital (…医科大学附属 + 苏州市立医院):
+ * the full name, parsed like any university hospital.
+ */
+function universityAffiliated(text: string, runStart: number, hitStart: number, hitEnd: number, scanner: PlaceScanner): GenericParse | null {
+  if (runStart >= hitStart || !/附属(?:第[一二三四五六七八九十\d]{1,3})?$/u.test(text.slice(Math.max(runStart, hitStart - 8), hitStart))) return null;
+  const suffix = suffixAt(text.slice(hitStart, hitEnd));
+  if (suffix === 0) return null;
+  const parse = parseGenericName(text, runStart, hitEnd - suffix, scanner);
+  return parse && parse.start < hitStart && universityPattern.test(parse.official) ? parse : null;
 }
 
 // --- Extraction ------------------------------------------------------------------
@@ -334,6 +377,16 @@ export function extractHospitals(input: { title: string; text: string }): Hospit
   const scanner = new PlaceScanner(haystack);
   const places = scanner.mentions();
 
+  const runStartBefore = (index: number, spans: readonly { start: number; end: number }[]): number => {
+    let runStart = index;
+    while (runStart > 0 && index - runStart < 24) {
+      const ch = haystack[runStart - 1] as string;
+      if (!runChar.test(ch) || stopChars.has(ch) || isInside(spans, runStart - 1)) break;
+      runStart--;
+    }
+    return runStart;
+  };
+
   // 1. Table names and aliases; context aliases wait for their context.
   const tableHits = tableMatcher.findAll(haystack);
   const accepted: RawMention[] = [];
@@ -342,6 +395,19 @@ export function extractHospitals(input: { title: string; text: string }): Hospit
     const direct = m.values.filter((h) => h.kind !== 'context');
     const first = direct[0];
     if (first) {
+      const group = groupAfter.exec(haystack.slice(m.end, m.end + 4));
+      if (group) {
+        const name = `${first.entry.name}${group[0]}`;
+        accepted.push({ name, written: `${m.phrase}${group[0]}`, start: m.start, end: m.end + group[0].length, place: placeOfEntry(first.entry), entry: null, kind: 'generic' });
+        continue;
+      }
+      // 南京医科大学附属苏州市立医院 is that hospital's full name, not 苏州市立医院 in a sentence.
+      const affiliated = universityAffiliated(haystack, runStartBefore(m.start, accepted), m.start, m.end, scanner);
+      if (affiliated) {
+        const entry = lookupTable(affiliated.official);
+        accepted.push({ name: entry?.name ?? affiliated.official, written: haystack.slice(affiliated.start, m.end), start: affiliated.start, end: m.end, place: entry ? placeOfEntry(entry) : placeOfEntry(first.entry), entry: entry ?? first.entry, kind: 'generic' });
+        continue;
+      }
       accepted.push({ name: first.entry.name, written: m.phrase, start: m.start, end: m.end, place: placeOfEntry(first.entry), entry: first.entry, kind: first.kind });
     } else {
       pendingContext.push({ start: m.start, end: m.end, written: m.phrase, hits: m.values });
@@ -354,15 +420,16 @@ export function extractHospitals(input: { title: string; text: string }): Hospit
   for (const sm of haystack.matchAll(suffixPattern)) {
     const suffixStart = sm.index;
     if (isInside(accepted, suffixStart)) continue;
-    let runStart = suffixStart;
-    while (runStart > 0 && suffixStart - runStart < 24) {
-      const ch = haystack[runStart - 1] as string;
-      if (!runChar.test(ch) || stopChars.has(ch) || isInside(accepted, runStart - 1)) break;
-      runStart--;
-    }
+    const runStart = runStartBefore(suffixStart, accepted);
     const parse = parseGenericName(haystack, runStart, suffixStart, scanner);
     if (!parse) continue;
-    const end = suffixStart + sm[0].length;
+    let end = suffixStart + sm[0].length;
+    const group = groupAfter.exec(haystack.slice(end, end + 4));
+    if (group && !parse.relative) {
+      parse.official += group[0];
+      parse.written += group[0];
+      end += group[0].length;
+    }
     if (parse.relative) {
       relatives.push({ parse, end });
       continue;
@@ -393,6 +460,16 @@ export function extractHospitals(input: { title: string; text: string }): Hospit
     for (const g of group) g.mention.name = name;
   }
 
+  // The short name of a university-affiliated hospital found in full (苏州市立医院
+  // beside 南京医科大学附属苏州市立医院) is that hospital.
+  for (const full of new Set(accepted.map((m) => m.name))) {
+    const uni = universityPattern.exec(full);
+    if (!uni) continue;
+    const tail = full.slice((uni[1] as string).length).replace(/^(?:(?:医学院|医学部)?附属)/u, '');
+    if (tail.length < 4) continue;
+    for (const m of accepted) if (m.name === tail || m.written === tail) m.name = full;
+  }
+
   for (const { parse, end } of relatives) {
     if (!parse.relative) continue;
     const resolved = resolveRelative(parse.relative.marker, parse.relative.rest, places);
@@ -406,6 +483,18 @@ export function extractHospitals(input: { title: string; text: string }): Hospit
       entry: lookupTable(resolved.name),
       kind: 'relative',
     });
+  }
+
+  // 2b. A medical university's numbered hospital by its short form, after a
+  // place: 河北医大二院 → 河北医科大学第二医院.
+  for (const m of haystack.matchAll(universityShortForm)) {
+    const place = [3, 2].map((n) => haystack.slice(Math.max(0, m.index - n), m.index)).find((p) => p.length >= 2 && lookupPlace(p).some((u) => u.level !== 'county'));
+    if (place === undefined || isInside(accepted, m.index - place.length)) continue;
+    const official = `${place}医科大学第${m[1] as string}医院`;
+    const entry = lookupTable(official);
+    const start = m.index - place.length;
+    const end = m.index + m[0].length;
+    accepted.push({ name: entry?.name ?? official, written: haystack.slice(start, end), start, end, place: entry ? placeOfEntry(entry) : placeOfPrefix(place), entry, kind: 'generic' });
   }
 
   // 3. Context aliases count when their hospital or its city is named.

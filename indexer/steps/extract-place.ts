@@ -11,7 +11,7 @@
  * could be placed do the place names in the text decide.
  */
 import { createRequire } from 'node:module';
-import { loadPlaceSupplement } from '../../config/data.js';
+import { loadPlaceSupplement, loadRegionalNames } from '../../config/data.js';
 import { PhraseMatcher } from './phrase-matcher.js';
 
 export type PlaceLevel = 'province' | 'city' | 'county';
@@ -451,7 +451,7 @@ export function extractPlace(input: {
       province = p;
     }
   }
-  if (province === null || best < 0.9) return { province: null, city: null, county: null };
+  if (province === null || best < 0.9) return { province: regionalProvince(haystack, mentions), city: null, county: null };
   if (municipalities.has(province)) {
     const county = pickCounty(mentions, byUnit, province, province);
     return { province, city: province, county };
@@ -472,6 +472,13 @@ export function extractPlace(input: {
     if (unit?.city) city = unit.city;
   }
   return { province, city, county };
+}
+
+/** The one province the text's regional names point to (粤北地区, 齐鲁大地), when they agree. */
+function regionalProvince(text: string, places: readonly PlaceMention[]): string | null {
+  const provinces = new Set(findRegions(text, places).map((r) => r.province));
+  if (provinces.size !== 1) return null;
+  return [...provinces][0] ?? null;
 }
 
 function rankCities(byUnit: Map<PlaceUnit, Scored>, province: string): [string, { score: number; inTitle: boolean }][] {
@@ -516,10 +523,49 @@ function pickCounty(
   return mention ? countyAsWritten(mention, unit) : unit.name;
 }
 
+// --- Regional and famous names: 浙东, 鲁西南, 齐鲁, 华西, 湘雅 -------------------------
+
+let regions: PhraseMatcher<string | null> | undefined;
+function regionMatcher(): PhraseMatcher<string | null> {
+  if (regions) return regions;
+  regions = new PhraseMatcher<string | null>();
+  // A gazetteer name is that place (桂东 is a county of Hunan, not eastern Guangxi).
+  for (const [name, province] of loadRegionalNames()) if (!byName.has(name)) regions.add(name, province);
+  return regions;
+}
+
+export interface RegionMention {
+  start: number;
+  end: number;
+  name: string;
+  /** Short province name; null for a region across provinces (川渝). */
+  province: string | null;
+}
+
+/** Regional names in `text` outside the gazetteer's own place names. */
+export function findRegions(text: string, places: readonly PlaceMention[] = findPlaceMentions(text)): RegionMention[] {
+  const out: RegionMention[] = [];
+  for (const m of regionMatcher().findAll(text)) {
+    if (places.some((p) => m.start < p.end && p.start < m.end)) continue;
+    out.push({ start: m.start, end: m.end, name: m.phrase, province: m.values[0] ?? null });
+  }
+  return out;
+}
+
+/** The regional name `text` starts with (浙东医院 → 浙东), if any. */
+export function regionAtStart(text: string): RegionMention | null {
+  const first = findRegions(text, [])[0];
+  return first && first.start === 0 ? first : null;
+}
+
 /** The unit a hospital name's place prefix denotes, most specific first (泰州市姜堰 → 姜堰区 in 泰州). */
 export function placeOfPrefix(prefix: string): HospitalPlace | null {
   const mentions = findPlaceMentions(prefix);
-  if (mentions.length === 0) return null;
+  if (mentions.length === 0) {
+    // No gazetteer name: a regional one still gives the province (中南大学湘雅医院, 浙东医院).
+    const region = findRegions(prefix, []).find((r) => r.province !== null);
+    return region ? { province: region.province as string, city: null, county: null } : null;
+  }
   let province: string | null = null;
   let city: string | null = null;
   let county: string | null = null;

@@ -98,6 +98,7 @@ export function extractMetadata(input: ExtractionInput): ArticleMetadata {
   return {
     publishedAt: dates.publishedAt,
     year: dates.year,
+    yearSource: dates.yearSource,
     source: givenSource ?? credit.source,
     authors: credit.authors,
     hospital: h.hospital,

@@ -152,7 +152,7 @@ describe('GET /v1/search', () => {
     expect(body).toMatchObject({ query: '党建', page: 1, pageSize: 2, relaxed: false, total: 5, partialTotal: 0 });
     expect(body.hits).toHaveLength(2);
     const hit = body.hits[0]!;
-    for (const key of ['id', 'title', 'snippet', 'url', 'publishedAt', 'year', 'province', 'city', 'hospital', 'awardTypes', 'awardLevels', 'source', 'duplicates', 'exact']) {
+    for (const key of ['id', 'title', 'snippet', 'url', 'publishedAt', 'year', 'yearSource', 'province', 'city', 'hospital', 'awardTypes', 'awardLevels', 'source', 'duplicates', 'exact']) {
       expect(hit).toHaveProperty(key);
     }
     expect(hit).not.toHaveProperty('bodyTokens');
@@ -391,7 +391,7 @@ describe('admin routes', () => {
     expect(res.status).toBe(201);
     const body = (await res.json()) as IngestBody;
     expect(Object.keys(body).sort()).toEqual(
-      ['awardLevels', 'awardNames', 'awardTypes', 'city', 'county', 'duplicateOf', 'hospital', 'hospitalAliases', 'id', 'keywords', 'partyBranches', 'province', 'publishedAt', 'source', 'title', 'year'].sort(),
+      ['awardLevels', 'awardNames', 'awardTypes', 'city', 'county', 'duplicateOf', 'hospital', 'hospitalAliases', 'id', 'keywords', 'partyBranches', 'province', 'publishedAt', 'source', 'title', 'year', 'yearSource'].sort(),
     );
     expect(body).toMatchObject({ title: droneArticle.title, duplicateOf: null });
     expect(res.headers.get('location')).toBe(`/v1/articles/${body.id}`);

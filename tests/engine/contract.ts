@@ -523,6 +523,14 @@ export function runEngineContract(name: string, makeEngine: MakeEngine): void {
         expect(await engine.get('no-such-article')).toBeNull();
       });
 
+      it('keeps where a year comes from, and a year filter matches published and inferred years alike', async () => {
+        expect((await engine.get(fixtures.weifang.id))?.yearSource).toBe('inferred');
+        expect((await engine.get(fixtures.jingzhouAlias.id))?.yearSource).toBe('published');
+        const result = await search('双带头人', { filters: { year: [2023] } });
+        const sources = new Map(result.hits.map((h) => [h.document.id, h.document.yearSource]));
+        expect(sources).toEqual(new Map([[fixtures.jingzhouAlias.id, 'published'], [fixtures.weifang.id, 'inferred']]));
+      });
+
       it('reports content hashes for all and dedupe fingerprints for canonical documents', async () => {
         const hashes = await engine.contentHashes();
         expect(hashes.size).toBe(fixtureDocuments.length);

@@ -41,6 +41,7 @@ export function makeDocument(partial: FixtureInput): EngineDocument {
     summary: body.split(/(?<=[。！？])/u)[0] ?? body,
     publishedAt: null,
     year: partial.publishedAt ? Number(partial.publishedAt.slice(0, 4)) : null,
+    yearSource: partial.publishedAt ? 'published' : null,
     source: null,
     authors: [],
     hospital,
@@ -96,12 +97,13 @@ export const fixtures = {
     province: '湖北',
     city: '荆州',
   }),
-  /** Year known, no publication date: sorts by its year. */
+  /** Year known, no publication date (inferred from the text): sorts by its year. */
   weifang: makeDocument({
     id: 'fx-weifang',
     title: '潍坊市妇幼保健院打造“红心妇幼”党建品牌',
     body: '潍坊市妇幼保健院推行党支部书记“双带头人”培育工程，以党建品牌建设引领妇幼健康服务提质增效。',
     year: 2023,
+    yearSource: 'inferred',
     province: '山东',
     city: '潍坊',
     hospital: '潍坊市妇幼保健院',

@@ -198,6 +198,7 @@ function makeDocument(overrides: Partial<EngineDocument> = {}): EngineDocument {
     summary: '蒙阴县人民医院推行“双带头人”培育工程。',
     publishedAt: '2023-07-01',
     year: 2023,
+    yearSource: 'published',
     source: null,
     authors: [],
     province: '山东',

@@ -20,5 +20,5 @@ describe('search quality on tests/fixtures/corpus-dev', () => {
     // Every judged query was actually asked, in both collapse modes.
     expect(report.ranking.collapsed.queries).toBe(46);
     expect(report.ranking.uncollapsed.queries).toBe(46);
-  }, 60_000);
+  }, 240_000);
 });

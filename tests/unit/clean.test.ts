@@ -30,6 +30,7 @@ function count(haystack: string, needle: string): number {
 const title = '市人民医院党委荣获全省先进基层党组织称号';
 const prose1 = '近日，省委组织部印发通报，市人民医院党委被授予“全省先进基层党组织”称号。这是医院党建工作取得的又一重要成果。';
 const prose2 = '近年来，医院党委坚持把党的政治建设摆在首位，推动党建工作与业务工作深度融合，以高质量党建引领医院高质量发展。';
+const derived1 = '省委组织部印发通报，市人民医院党委被授予“全省先进基层党组织”称号';
 
 describe('HTML to text', () => {
   it.each([
@@ -262,11 +263,31 @@ describe('title', () => {
     ['the first headline-like line', `${title}\n${prose1}`, title],
     ['the headline above the date line, not the site banner above it', `国家三级甲等中医医院\n${title}\n发布时间：2022-01-14\n${prose1}`, title],
     ['the headline, not a short site name', `佛山新闻在线\n${title}\n${prose1}`, title],
-    ['nothing when the text starts with prose', `${prose1}\n${prose2}`, ''],
-    ['nothing from an author list', `孟凡蒙 贾思远 聂雨晴 童卫东\n${prose1}`, ''],
-    ['nothing from a bracketed line', `(中共某某医院乳腺外科支部委员会)\n${prose1}`, ''],
+    ['not an author list: the opening sentence instead', `孟凡蒙 贾思远 聂雨晴 童卫东\n${prose1}`, derived1],
+    ['not a bracketed line: the opening sentence instead', `(中共某某医院乳腺外科支部委员会)\n${prose1}`, derived1],
   ])('picks %s', (_case, text, expected) => {
     expect(cleanText(text).title).toBe(expected);
+  });
+
+  it.each([
+    ['the opening sentence when the text starts with prose', `${prose1}\n${prose2}`, derived1],
+    ['without the date it opens with', '6月27日,我院隆重召开庆祝中国共产党成立103周年暨“七一”表扬大会,以此庆祝党的103岁生日。', '我院隆重召开庆祝中国共产党成立103周年暨“七一”表扬大会'],
+    ['without a newspaper credit and 近日', '本报讯(通讯员 白君)近日,延大附院纪委组织医院中心组成员赴延安监狱开展廉政警示教育活动。', '延大附院纪委组织医院中心组成员赴延安监狱开展廉政警示教育活动'],
+    ['cut at a clause boundary to a headline’s length', '为持续加强党风廉政建设,配合医疗领域专项整治,推动清廉医院建设走深走实,提升干部职工的廉洁自律意识和拒腐防变能力,医院纪委组织警示教育。', '为持续加强党风廉政建设,配合医疗领域专项整治,推动清廉医院建设走深走实'],
+    ['a Traditional opening, converted', '日前,江寧高新區召開大會,慶祝中國共產黨建黨98週年並進行總結表彰。', '江宁高新区召开大会,庆祝中国共产党建党98周年并进行总结表彰'],
+  ])('derives a title from %s', (_case, text, expected) => {
+    const cleaned = cleanText(text);
+    expect(cleaned.title).toBe(expected);
+    expect(cleaned.title.length).toBeLessThanOrEqual(40);
+  });
+
+  it('keeps the body whole when the title is derived from it', () => {
+    expect(cleanText(`${prose1}\n${prose2}`).body).toBe(`${prose1}\n${prose2}`);
+  });
+
+  it('an HTML page without <h1> takes its <title> without the site name', () => {
+    const cleaned = cleanHtml(`<html><head><title>医院党委召开专题会议 - 某某市人民医院</title></head><body><p>医院党委召开专题会议</p><p>${prose1}</p></body></html>`);
+    expect(cleaned.title).toBe('医院党委召开专题会议');
   });
 
   it('drops page chrome above the title', () => {

@@ -145,3 +145,29 @@ describe('config/data/awards.json', () => {
     expect(new Set(types).size).toBe(types.length);
   });
 });
+
+describe('award levels from the awarding body and scope words', () => {
+  it.each([
+    ['中组部', '近日,中组部印发通知,我院党委被授予“全国先进基层党组织”称号。', 'national'],
+    ['中组部 before the recipient 我院', '日前,中组部表彰我院党委为“先进基层党组织”。', 'national'],
+    ['国家卫健委', '国家卫健委通报表扬,我院心内科党支部荣获“样板党支部”称号。', 'national'],
+    ['中宣部', '中宣部授予我院医疗队“时代楷模”称号。', 'national'],
+    ['全国 as scope', '我院党委获评全国“五一劳动奖状”。', 'national'],
+    ['省委组织部', '日前,省委组织部下发通知,我院党委被评为“先进基层党组织”。', 'provincial'],
+    ['省卫健委 before the recipient', '省卫健委党组决定,授予我院心内科党支部“标杆党支部”称号。', 'provincial'],
+    ['自治区', '自治区卫生健康委授予我院党委“先进基层党组织”称号。', 'provincial'],
+    ['an autonomous region in full', '广西壮族自治区党委组织部表彰我院党支部为“五星级党支部”。', 'provincial'],
+    ['全省 as scope', '我院党委获评全省“先进基层党组织”。', 'provincial'],
+    ['市委组织部', '市委组织部命名我院党委为“党建工作示范点”。', 'municipal'],
+    ['全市 as scope after 评为', '近日,我院党委被评为全市“先进基层党组织”。', 'municipal'],
+    ['a city health commission', '临沂市卫生健康委授予我院“先进集体”称号。', 'municipal'],
+    ['县委组织部', '县委组织部授予我院党支部“红旗党支部”称号。', 'county'],
+    ['区委', '区委表彰我院党总支为“先进基层党组织”。', 'county'],
+    ['a county health bureau', '蒙阴县卫健局授予我院“先进集体”称号。', 'county'],
+    ['院党委', '院党委决定,授予心内科党支部“先进党支部”称号。', 'internal'],
+    ['医院党委', '医院党委表彰了一批“优秀共产党员”。', 'internal'],
+    ['the hospital holding the ceremony', '医院召开表彰大会,授予外科党支部“先进党支部”称号。', 'internal'],
+  ])('%s', (_label, body, level) => {
+    expect(awards('', body).awardLevels).toEqual([level]);
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normaliseText } from '../../engine/analysis/normalise.js';
 import { extractDates, parseChineseNumber, parseDate } from '../../indexer/steps/extract-date.js';
 
-function dates(fullText: string, url: string | null = null, title = ''): { publishedAt: string | null; year: number | null } {
+function dates(fullText: string, url: string | null = null, title = ''): ReturnType<typeof extractDates> {
   const text = normaliseText(fullText);
   return extractDates({ title, body: text, fullText: text, url });
 }
@@ -76,7 +76,43 @@ describe('year', () => {
 
   it('a given publication date wins and sets the year', () => {
     const text = normaliseText('发布时间:2022-08-22 10:14\n8月9日,我院党建工作再迎喜讯');
-    expect(extractDates({ title: '', body: text, fullText: text, url: null }, '2021/7/1')).toEqual({ publishedAt: '2021-07-01', year: 2021 });
+    expect(extractDates({ title: '', body: text, fullText: text, url: null }, '2021/7/1')).toEqual({
+      publishedAt: '2021-07-01',
+      year: 2021,
+      yearSource: 'published',
+    });
+  });
+
+  it.each([
+    ['召开2023年度党建工作会议', '1月18日,医院党委召开2023年度党建工作会议暨党风廉政建设工作会议,总结工作,部署任务。', 2023],
+    ['获评 + year of the honour', '近日,好消息传来,我院心血管内科党支部获评2024年全省卫生健康系统“样板党支部”。', 2024],
+    ['a 年度 honour', '日前,县委组织部下发通报,县人民医院党总支被表彰为2019年度“先进基层党组织”。', 2019],
+    ['the latest of several 年度 years', '继2021年度获评之后,我院党委再次被评为2022年度全市“五好党组织”。', 2022],
+    ['新中国成立70周年', '为庆祝新中国成立70周年,医院党委举办“我和我的祖国”歌咏比赛,各支部踊跃参加。', 2019],
+    ['中华人民共和国成立七十五周年 in Chinese numerals', '在庆祝中华人民共和国成立七十五周年之际,医院党委组织开展主题党日活动。', 2024],
+    ['改革开放40周年', '在纪念改革开放40周年之际,我院党委组织党员干部参观成就展。', 2018],
+    ['抗战胜利80周年', '为纪念中国人民抗日战争胜利80周年,医院党委开展“铭记历史”主题教育。', 2025],
+    ['建院60周年 with the founding year in the text', '医院始建于1958年,是一所三级甲等综合医院。在建院60周年之际,医院党委举办院史展。', 2018],
+  ])('inferred: %s', (_label, text, expected) => {
+    expect(dates(text)).toEqual({ publishedAt: null, year: expected, yearSource: 'inferred' });
+  });
+
+  it('a title taken from the opening sentence leaves the opening year in place', () => {
+    const text = '2021年是我市争创第七届全国文明城市全面启动之年,医院党委积极行动。';
+    expect(dates(text, null, '2021年是我市争创第七届全国文明城市全面启动之年')).toMatchObject({ year: 2021, yearSource: 'inferred' });
+  });
+
+  it('a year from the publication date or the URL is published; none is null', () => {
+    expect(dates('发布时间:2022-08-22 10:14\n我院党委召开2021年度组织生活会').yearSource).toBe('published');
+    expect(dates('市妇保院党委认真领会党的十七大精神。', 'http://www.meihong-info.example/a/2008/3581.html')).toMatchObject({ year: 2008, yearSource: 'published' });
+    expect(dates('太和医院坚持用党建统揽改革发展全局。')).toEqual({ publishedAt: null, year: null, yearSource: null });
+  });
+
+  it.each([
+    ['a year before the verb is history', '医院2004年荣膺“全国纪检监察工作先进集体”,多年来坚持党建引领。'],
+    ['建院60周年 without a founding year', '在建院60周年之际,医院党委举办院史展,回顾发展历程。'],
+  ])('not inferred: %s', (_label, text) => {
+    expect(dates(text).year).toBeNull();
   });
 
   it.each([

@@ -107,3 +107,41 @@ describe('config/data/hospitals.json', () => {
     }
   });
 });
+
+describe('hospital names by their shape', () => {
+  it.each([
+    ['a township centre after its county', '近日,平阴县孔村镇中心卫生院党支部开展主题党日活动。孔村镇中心卫生院全体党员参加。', '平阴县孔村镇中心卫生院'],
+    ['a township centre alone', '孔村镇中心卫生院党支部召开组织生活会,孔村镇中心卫生院院长主持。', '孔村镇中心卫生院'],
+    ['a 乡卫生院 whose town name holds a generic character', '杨家乡卫生院党支部书记带领党员开展义诊,杨家乡卫生院全体职工参加。', '杨家乡卫生院'],
+    ['a community health service centre after its district', '南京市鼓楼区湖南路街道社区卫生服务中心党支部开展主题党日活动。', '南京市鼓楼区湖南路街道社区卫生服务中心'],
+    ['a community health service centre by its street', '湖南路街道社区卫生服务中心党支部组织党员学习,湖南路街道社区卫生服务中心主任讲党课。', '湖南路街道社区卫生服务中心'],
+    ['a provincial medical centre', '近日,广东省妇女儿童医学中心党委召开专题会议。广东省妇女儿童医学中心全体党员参加。', '广东省妇女儿童医学中心'],
+    ['a hospital group', '宁波市第一医院集团党委召开党建工作会议,医院集团各成员单位参加。', '宁波市第一医院集团'],
+    ['a hospital’s medical group', '江苏省人民医院医疗集团党委召开会议,部署年度党建工作。', '江苏省人民医院医疗集团'],
+    ['a regional name without a place (浙东)', '浙东医院党委召开党建工作推进会,浙东医院全体中层干部参加。', '浙东医院'],
+    ['a regional name without a place (鲁西)', '鲁西医院党委书记讲专题党课,鲁西医院党员参加。', '鲁西医院'],
+    ['a regional name with a type (粤北)', '粤北人民医院党委召开会议,粤北人民医院全体党员参加。', '粤北人民医院'],
+    ['Traditional with glued pinyin', '瀋陽市第四人民醫(yī)院黨委召開會議,瀋陽市第四人民醫(yī)院全體黨員參加。', '沈阳市第四人民医院'],
+    ['a university-affiliated full name containing a city hospital', '南京医科大学附属苏州市立医院党委召开会议,苏州市立医院全体党员参加。', '南京医科大学附属苏州市立医院'],
+    ['a university-affiliated full name containing a tabled city hospital', '近日,山东第一医科大学附属潍坊市人民医院党委召开专题会议。潍坊市人民医院党员参加。', '山东第一医科大学附属潍坊市人民医院'],
+    ['a medical university’s numbered hospital by its short form', '省审计厅、省卫健委与河北医大二院党支部开展联学共建。河北医大二院党委书记讲话,河北医大二院党员参加。', '河北医科大学第二医院'],
+  ])('%s', (_label, text, expected) => {
+    expect(hospitals('', text).hospital).toBe(expected);
+  });
+
+  it('the short name of a university-affiliated hospital is an alias of the full name', () => {
+    const found = hospitals('', '南京医科大学附属苏州市立医院党委召开会议,苏州市立医院全体党员参加。苏州市立医院获评先进。');
+    expect(found.hospitals).toEqual(['南京医科大学附属苏州市立医院']);
+    expect(found.hospitalAliases).toContain('苏州市立医院');
+    expect(found.place).toMatchObject({ province: '江苏', city: '苏州' });
+  });
+
+  it.each([
+    ['campaign names', '医院党委召开清廉医院建设推进会,推进平安医院、智慧医院建设,打造美丽医院、健康医院。'],
+    ['a campaign title with a scope word', '我院获评“全国平安医院”称号,全省平安医院创建工作推进会在我院召开。'],
+    ['a campaign name after a place', '浙江省平安医院创建工作会议召开,各地推进清廉医院建设。'],
+    ['kinds of township centres', '全县乡镇卫生院和社区卫生服务中心党组织书记参加培训。'],
+  ])('never a hospital: %s', (_label, text) => {
+    expect(hospitals('', text).hospital).toBeNull();
+  });
+});

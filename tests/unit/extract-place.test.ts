@@ -72,3 +72,28 @@ describe('place names', () => {
     expect(placeOfPrefix(prefix)).toEqual(expected);
   });
 });
+
+describe('province from regional and famous names', () => {
+  it.each([
+    ['湘雅 in a university hospital name', '中南大学湘雅二医院', '湖南'],
+    ['华西 in a university hospital name', '四川大学华西第二医院', '四川'],
+    ['齐鲁', '齐鲁医院', '山东'],
+    ['粤北', '粤北人民医院', '广东'],
+    ['陇东', '陇东医院', '甘肃'],
+    ['鄂西', '鄂西医院', '湖北'],
+    ['浙东', '浙东医院', '浙江'],
+    ['a second abbreviation (黔)', '黔北医院', '贵州'],
+  ])('%s', (_label, name, province) => {
+    expect(placeOfPrefix(name)).toEqual({ province, city: null, county: null });
+  });
+
+  it.each([
+    ['a regional name in the text', '医院地处粤北山区,近日召开党建工作会议,部署全年任务。', '广东'],
+    ['齐鲁 in the text', '在齐鲁大地上,医院党委坚持党建引领,推动高质量发展。', '山东'],
+    ['regions of two provinces say nothing', '来自粤北和鲁西南的专家来院交流党建工作。', null],
+    ['a gazetteer name is the place, not a region (桂东县 is in Hunan)', '桂东县人民医院党委召开会议,桂东县卫健局领导出席。', '湖南'],
+    ['新西兰 and 京东 are not regions', '医院与新西兰专家交流,并在京东平台开设健康商城。', null],
+  ])('%s', (_label, text, province) => {
+    expect(extractPlace({ title: '', text: normaliseText(text), hospital: null }).province).toBe(province);
+  });
+});

@@ -33,6 +33,7 @@ function makeDocument(overrides: Partial<EngineDocument> = {}): EngineDocument {
     summary: '',
     publishedAt: null,
     year: null,
+    yearSource: null,
     source: null,
     authors: [],
     province: null,

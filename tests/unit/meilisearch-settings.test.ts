@@ -33,6 +33,7 @@ function makeDocument(overrides: Partial<EngineDocument> = {}): EngineDocument {
     summary: '荆州一医党委推进“双带头人”培育工程。',
     publishedAt: '2023-06-28',
     year: 2023,
+    yearSource: 'published',
     source: '党办',
     authors: [],
     province: '湖北',

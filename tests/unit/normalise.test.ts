@@ -58,7 +58,8 @@ describe('normaliseText', () => {
     ['怎麼辦', '怎么办', 'Traditional 麼 in a phrase'],
     ['麼', '么', 'lone Traditional 麼'],
     ['为什么 么', '为什么 么', 'a lone Simplified 么 is not read as Taiwan’s 幺'],
-    ['著於', '着于', 'converted until stable: opencc turns 著於 into 著于, whose lone 著 converts again'],
+    ['著於推進', '著于推进', 'OpenCC’s phrase 著於 → 著于 keeps 著, a Simplified character too (著名)'],
+    ['著於', '著於', 'a text of dual-use characters only (著, 於) is Simplified already'],
   ])('%s → %s (%s)', (input, expected) => {
     expect(normaliseText(input)).toBe(expected);
   });
