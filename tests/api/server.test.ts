@@ -720,10 +720,12 @@ describe('readiness', () => {
     const s = await startTestServer({ ADMIN_TOKEN: adminToken });
     let rebuildStarted!: () => void;
     const started = new Promise<void>((r) => (rebuildStarted = r));
-    const replaceAll = s.engine.replaceAll.bind(s.engine);
-    s.engine.replaceAll = (docs) => {
+    // The rebuild runs on its own thread; the serving engine re-opens the new
+    // generation at its end, while the request is still in flight.
+    const init = s.engine.init.bind(s.engine);
+    s.engine.init = () => {
       rebuildStarted();
-      return replaceAll(docs);
+      return init();
     };
     const inFlight = fetch(`${s.url}/v1/reindex`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` } });
     await started;

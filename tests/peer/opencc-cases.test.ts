@@ -10,7 +10,7 @@
  * variant at once and so cannot agree with all three where they disagree
  * (OpenCC's t2s and hk2s keep 慰藉著, tw2s reads it as 慰藉着).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +21,8 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** A linked git worktree lives elsewhere; `../shared` is then beside its main checkout. */
 function mainCheckout(): string | null {
   const dotGit = join(repo, '.git');
-  if (!existsSync(dotGit)) return null;
+  // In a plain clone .git is a directory, and the clone is its own main checkout.
+  if (!existsSync(dotGit) || statSync(dotGit).isDirectory()) return null;
   const m = /^gitdir:\s*(.+)$/mu.exec(readFileSync(dotGit, 'utf8').trim() + '\n');
   return m?.[1] ? resolve(m[1], '../../..') : null;
 }
