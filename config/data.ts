@@ -105,6 +105,7 @@ export function loadDomainWords(): string[] {
   }
   for (const group of loadSynonymGroups()) for (const w of group) if (!/[\s、,，]/u.test(w)) words.add(w);
   for (const w of loadAwardWords()) words.add(w);
+  for (const w of loadConceptWords()) words.add(w);
   return [...words];
 }
 
@@ -299,4 +300,52 @@ export function loadRegionalNames(): Map<string, string | null> {
   for (const [name, province] of Object.entries(file.regions)) names.set(name, province);
   regionalNames = names;
   return names;
+}
+
+// --- Concepts and hospital kinds (engine/analysis/concepts.ts, hospital-kind.ts) ---
+
+const conceptsFileSchema = z.object({
+  graded: z.array(
+    z.object({ marker: z.string().min(1), grades: z.array(z.string().min(1)).min(2), nouns: z.array(z.string().min(1)).min(1) }),
+  ),
+  collectives: z.array(z.object({ term: z.string().min(2), members: z.array(z.string().min(2)).min(1) })),
+  activityFamilies: z.array(
+    z.object({ words: z.array(z.string().min(2)).min(2), compounds: z.array(z.string().min(2)).default([]) }),
+  ),
+});
+export type ConceptVocabulary = z.infer<typeof conceptsFileSchema>;
+
+let concepts: ConceptVocabulary | undefined;
+export function loadConcepts(): ConceptVocabulary {
+  concepts ??= parse('concepts.json', conceptsFileSchema);
+  return concepts;
+}
+
+const hospitalKindsFileSchema = z.object({
+  kinds: z
+    .array(z.object({ kind: z.string().min(1), marks: z.array(z.string().min(2)), names: z.array(z.string().min(2)) }))
+    .min(1)
+    .refine((kinds) => new Set(kinds.map((k) => k.kind)).size === kinds.length, 'kinds must be unique'),
+  /** A name with none of the kinds' marks is a general hospital only if it has one of these. */
+  generalMarks: z.array(z.string().min(2)).min(1),
+});
+export type HospitalKindVocabulary = z.infer<typeof hospitalKindsFileSchema>;
+
+let hospitalKinds: HospitalKindVocabulary | undefined;
+export function loadHospitalKinds(): HospitalKindVocabulary {
+  hospitalKinds ??= parse('hospital-kinds.json', hospitalKindsFileSchema);
+  return hospitalKinds;
+}
+
+/** Every form concepts.json and hospital-kinds.json name, graded honours spelled out (三星级党支部). */
+export function loadConceptWords(): string[] {
+  const words = new Set<string>();
+  const c = loadConcepts();
+  for (const { marker, grades, nouns } of c.graded) {
+    for (const noun of nouns) for (const prefix of [marker, ...grades]) words.add(`${prefix}${noun}`);
+  }
+  for (const { term, members } of c.collectives) for (const w of [term, ...members]) words.add(w);
+  for (const { words: family, compounds } of c.activityFamilies) for (const w of [...family, ...compounds]) words.add(w);
+  for (const { names } of loadHospitalKinds().kinds) for (const w of names) words.add(w);
+  return [...words];
 }

@@ -5,7 +5,8 @@
  * match). Engines translate this structure into their own syntax; user text
  * never reaches an engine as syntax.
  */
-import { loadHospitals, loadOneWaySynonyms, loadStopwords, loadSynonymGroups } from '../../config/data.js';
+import { loadConcepts, loadHospitalKinds, loadHospitals, loadOneWaySynonyms, loadStopwords, loadSynonymGroups } from '../../config/data.js';
+import { buildConceptExpansions } from './concepts.js';
 import { normaliseText } from './normalise.js';
 import { segmentWords } from './segment.js';
 
@@ -40,7 +41,8 @@ let expansionIndex: Map<string, string[]> | undefined;
 /**
  * form → every form a query for it should also find (itself first): hospital
  * aliases and synonym groups both ways, one-way expansions from their term
- * only. Shared with the Meilisearch settings so both engines expand alike.
+ * only; concepts (concepts.ts) after them, in the same two shapes. Shared
+ * with the Meilisearch settings so both engines expand alike.
  */
 export function getExpansions(): ReadonlyMap<string, readonly string[]> {
   if (expansionIndex) return expansionIndex;
@@ -55,7 +57,9 @@ export function getExpansions(): ReadonlyMap<string, readonly string[]> {
   };
   for (const h of loadHospitals()) addGroup([h.name, ...h.aliases]);
   for (const group of loadSynonymGroups()) addGroup(group);
-  for (const { term, alsoMatches } of loadOneWaySynonyms()) {
+  const concepts = buildConceptExpansions(loadConcepts(), loadHospitalKinds());
+  for (const group of concepts.groups) addGroup(group);
+  for (const { term, alsoMatches } of [...loadOneWaySynonyms(), ...concepts.oneWay]) {
     const from = normaliseText(term);
     if (from !== '') add(from, alsoMatches.map((f) => normaliseText(f)).filter((f) => f !== ''));
   }
