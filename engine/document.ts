@@ -8,6 +8,7 @@
  * index those, so that Chinese words (not characters) are the unit of match.
  */
 import { z } from 'zod';
+import { classifyHospitals } from './analysis/hospital-kind.js';
 
 export const awardLevels = ['national', 'provincial', 'municipal', 'county', 'internal'] as const;
 export const awardLevelSchema = z.enum(awardLevels);
@@ -85,13 +86,14 @@ export const engineDocumentSchema = z.object({
 export type EngineDocument = z.infer<typeof engineDocumentSchema>;
 
 /** The facet fields every engine counts, in the order UIs show them. */
-export const facetFields = ['province', 'city', 'hospital', 'year', 'awardType', 'awardLevel'] as const;
+export const facetFields = ['province', 'city', 'hospital', 'year', 'awardType', 'awardLevel', 'hospitalKind'] as const;
 export type FacetField = (typeof facetFields)[number];
 
 /**
  * The values a document contributes to each facet (and is filtered by), the
  * same for every engine. `hospital` covers every hospital the article is
- * about, so an article on two hospitals is found under either.
+ * about, so an article on two hospitals is found under either; `hospitalKind`
+ * is read from those names (engine/analysis/hospital-kind.ts).
  */
 export function documentFacetValues(document: EngineDocument): Record<FacetField, string[]> {
   const unique = (values: ReadonlyArray<string | null>): string[] => [
@@ -104,5 +106,6 @@ export function documentFacetValues(document: EngineDocument): Record<FacetField
     year: document.year === null ? [] : [String(document.year)],
     awardType: unique(document.awardTypes),
     awardLevel: unique(document.awardLevels),
+    hospitalKind: classifyHospitals(unique([document.hospital, ...document.hospitals])),
   };
 }

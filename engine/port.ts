@@ -23,6 +23,8 @@ export interface SearchFilters {
   year?: number[];
   yearFrom?: number;
   yearTo?: number;
+  /** Kind of hospital (综合, 中医, 妇幼, …; config/data/hospital-kinds.json), read from the article's hospital names. */
+  hospitalKind?: string[];
 }
 
 export interface SearchRequest {

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EngineDocument } from '../engine/document.js';
+import { namesOfHospitalKinds } from '../engine/analysis/hospital-kind.js';
 import { dictionaryVersion, indexTokensOf, joinTokens, segmentForIndex, segmentText } from '../engine/analysis/segment.js';
 import type { Rejection } from './rejections.js';
 import { cleanArticle } from './steps/clean.js';
@@ -13,7 +14,7 @@ import { computeFingerprint } from './steps/near-duplicates.js';
 import type { ArticleMetadata, RawArticle } from './types.js';
 
 /** Bump when a pipeline change must re-process unchanged input. */
-export const pipelineVersion = 5;
+export const pipelineVersion = 6;
 
 let versionTag: string | undefined;
 function getVersionTag(): string {
@@ -127,6 +128,8 @@ export function buildDocument(raw: RawArticle, timings?: StageTimings): BuildRes
     ...meta.awardNames,
     ...meta.awardTypes,
     ...meta.partyBranches,
+    // The kind's common names, so a query naming the kind (中医院 党建) finds its hospitals' articles in the metadata.
+    ...namesOfHospitalKinds(meta.hospitals),
   ]
     .filter((v): v is string => typeof v === 'string' && v !== '')
     .join('\n');

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { awardLevelSchema, engineDocumentSchema, facetFields, yearSourceSchema } from '../engine/document.js';
+import { listHospitalKinds } from '../engine/analysis/hospital-kind.js';
 import { errorCodes } from './errors.js';
 
 /** Named schemas, emitted as components in /openapi.json. */
@@ -58,6 +59,10 @@ function repeatable<Out>(item: z.ZodType<Out, string>, description: string) {
   return schema;
 }
 
+// The kinds are a closed vocabulary from config/data/hospital-kinds.json: an unknown one is a 400, not an empty page.
+const [firstKind = '综合', ...otherKinds] = listHospitalKinds();
+export const hospitalKindSchema = z.enum([firstKind, ...otherKinds]);
+
 const filterText = z.string().trim().min(1, 'must not be empty').max(limits.filterValueChars);
 const yearParam = digits(1900, 2100);
 
@@ -76,6 +81,7 @@ export const filterParamsShape = {
   year: repeatable(yearParam, 'Publication year. Repeat for OR.'),
   yearFrom: yearParam.optional().describe('Earliest year (inclusive).'),
   yearTo: yearParam.optional().describe('Latest year (inclusive).'),
+  hospitalKind: repeatable(hospitalKindSchema, 'Kind of hospital (综合, 中医, 妇幼, 儿童, 肿瘤, 精神, 口腔, 传染病, 卫生院, 社区), read from its name. Repeat for OR.'),
 };
 
 function checkYearRange(value: { yearFrom?: number | undefined; yearTo?: number | undefined }, ctx: z.RefinementCtx): void {

@@ -28,6 +28,11 @@ export function namesOfHospitalKind(kind: string): readonly string[] {
   return loadHospitalKinds().kinds.find((k) => k.kind === kind)?.names ?? [];
 }
 
+/** The common names of the kinds of these hospitals, each once: what an article's metadata carries for its kinds. */
+export function namesOfHospitalKinds(hospitals: readonly string[]): string[] {
+  return [...new Set(classifyHospitals(hospitals).flatMap((kind) => namesOfHospitalKind(kind)))];
+}
+
 /** Every kind, in the order of the file (the facet's closed vocabulary). */
 export function listHospitalKinds(): string[] {
   return loadHospitalKinds().kinds.map((k) => k.kind);

@@ -49,6 +49,7 @@ export function buildFilter(filters: SearchFilters, extra: readonly string[] = [
     ['hospital', filters.hospital],
     ['awardType', filters.awardType],
     ['awardLevel', filters.awardLevel],
+    ['hospitalKind', filters.hospitalKind],
   ] as const;
   for (const [field, values] of stringFields) {
     if (values === undefined || values.length === 0) continue;

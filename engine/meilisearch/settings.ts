@@ -49,6 +49,7 @@ type FacetValueFields = {
   facetHospital: string[];
   facetAwardType: string[];
   facetAwardLevel: string[];
+  facetHospitalKind: string[];
 };
 
 /** Engine document fields: what searches retrieve (derived fields stay on the server). */
@@ -82,6 +83,7 @@ function facetValueFields(document: EngineDocument): FacetValueFields {
     facetHospital: values.hospital,
     facetAwardType: values.awardType,
     facetAwardLevel: values.awardLevel,
+    facetHospitalKind: values.hospitalKind,
   };
 }
 
@@ -131,6 +133,7 @@ export const filterAttributes = {
   hospital: 'facetHospital',
   awardType: 'facetAwardType',
   awardLevel: 'facetAwardLevel',
+  hospitalKind: 'facetHospitalKind',
   year: 'year',
 } as const satisfies Record<Exclude<keyof SearchFilters, 'yearFrom' | 'yearTo'>, string>;
 
@@ -142,6 +145,7 @@ export const facetAttributes = {
   year: filterAttributes.year,
   awardType: filterAttributes.awardType,
   awardLevel: filterAttributes.awardLevel,
+  hospitalKind: filterAttributes.hospitalKind,
 } as const satisfies Record<FacetField, string>;
 
 export const filterableAttributes = ['id', 'duplicateOf', ...Object.values(filterAttributes)] as const;
@@ -260,6 +264,7 @@ export interface MeiliSuggestion {
   facetHospital?: string[];
   facetAwardType?: string[];
   facetAwardLevel?: string[];
+  facetHospitalKind?: string[];
   year?: number;
 }
 

@@ -146,7 +146,7 @@ function compareIds(a: string, b: string): number {
 }
 
 function emptyFacetCounts(): FacetCounts {
-  return { province: {}, city: {}, hospital: {}, year: {}, awardType: {}, awardLevel: {} };
+  return { province: {}, city: {}, hospital: {}, year: {}, awardType: {}, awardLevel: {}, hospitalKind: {} };
 }
 
 export class MemoryIndex {
@@ -180,6 +180,7 @@ export class MemoryIndex {
       year: new FacetColumn(capacity),
       awardType: new FacetColumn(capacity),
       awardLevel: new FacetColumn(capacity),
+      hospitalKind: new FacetColumn(capacity),
     };
   }
 
@@ -367,6 +368,7 @@ export class MemoryIndex {
       ['awardType', filters.awardType],
       ['awardLevel', filters.awardLevel],
       ['year', filters.year?.map(String)],
+      ['hospitalKind', filters.hospitalKind],
     ];
     for (const [field, values] of byField) {
       if (values === undefined || values.length === 0) continue;

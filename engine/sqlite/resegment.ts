@@ -5,6 +5,7 @@
  * whole indexing pipeline.
  */
 import type Database from 'better-sqlite3';
+import { namesOfHospitalKinds } from '../analysis/hospital-kind.js';
 import { joinTokens, segmentForIndex } from '../analysis/segment.js';
 import { engineDocumentSchema, type EngineDocument } from '../document.js';
 import { deserialiseDocument, type StoredRow } from './document-writer.js';
@@ -21,6 +22,7 @@ export function resegment(document: EngineDocument): EngineDocument {
     ...document.awardNames,
     ...document.awardTypes,
     ...document.partyBranches,
+    ...namesOfHospitalKinds(document.hospitals),
   ]
     .filter((v): v is string => typeof v === 'string' && v !== '')
     .join('\n');

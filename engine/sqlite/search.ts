@@ -69,6 +69,8 @@ export const bm25RowLimit = 5_000;
 const titleBonus = 1;
 const exactBonus = 1;
 const originalFormBonus = 0.15;
+/** A clause found in the title only through an expansion (synonym, concept) counts for this much of the user's own form. */
+const expansionTitleShare = 0.5;
 /** Per clause kept: partial matches rank below exact ones, and below those that dropped fewer clauses. */
 const tierWeight = 100;
 
@@ -305,7 +307,10 @@ function scoreMatches(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet): Sc
       const relevance = bm25 && best > 0 ? (bm25[row] ?? 0) / best : 0;
       const title = memory.titleKeyOf(row);
       let inTitle = 0;
-      for (const forms of plan.clauseForms) if (forms.some((form) => title.includes(form))) inTitle++;
+      for (const [own, ...expansions] of plan.clauseForms) {
+        if (own !== undefined && title.includes(own)) inTitle++;
+        else if (expansions.some((form) => title.includes(form))) inTitle += expansionTitleShare;
+      }
       let score = 1 + relevance + (titleBonus * inTitle) / clauseCount + (original?.[row] === 1 ? originalFormBonus : 0);
       score *= topicalityFactor(memory.topicalityOf(row));
       if (match.tiers) score += tierWeight * (match.levels - (match.tiers[row] ?? 0));

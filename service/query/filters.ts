@@ -25,6 +25,7 @@ export interface FilterParams {
   year?: number[] | undefined;
   yearFrom?: number | undefined;
   yearTo?: number | undefined;
+  hospitalKind?: string[] | undefined;
 }
 
 let canonicalByForm: Map<string, string> | undefined;
@@ -70,6 +71,7 @@ export function buildFilters(params: FilterParams): SearchFilters {
   if (params.year && params.year.length > 0) filters.year = [...new Set(params.year)];
   if (params.yearFrom !== undefined) filters.yearFrom = params.yearFrom;
   if (params.yearTo !== undefined) filters.yearTo = params.yearTo;
+  if (params.hospitalKind && params.hospitalKind.length > 0) filters.hospitalKind = [...new Set(params.hospitalKind)];
   return filters;
 }
 

@@ -22,6 +22,7 @@ describe('searchQuerySchema', () => {
     [{ facets: '1' }, { facets: true }],
     [{ pageSize: '50', page: '3' }, { pageSize: 50, page: 3 }],
     [{ awardLevel: ['national', 'provincial'] }, { awardLevel: ['national', 'provincial'] }],
+    [{ hospitalKind: ['中医', '妇幼'] }, { hospitalKind: ['中医', '妇幼'] }],
   ])('parses %j', (input, expected) => {
     expect(parse(input)).toMatchObject(expected);
   });
@@ -37,6 +38,7 @@ describe('searchQuerySchema', () => {
     [{ q: '党'.repeat(201) }, 'q'],
     [{ q: ['党建', '品牌'] }, 'q'],
     [{ awardLevel: 'galactic' }, 'awardLevel'],
+    [{ hospitalKind: '火星' }, 'hospitalKind'],
     [{ year: '22' }, 'year'],
     [{ yearFrom: '2023', yearTo: '2021' }, 'yearFrom'],
     [{ sort: 'popular' }, 'sort'],

@@ -37,7 +37,7 @@ async function fetchAllPages(engine: SearchEngine, request: SearchRequest): Prom
 }
 
 function countFacets(documents: EngineDocument[]): FacetCounts {
-  const counts: FacetCounts = { province: {}, city: {}, hospital: {}, year: {}, awardType: {}, awardLevel: {} };
+  const counts: FacetCounts = { province: {}, city: {}, hospital: {}, year: {}, awardType: {}, awardLevel: {}, hospitalKind: {} };
   for (const document of documents) {
     const values = documentFacetValues(document);
     for (const field of facetFields) {
@@ -316,6 +316,9 @@ export function runEngineContract(name: string, makeEngine: MakeEngine): void {
         ['year to', '党建品牌', { yearTo: 2022 }, [fixtures.zhejiangPioneer.id, fixtures.shanxiTumor.id]],
         ['year range', '先锋党支部', { yearFrom: 2021, yearTo: 2022 }, [fixtures.zhejiangPioneer.id]],
         ['a value nobody has', '党建', { province: ['火星'] }, []],
+        ['hospital kind', '党建品牌', { hospitalKind: ['妇幼'] }, [fixtures.weifang.id]],
+        ['several hospital kinds', '党建品牌', { hospitalKind: ['妇幼', '肿瘤'] }, [fixtures.weifang.id, fixtures.shanxiTumor.id]],
+        ['a hospital kind with no article', '党建', { hospitalKind: ['口腔'] }, []],
       ])('%s', async (_name, raw, filters, expected) => {
         const result = await search(raw, { filters });
         expect([...idsOf(result)].sort()).toEqual([...expected].sort());
@@ -323,7 +326,7 @@ export function runEngineContract(name: string, makeEngine: MakeEngine): void {
       });
 
       it.each(hostileValues)('a hostile value %j matches nothing and raises nothing', async (value) => {
-        for (const field of ['province', 'city', 'hospital', 'awardType'] as const) {
+        for (const field of ['province', 'city', 'hospital', 'awardType', 'hospitalKind'] as const) {
           const result = await search('党建', { filters: { [field]: [value] }, facets: true });
           expect(result.total).toBe(0);
           expect(result.hits).toEqual([]);
@@ -365,9 +368,21 @@ export function runEngineContract(name: string, makeEngine: MakeEngine): void {
         expect(counts.province).toEqual({ 山东: 2 });
         expect(counts.hospital).toEqual({ 潍坊市妇幼保健院: 1, 蒙阴县人民医院: 1 });
       });
+
+      it('counts the kind of hospital read from the hospital names', async () => {
+        const counts = await engine.facetValues({ province: ['山东'] });
+        expect(counts.hospitalKind).toEqual({ 妇幼: 1, 综合: 1 });
+      });
     });
 
     describe('ranking', () => {
+      it('puts the articles of a hospital kind first when the query names the kind', async () => {
+        // 潍坊市妇幼保健院's article never says 妇女儿童医院: the kind's names come from its metadata.
+        const result = await search('妇女儿童医院 党建品牌');
+        expect(idsOf(result)[0]).toBe(fixtures.weifang.id);
+        expect(result.hits[0]?.exact).toBe(true);
+      });
+
       it('puts a title match above a body match', async () => {
         const found = await searchIds('清廉医院');
         expect(found.indexOf(fixtures.cleanTitle.id)).toBeGreaterThanOrEqual(0);

@@ -7,6 +7,7 @@
  * engines see the same token fields they would get from indexer/pipeline.ts.
  */
 import { createHash } from 'node:crypto';
+import { namesOfHospitalKinds } from '../../engine/analysis/hospital-kind.js';
 import { normaliseText } from '../../engine/analysis/normalise.js';
 import { extractKeywords, joinTokens, segmentForIndex } from '../../engine/analysis/segment.js';
 import { analyseQuery } from '../../engine/analysis/query.js';
@@ -16,7 +17,7 @@ import type { SearchRequest } from '../../engine/port.js';
 export type FixtureInput = Partial<EngineDocument> & Pick<EngineDocument, 'id' | 'title' | 'body'>;
 
 function metaTextOf(d: Pick<EngineDocument, 'hospitals' | 'hospitalAliases' | 'province' | 'city' | 'county' | 'awardNames' | 'awardTypes' | 'partyBranches'>): string {
-  return [...d.hospitals, ...d.hospitalAliases, d.province, d.city, d.county, ...d.awardNames, ...d.awardTypes, ...d.partyBranches]
+  return [...d.hospitals, ...d.hospitalAliases, d.province, d.city, d.county, ...d.awardNames, ...d.awardTypes, ...d.partyBranches, ...namesOfHospitalKinds(d.hospitals)]
     .filter((v): v is string => typeof v === 'string' && v !== '')
     .join('\n');
 }

@@ -1,7 +1,7 @@
 import type { Hit } from 'meilisearch';
 import { describe, expect, it } from 'vitest';
 import { analyseQuery } from '../../engine/analysis/query.js';
-import type { EngineDocument } from '../../engine/document.js';
+import { facetFields, type EngineDocument } from '../../engine/document.js';
 import {
   buildClauseCountQueries,
   buildFacetValuesParams,
@@ -124,7 +124,7 @@ describe('buildSearchPlan', () => {
     expect(all.params.filter).toBe('facetProvince = "浙江"');
   });
 
-  it('asks for the six facets by their attributes only when facets are wanted', () => {
+  it('asks for the seven facets by their attributes only when facets are wanted', () => {
     expect(buildSearchPlan(makeRequest('党建 ', { facets: true })).params.facets).toEqual([
       'facetProvince',
       'facetCity',
@@ -132,6 +132,7 @@ describe('buildSearchPlan', () => {
       'year',
       'facetAwardType',
       'facetAwardLevel',
+      'facetHospitalKind',
     ]);
     expect(buildSearchPlan(makeRequest('党建 ')).params).not.toHaveProperty('facets');
   });
@@ -171,7 +172,7 @@ describe('relaxed retry', () => {
     expect(plan?.q).toBe('蒙阴 先锋党支部 党建 ');
     expect(plan?.params).toMatchObject({ matchingStrategy: 'last', page: 2, hitsPerPage: 10, locales: ['cmn'] });
     expect(plan?.params.filter).toBe('(duplicateOf IS NULL)');
-    expect(plan?.params.facets).toHaveLength(6);
+    expect(plan?.params.facets).toHaveLength(facetFields.length);
   });
 
   it('keeps a typed last clause a prefix when it stays last', () => {
@@ -249,7 +250,7 @@ describe('readFacetCounts', () => {
   it('counts facet values over canonical articles matching the filters', () => {
     const params = buildFacetValuesParams({ province: ['山东'] });
     expect(params).toMatchObject({ hitsPerPage: 0, filter: 'facetProvince = "山东" AND (duplicateOf IS NULL)' });
-    expect(params.facets).toHaveLength(6);
+    expect(params.facets).toHaveLength(facetFields.length);
   });
 });
 
