@@ -102,6 +102,18 @@ export interface Suggestion {
   id?: string;
 }
 
+/** A word of the index's vocabulary (a hospital name or a term) with its pinyin keys. */
+export interface VocabularyEntry {
+  text: string;
+  kind: 'hospital' | 'term';
+  /** Toneless full pinyin, letters and digits only (党建品牌 → dangjianpinpai). */
+  pinyin: string;
+  /** Pinyin initials (党建品牌 → djpp). */
+  initials: string;
+  /** Number of documents with the word. */
+  weight: number;
+}
+
 export interface EngineStats {
   documents: number;
   /** Bytes on disk (or reported by the server). */
@@ -131,6 +143,13 @@ export interface SearchEngine {
   search(request: SearchRequest): Promise<SearchResult>;
   related(request: RelatedRequest): Promise<RelatedHit[]>;
   suggest(request: SuggestRequest): Promise<Suggestion[]>;
+  /**
+   * Hospital names and terms of the index whose full pinyin or initials equal
+   * one of `keys` (lower-case letters): what pinyin input and homophone typos
+   * are read against (engine/analysis/interpret.ts). The same vocabulary as
+   * suggestions, so every entry is a word some document has.
+   */
+  vocabulary(keys: readonly string[]): Promise<VocabularyEntry[]>;
   /** Every facet value with its count over the documents matching `filters`. */
   facetValues(filters: SearchFilters): Promise<FacetCounts>;
   /**

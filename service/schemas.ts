@@ -187,6 +187,14 @@ export const searchResponseSchema = z
     page: z.number().int(),
     pageSize: z.number().int(),
     relaxed: z.boolean().describe('True when no article has every word and only partial matches answer (total 0).'),
+    interpretedAs: z
+      .string()
+      .nullable()
+      .describe('What was searched instead of `query`: pinyin read as Chinese (dangjian, djpp → 党建品牌) or a homophone typo corrected; null when `query` was searched as written.'),
+    correctedFrom: z
+      .string()
+      .nullable()
+      .describe('The text as typed when a homophone typo was corrected (党见品牌 → 党建品牌); null otherwise.'),
     facets: facetCountsSchema.nullable(),
     tookMs: z.number(),
   })

@@ -50,6 +50,7 @@ import type {
   SearchRequest,
   SearchResult,
   Suggestion,
+  VocabularyEntry,
   SuggestRequest,
 } from '../port.js';
 import { buildFilter, buildInFilter, quoteFilterValue } from './filter.js';
@@ -66,6 +67,8 @@ import {
   canRelax,
   rankRelatedCandidates,
   rankSuggestions,
+  buildVocabularyQueries,
+  readVocabulary,
   readFacetCounts,
   readMatchedTerms,
   readScore,
@@ -501,6 +504,18 @@ export class MeilisearchEngine implements SearchEngine {
       const allowedHospitals = await this.#allowedHospitals(request.filters);
       const response = await this.#client.index<MeiliSuggestion>(this.#suggestUid).search(plan.q, plan.params);
       return rankSuggestions(response.hits, plan, Math.floor(request.limit), allowedHospitals);
+    });
+  }
+
+  async vocabulary(keys: readonly string[]): Promise<VocabularyEntry[]> {
+    const queries = buildVocabularyQueries(this.#suggestUid, keys);
+    if (queries.length === 0) return [];
+    return await this.#call('read', 'vocabulary', async () => {
+      const { results } = await this.#client.multiSearch({ queries });
+      return readVocabulary(
+        results.flatMap((r) => r.hits as unknown as MeiliSuggestion[]),
+        keys,
+      );
     });
   }
 

@@ -28,7 +28,7 @@ import type { AnalysedQuery, QueryClause } from '../analysis/query.js';
 import { segmentWords } from '../analysis/segment.js';
 import type { EngineDocument, FacetField } from '../document.js';
 import { facetFields } from '../document.js';
-import type { FacetCounts, RelatedRequest, SearchRequest, SortOrder, SuggestRequest, Suggestion } from '../port.js';
+import type { FacetCounts, RelatedRequest, SearchRequest, SortOrder, SuggestRequest, Suggestion, VocabularyEntry } from '../port.js';
 import { parseSuggestInput, type SuggestInput } from '../analysis/suggestions.js';
 import { buildFilter, buildInFilter } from './filter.js';
 import { chineseLocales, computeTopicalityTier, documentFields, facetAttributes, type MeiliSuggestion } from './settings.js';
@@ -494,4 +494,43 @@ export function rankSuggestions(
   for (const [, entries, quota] of quotas) for (const hit of entries.slice(0, quota)) take(hit);
   for (const [, entries] of quotas) for (const hit of entries) take(hit);
   return out;
+}
+
+// ---------------------------------------------------------------------------
+// Vocabulary
+
+// Candidates per key: the pinyin attributes are searched as prefixes, and only
+// exact keys are kept, so a few more than one word's homophones are asked for.
+const vocabularyCandidates = 50;
+
+/**
+ * One query per pinyin key on the suggestion index's hospital and term
+ * entries (the index's vocabulary, built at index time with the SQLite
+ * engine's keys). Keys are letters only; they reach `q` as plain words.
+ */
+export function buildVocabularyQueries(suggestUid: string, keys: readonly string[]): MultiSearchQuery[] {
+  return [...new Set(keys)]
+    .map((key) => key.toLowerCase().replace(/[^a-z0-9]/gu, ''))
+    .filter((key) => key !== '')
+    .map((key) => ({
+      indexUid: suggestUid,
+      q: key,
+      page: 1,
+      hitsPerPage: vocabularyCandidates,
+      filter: 'kind = "term" OR kind = "hospital"',
+      attributesToRetrieve: ['text', 'kind', 'pinyin', 'initials', 'weight'],
+    }));
+}
+
+/** The entries whose full pinyin or initials equal a key exactly, each once, heaviest first (as the SQLite engine orders them). */
+export function readVocabulary(hits: readonly MeiliSuggestion[], keys: readonly string[]): VocabularyEntry[] {
+  const wanted = new Set(keys);
+  const found = new Map<string, VocabularyEntry>();
+  for (const hit of hits) {
+    if (hit.kind === 'title' || hit.weight <= 0) continue;
+    if (!wanted.has(hit.pinyin) && !wanted.has(hit.initials)) continue;
+    const key = `${hit.kind}\u0000${hit.text}`;
+    if (!found.has(key)) found.set(key, { text: hit.text, kind: hit.kind, pinyin: hit.pinyin, initials: hit.initials, weight: hit.weight });
+  }
+  return [...found.values()].sort((a, b) => b.weight - a.weight || compareCodePoints(a.text, b.text));
 }

@@ -26,6 +26,7 @@ import type {
   SearchResult,
   SuggestRequest,
   Suggestion,
+  VocabularyEntry,
 } from '../port.js';
 import { deserialiseDocument, type StoredRow } from './document-writer.js';
 import { IndexLifecycle } from './index-lifecycle.js';
@@ -33,7 +34,7 @@ import { statement, type ReadContext } from './read-context.js';
 import { findRelated } from './related.js';
 import { getMeta, setMeta } from './schema.js';
 import { search } from './search.js';
-import { suggest } from './suggest.js';
+import { lookUpVocabulary, suggest } from './suggest.js';
 import { translateError } from './sqlite-errors.js';
 
 export { currentGenerationPath } from './generations.js';
@@ -144,6 +145,11 @@ export class SqliteEngine implements SearchEngine {
 
   async suggest(request: SuggestRequest): Promise<Suggestion[]> {
     return this.read('suggest', (ctx) => suggest(ctx, request));
+  }
+
+  async vocabulary(keys: readonly string[]): Promise<VocabularyEntry[]> {
+    if (keys.length === 0) return [];
+    return this.read('vocabulary', (ctx) => lookUpVocabulary(ctx, keys));
   }
 
   async facetValues(filters: SearchFilters): Promise<FacetCounts> {

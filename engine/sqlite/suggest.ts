@@ -4,7 +4,7 @@
  * `suggest` table's range indexes, within the request's filters.
  */
 import { parseSuggestInput } from '../analysis/suggestions.js';
-import type { SuggestRequest, Suggestion } from '../port.js';
+import type { SuggestRequest, Suggestion, VocabularyEntry } from '../port.js';
 import { statement, type ReadContext } from './read-context.js';
 
 type Entry = { text: string; doc: number | null; canonical: string | null; weight: number };
@@ -67,4 +67,19 @@ export function suggest(ctx: ReadContext, request: SuggestRequest): Suggestion[]
   for (const [kind, entries, quota] of quotas) for (const entry of entries.slice(0, quota)) take(kind, entry);
   for (const [kind, entries] of quotas) for (const entry of entries) take(kind, entry);
   return out;
+}
+
+/** Hospital names and terms whose full pinyin or initials equal one of `keys` (the port's `vocabulary`), heaviest first. */
+export function lookUpVocabulary(ctx: ReadContext, keys: readonly string[]): VocabularyEntry[] {
+  const found = new Map<string, VocabularyEntry>();
+  for (const column of ['pinyin_full', 'pinyin_initials'] as const) {
+    // Equality on the (kind, pinyin) indexes; keys are bound values, never SQL.
+    const rows = statement(
+      ctx,
+      `SELECT kind, text, pinyin_full AS pinyin, pinyin_initials AS initials, weight FROM suggest
+       WHERE kind IN ('hospital', 'term') AND doc IS NULL AND ${column} IN (SELECT value FROM json_each(?)) AND weight > 0`,
+    ).all(JSON.stringify([...new Set(keys)])) as VocabularyEntry[];
+    for (const row of rows) if (!found.has(`${row.kind}\u0000${row.text}`)) found.set(`${row.kind}\u0000${row.text}`, row);
+  }
+  return [...found.values()].sort((a, b) => b.weight - a.weight || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
 }

@@ -3,6 +3,7 @@ import type { AppEnv } from '../context.js';
 import type { ApiOperation } from '../openapi.js';
 import { emptyFacetCounts, presentHit } from '../query/present.js';
 import { buildSearchRequest } from '../query/search-request.js';
+import { interpretQuery } from '../../engine/analysis/interpret.js';
 import { searchQuerySchema, searchResponseSchema, type SearchResponse } from '../schemas.js';
 import { validate } from '../middleware/validate.js';
 import type { RouteDeps } from './deps.js';
@@ -15,7 +16,7 @@ export const searchOperations: ApiOperation[] = [
     tag: 'search',
     summary: 'Search articles',
     description:
-      'Full-text search with filters and facets. All query words must match (aliases and synonyms count); a quoted "phrase" must match contiguously; the last word also matches as a prefix. After the articles matching every word (`exact: true`, counted by `total`), the page fills with partial matches (`exact: false`, counted by `partialTotal`): the word matching the most articles is dropped first, then the next. When no article has every word, only partial matches answer and `relaxed` is true. An empty `q` lists articles within the filters, newest first. With a site key the results are confined to its hospital.',
+      'Full-text search with filters and facets. All query words must match (aliases and synonyms count); a quoted "phrase" must match contiguously; the last word also matches as a prefix. After the articles matching every word (`exact: true`, counted by `total`), the page fills with partial matches (`exact: false`, counted by `partialTotal`): the word matching the most articles is dropped first, then the next. When no article has every word, only partial matches answer and `relaxed` is true. Pinyin (dangjian, djpp, dang jian pin pai) is searched as the Chinese it spells and a homophone typo (党见品牌) as the word of the index it sounds like: `interpretedAs` says what was searched, `correctedFrom` what was typed. An empty `q` lists articles within the filters, newest first. With a site key the results are confined to its hospital.',
     query: searchQuerySchema,
     siteKey: true,
     responses: { 200: { description: 'One page of hits, with facet counts over the whole result set.', schema: searchResponseSchema } },
@@ -28,7 +29,11 @@ export function createSearchRoutes(deps: RouteDeps): Hono<AppEnv> {
   app.get('/v1/search', deps.publicGuard, validate('query', searchQuerySchema), async (c) => {
     const started = performance.now();
     const params = c.req.valid('query');
-    const plan = buildSearchRequest(params, c.get('siteScope'));
+    // Read against the index's vocabulary before anything else, so filters, facets and totals are those of what is searched.
+    const interpretation = await interpretQuery(params.q.trim(), (keys) => deps.engine.vocabulary(keys));
+    const searched = interpretation.interpretedAs === null ? params : { ...params, q: interpretation.text };
+    const plan = buildSearchRequest(searched, c.get('siteScope'));
+    const reading = { interpretedAs: interpretation.interpretedAs, correctedFrom: interpretation.correctedFrom };
     let body: SearchResponse;
     if (plan.kind === 'nothing') {
       body = {
@@ -39,6 +44,7 @@ export function createSearchRoutes(deps: RouteDeps): Hono<AppEnv> {
         page: plan.page,
         pageSize: plan.pageSize,
         relaxed: false,
+        ...reading,
         facets: plan.facets ? emptyFacetCounts() : null,
         tookMs: 0,
       };
@@ -52,6 +58,7 @@ export function createSearchRoutes(deps: RouteDeps): Hono<AppEnv> {
         page: plan.request.page,
         pageSize: plan.request.pageSize,
         relaxed: result.relaxed,
+        ...reading,
         facets: plan.request.facets ? (result.facets ?? emptyFacetCounts()) : null,
         tookMs: 0,
       };

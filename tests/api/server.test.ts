@@ -47,6 +47,8 @@ interface SearchBody {
   page: number;
   pageSize: number;
   relaxed: boolean;
+  interpretedAs: string | null;
+  correctedFrom: string | null;
   facets: Record<string, Record<string, number>> | null;
   tookMs: number;
 }
@@ -145,11 +147,24 @@ describe('GET /v1/search', () => {
     expect(body.hits.every((hit) => hit.exact === false)).toBe(true);
   });
 
+  it.each([
+    ['dangjianpinpai', '党建品牌', null],
+    ['djpp', '党建品牌', null],
+    ['dang jian pin pai', '党建品牌', null],
+    ['党见品牌', '党建品牌', '党见品牌'],
+  ])('searches %s as %s and says so', async (q, interpretedAs, correctedFrom) => {
+    const { status, body } = await getJson<SearchBody>(`${api}/v1/search?${new URLSearchParams({ q }).toString()}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ query: q, interpretedAs, correctedFrom });
+    expect(body.total).toBeGreaterThan(0);
+    expect(body.hits[0]?.snippet).toContain('<mark>');
+  });
+
   it('returns hits in the documented shape with <mark> snippets and facets over the whole result set', async () => {
     const { status, body } = await getJson<SearchBody>(`${api}/v1/search?q=党建&pageSize=2`);
     expect(status).toBe(200);
-    expect(Object.keys(body).sort()).toEqual(['facets', 'hits', 'page', 'pageSize', 'partialTotal', 'query', 'relaxed', 'tookMs', 'total']);
-    expect(body).toMatchObject({ query: '党建', page: 1, pageSize: 2, relaxed: false, total: 5, partialTotal: 0 });
+    expect(Object.keys(body).sort()).toEqual(['correctedFrom', 'facets', 'hits', 'interpretedAs', 'page', 'pageSize', 'partialTotal', 'query', 'relaxed', 'tookMs', 'total']);
+    expect(body).toMatchObject({ query: '党建', page: 1, pageSize: 2, relaxed: false, total: 5, partialTotal: 0, interpretedAs: null, correctedFrom: null });
     expect(body.hits).toHaveLength(2);
     const hit = body.hits[0]!;
     for (const key of ['id', 'title', 'snippet', 'url', 'publishedAt', 'year', 'yearSource', 'province', 'city', 'hospital', 'awardTypes', 'awardLevels', 'source', 'duplicates', 'exact']) {
@@ -212,6 +227,7 @@ describe('GET /v1/search', () => {
     ['q=a&q=b', 'q'],
     ['sort=popular', 'sort'],
     ['awardLevel=galactic', 'awardLevel'],
+    ['hospitalKind=火星', 'hospitalKind'],
     ['yearFrom=2024&yearTo=2020', 'yearFrom'],
     ['provice=浙江', 'provice'],
     ['q=党建&callback=x', 'callback'],

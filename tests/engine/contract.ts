@@ -8,10 +8,11 @@
  * loaded with the fixtures, tests that write get their own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interpretQuery } from '../../engine/analysis/interpret.js';
 import { renderSnippet } from '../../engine/analysis/snippet.js';
 import { documentFacetValues, facetFields, type EngineDocument } from '../../engine/document.js';
 import { DocumentNotFoundError } from '../../engine/errors.js';
-import type { FacetCounts, SearchEngine, SearchFilters, SearchRequest, SearchResult } from '../../engine/port.js';
+import type { FacetCounts, SearchEngine, SearchFilters, SearchRequest, SearchResult, VocabularyEntry } from '../../engine/port.js';
 import { indexCorpus } from '../../indexer/pipeline.js';
 import { fixtureDocuments, fixtures, makeDocument, makeSearchRequest } from './fixtures.js';
 
@@ -496,6 +497,46 @@ export function runEngineContract(name: string, makeEngine: MakeEngine): void {
           DocumentNotFoundError,
         );
       });
+    });
+
+    describe('pinyin and homophone typos, read against the index vocabulary', () => {
+      const lookUp = (keys: string[]): Promise<VocabularyEntry[]> => engine.vocabulary(keys);
+
+      it('finds a word by its full pinyin or its initials, with its document count', async () => {
+        for (const key of ['dangjianpinpai', 'djpp']) {
+          const entries = await engine.vocabulary([key]);
+          const entry = entries.find((e) => e.text === '党建品牌');
+          expect(entry).toMatchObject({ kind: 'term', pinyin: 'dangjianpinpai', initials: 'djpp' });
+          expect(entry?.weight).toBeGreaterThanOrEqual(1);
+        }
+        expect(await engine.vocabulary(['huoxingjidi'])).toEqual([]);
+        expect(await engine.vocabulary([])).toEqual([]);
+      });
+
+      it.each([
+        ['dangjian', '党建'],
+        ['djpp', '党建品牌'],
+        ['dang jian pin pai', '党建品牌'],
+        ["dang'jian pin'pai", '党建品牌'],
+        ['shuangdaitouren', '双带头人'],
+      ])('%s is searched as %s (interpretedAs)', async (raw, expected) => {
+        const interpretation = await interpretQuery(raw, lookUp);
+        expect(interpretation).toEqual({ text: expected, interpretedAs: expected, correctedFrom: null });
+        expect((await search(interpretation.text)).total).toBeGreaterThan(0);
+      });
+
+      it('corrects a homophone typo to the word of the index it sounds like (correctedFrom)', async () => {
+        const interpretation = await interpretQuery('党见品牌', lookUp);
+        expect(interpretation).toEqual({ text: '党建品牌', interpretedAs: '党建品牌', correctedFrom: '党见品牌' });
+        expect(await searchIds(interpretation.text)).toContain(fixtures.shanxiTumor.id);
+      });
+
+      it.each(['党建品牌', '双带头人 火星基地', '先锋党支部', 'huoxing', '"党见品牌"'])(
+        'leaves %j as written when the index has no other reading',
+        async (raw) => {
+          expect(await interpretQuery(raw, lookUp)).toEqual({ text: raw, interpretedAs: null, correctedFrom: null });
+        },
+      );
     });
 
     describe('suggestions', () => {

@@ -33,6 +33,8 @@ export interface SearchResponse {
   page: number;
   pageSize: number;
   relaxed: boolean;
+  /** What was searched instead of the typed text (pinyin read as Chinese, a homophone typo corrected). */
+  interpretedAs?: string | null;
   facets: Partial<Record<FacetName, Record<string, number>>> | null;
 }
 

@@ -15,6 +15,7 @@ export const messages = {
   loading: '正在搜索…',
   found: (total: number): string => `共找到 ${total} 篇文章`,
   relaxed: '没有同时包含全部关键词的文章，以下是只匹配部分关键词的结果。',
+  interpretedAs: (text: string): string => `已为你显示“${text}”的结果`,
   empty: (q: string): string => (q ? `没有找到与“${q}”相关的文章。` : '没有找到符合条件的文章。'),
   removeFilter: '试试去掉筛选条件：',
   didYouMean: '你是不是要找：',

@@ -323,7 +323,12 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
       renderFacets();
     }
     if (total === 0) renderEmpty();
-    else status.replaceChildren(h('p', {}, messages.found(total)), data.relaxed ? h('p', {}, messages.relaxed) : '');
+    else
+      status.replaceChildren(
+        data.interpretedAs ? h('p', {}, messages.interpretedAs(data.interpretedAs)) : '',
+        h('p', {}, messages.found(total)),
+        data.relaxed ? h('p', {}, messages.relaxed) : '',
+      );
     renderPager();
   }
 
