@@ -11,7 +11,9 @@ import {
   buildRelaxedSearchPlan,
   buildSearchPlan,
   buildSuggestPlan,
+  buildVocabularyQueries,
   canRelax,
+  readVocabulary,
   rankRelatedCandidates,
   rankSuggestions,
   readFacetCounts,
@@ -431,5 +433,36 @@ describe('suggest', () => {
       '荆州一医',
     ]);
     expect(rankSuggestions(hospitals, plan, 5, null).map((s) => s.text)[0]).toBe('锦州市中心医院');
+  });
+});
+
+describe('vocabulary', () => {
+  const entry = (text: string, pinyin: string, initials: string, kind: MeiliSuggestion['kind'], weight: number): MeiliSuggestion =>
+    ({ sid: `${kind}-${text}`, text, kind, pinyin, initials, weight });
+
+  it('asks the suggestion index once per key, for hospitals and terms, with keys as plain letters', () => {
+    const queries = buildVocabularyQueries('articles_suggest', ['djpp', 'djpp', 'dang"jian', '']);
+    expect(queries.map((q) => q.q)).toEqual(['djpp', 'dangjian']);
+    for (const query of queries) {
+      expect(query).toMatchObject({ indexUid: 'articles_suggest', filter: 'kind = "term" OR kind = "hospital"' });
+    }
+  });
+
+  it('keeps only exact full-pinyin or initials matches, never titles, each once, heaviest first', () => {
+    const hits = [
+      entry('党建品牌建设', 'dangjianpinpaijianshe', 'djppjs', 'term', 9),
+      entry('党建品牌', 'dangjianpinpai', 'djpp', 'term', 3),
+      entry('党建评比', 'dangjianpingbi', 'djpb', 'term', 1),
+      entry('党建品牌', 'dangjianpinpai', 'djpp', 'title', 7),
+      entry('党建品牌', 'dangjianpinpai', 'djpp', 'term', 3),
+      entry('大江频频', 'dajiangpinpin', 'djpp', 'term', 5),
+    ];
+    expect(readVocabulary(hits, ['djpp']).map((e) => [e.text, e.weight])).toEqual([
+      ['大江频频', 5],
+      ['党建品牌', 3],
+    ]);
+    expect(readVocabulary(hits, ['dangjianpinpai'])).toEqual([
+      { text: '党建品牌', kind: 'term', pinyin: 'dangjianpinpai', initials: 'djpp', weight: 3 },
+    ]);
   });
 });
