@@ -65,10 +65,11 @@ export const bm25RowLimit = 5_000;
 
 // Relevance: bm25 (normalised to the best match) plus bonuses for the clauses
 // found in the title, for the whole query found as written, and for the
-// user's own wording (not a synonym), all scaled by topicality.
+// user's own wording (not a synonym or concept: on the dev set 0.15 let 党建联盟 rank
+// articles on 共建 above those saying 党建联盟; 0.6 puts them first), all scaled by topicality.
 const titleBonus = 1;
 const exactBonus = 1;
-const originalFormBonus = 0.15;
+const originalFormBonus = 0.6;
 /** A clause found in the title only through an expansion (synonym, concept) counts for this much of the user's own form. */
 const expansionTitleShare = 0.5;
 /** Per clause kept: partial matches rank below exact ones, and below those that dropped fewer clauses. */
