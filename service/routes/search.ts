@@ -30,7 +30,14 @@ export function createSearchRoutes(deps: RouteDeps): Hono<AppEnv> {
     const started = performance.now();
     const params = c.req.valid('query');
     // Read against the index's vocabulary before anything else, so filters, facets and totals are those of what is searched.
-    const interpretation = await interpretQuery(params.q.trim(), (keys) => deps.engine.vocabulary(keys));
+    // A search box bound to one hospital never reads the query as another hospital's name.
+    const scope = c.get('siteScope');
+    const interpretation = await interpretQuery(params.q.trim(), async (keys) => {
+      const entries = await deps.engine.vocabulary(keys);
+      if (scope === null) return entries;
+      const hospitals = new Set(entries.filter((e) => e.kind === 'hospital' && e.text !== scope.hospital).map((e) => e.text));
+      return entries.filter((e) => !hospitals.has(e.text));
+    });
     const searched = interpretation.interpretedAs === null ? params : { ...params, q: interpretation.text };
     const plan = buildSearchRequest(searched, c.get('siteScope'));
     const reading = { interpretedAs: interpretation.interpretedAs, correctedFrom: interpretation.correctedFrom };

@@ -346,6 +346,10 @@ describe('site keys', () => {
     expect(related.body.hits.every((h) => h.hospital === '蒙阴县人民医院')).toBe(true);
     const suggest = await getJson<{ suggestions: { text: string; kind: string }[] }>(`${api}/v1/suggest?q=${encodeURIComponent('潍坊')}`, { headers });
     expect(suggest.body.suggestions.filter((s) => s.kind !== 'term').map((s) => s.text).join()).not.toContain('潍坊');
+    // Pinyin is never read as another hospital's name (without the key it is).
+    const pinyin = `${api}/v1/search?q=weifangshifuyoubaojianyuan`;
+    expect((await getJson<SearchBody>(pinyin)).body.interpretedAs).toBe('潍坊市妇幼保健院');
+    expect((await getJson<SearchBody>(pinyin, { headers })).body.interpretedAs).toBeNull();
   });
 
   it('a key bound by alias (潍坊妇幼) resolves to the canonical hospital', async () => {
