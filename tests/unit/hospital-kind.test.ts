@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { classifyHospital, classifyHospitals, namesOfHospitalKinds } from '../../engine/analysis/hospital-kind.js';
 import { documentFacetValues } from '../../engine/document.js';
+import { buildDocument } from '../../indexer/pipeline.js';
+import { resegment } from '../../engine/sqlite/resegment.js';
 import { makeDocument } from '../engine/fixtures.js';
 
 describe('classifyHospital', () => {
@@ -46,5 +48,24 @@ describe('classifyHospital', () => {
   it('is a facet of every engine, over every hospital of the article', () => {
     const document = makeDocument({ id: 'k', title: 't', body: 'b', hospital: '山西省肿瘤医院', hospitals: ['山西省肿瘤医院', '山西省儿童医院'] });
     expect(documentFacetValues(document).hospitalKind).toEqual(['肿瘤', '儿童']);
+  });
+});
+
+describe('the kind in the indexed document', () => {
+  const text = '衡阳市中医医院党委召开2023年度党建工作会议。\n衡阳市中医医院党委书记主持会议，各党支部书记参加。';
+  const built = buildDocument({ text, sourcePath: 'kind.txt', format: 'txt', inputBytes: Buffer.byteLength(text) });
+  if (!built.ok) throw new Error('rejected');
+  const document = built.document;
+
+  it("carries the kind's common names in the metadata tokens, where a query naming the kind finds them", () => {
+    expect(document.hospital).toBe('衡阳市中医医院');
+    const meta = document.metaTokens.split(' ');
+    expect(meta).toEqual(expect.arrayContaining(['中医院', '中西医结合医院']));
+    expect(document.bodyTokens.split(' ')).not.toContain('中医院');
+    expect(documentFacetValues(document).hospitalKind).toEqual(['中医']);
+  });
+
+  it('keeps them when a stored document is re-segmented', () => {
+    expect(resegment(document).metaTokens).toBe(document.metaTokens);
   });
 });
