@@ -33,11 +33,13 @@ import { runEngineContract } from './contract.js';
 
 const meiliUrl = process.env['MEILI_URL'];
 const meiliApiKey = process.env['MEILI_API_KEY'];
+// A limited key (npm run meili:create-key -- --index <prefix>) reaches only `<prefix>_*`.
+const indexPrefix = process.env['MEILI_INDEX_PREFIX'] ?? 'test';
 const createdIndexes: string[] = [];
 
 async function makeEngine(): Promise<SearchEngine> {
   if (meiliUrl === undefined) throw new Error('MEILI_URL not set');
-  const index = `test_${process.pid}_${Date.now()}_${createdIndexes.length}`;
+  const index = `${indexPrefix}_${process.pid}_${Date.now()}_${createdIndexes.length}`;
   createdIndexes.push(index);
   const engine = new MeilisearchEngine({ url: meiliUrl, apiKey: meiliApiKey, index, taskTimeoutMs: 60_000 });
   await engine.init();
