@@ -1,5 +1,5 @@
 /**
- * `npm run eval [-- --verbose] [--json bench/out/eval.json]`
+ * `npm run eval [-- --verbose] [--json bench/out/eval.json] [--engine sqlite|meilisearch] [--no-peer]`
  *
  * Search quality on the labelled dev corpus (tests/fixtures/corpus-dev):
  * - extraction accuracy per field (bench/extraction-eval.ts), and the same with
@@ -26,10 +26,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { createEngine } from '../engine/create-engine.js';
 import type { SearchEngine } from '../engine/port.js';
 import { indexCorpus, type IndexSummary } from '../indexer/pipeline.js';
 import { evaluateDuplicates } from './duplicate-eval.js';
+import { connectMeilisearch, openEngine, type EngineKind, type MeilisearchTarget } from './eval-engine.js';
+import { runMeilisearchPeer, type PeerReport } from './meili-peer.js';
 import { createApp } from '../service/app.js';
 import { evaluateExtraction, type ExtractionReport, type FieldAccuracy } from './extraction-eval.js';
 import { isNoAnswerCorrect, meanOf, scoreRanking } from './metrics.js';
@@ -75,6 +76,12 @@ const floorsSchema = z.object({
   extraction: z.record(z.string(), z.number().min(0).max(1)),
   /** The leave-out run: extraction with the dev set's hospitals unknown to config/data. */
   extractionLeaveOut: z.record(z.string(), z.number().min(0).max(1)).default({}),
+  /**
+   * Ranking floors on Meilisearch where they differ from the embedded
+   * engine's, each with the measured reason in `reasons`.
+   */
+  rankingMeilisearch: z.record(z.string(), z.number().min(0).max(1)).default({}),
+  reasons: z.record(z.string(), z.string()).default({}),
 });
 export type EvalFloors = z.infer<typeof floorsSchema>;
 
@@ -220,6 +227,7 @@ async function scoreDuplicates(
 }
 
 export interface EvalReport {
+  engine: EngineKind;
   index: Pick<IndexSummary, 'articles' | 'indexed' | 'duplicates' | 'seconds'> & { rejected: number };
   extraction: ExtractionReport;
   /** The same extraction with every dev-set hospital and alias left out of config/data. */
@@ -230,6 +238,10 @@ export interface EvalReport {
   /** One line per figure below its floor; empty when the run passes. */
   failures: string[];
   titles: Map<string, string>;
+  /** Ours over the judged queries without filters, to set beside the peer's like-for-like figure. */
+  unfiltered: { queries: number; ndcg: number; recall: number; mrr: number };
+  /** Plain Meilisearch on the same articles and judgments; a string says why it was not run. */
+  peer: PeerReport | string | null;
 }
 
 /** The figure a ranking floor key refers to (collapse=true, the API default). */
@@ -243,9 +255,14 @@ function rankingFigure(summary: RankingSummary, key: string): number | undefined
   return figures[key];
 }
 
-export function checkFloors(report: Omit<EvalReport, 'failures'>): string[] {
+/** The ranking floors that apply to the engine the run used. */
+export function rankingFloorsFor(floors: EvalFloors, engine: EngineKind): Record<string, number> {
+  return engine === 'meilisearch' ? { ...floors.ranking, ...floors.rankingMeilisearch } : floors.ranking;
+}
+
+export function checkFloors(report: Pick<EvalReport, 'engine' | 'floors' | 'ranking' | 'extraction' | 'leaveOut'>): string[] {
   const failures: string[] = [];
-  for (const [key, floor] of Object.entries(report.floors.ranking)) {
+  for (const [key, floor] of Object.entries(rankingFloorsFor(report.floors, report.engine))) {
     const value = rankingFigure(report.ranking.collapsed, key);
     if (value === undefined) failures.push(`ranking floor "${key}" names no measured figure`);
     else if (value < floor) failures.push(`ranking ${key} ${value.toFixed(3)} < floor ${floor}`);
@@ -275,6 +292,39 @@ export async function runLeaveOut(): Promise<ExtractionReport> {
 
 export interface EvalOptions {
   floors?: EvalFloors;
+  /** The engine the API searches (sqlite by default). */
+  engine?: EngineKind;
+  /** Also run the plain-Meilisearch peer (needs MEILI_URL or a binary; otherwise the report says why not). */
+  peer?: boolean;
+}
+
+function summariseUnfiltered(summary: RankingSummary): EvalReport['unfiltered'] {
+  const judged = summary.outcomes.filter((o) => o.ndcg !== null && Object.keys(o.filters).length === 0);
+  return {
+    queries: judged.length,
+    ndcg: meanOf(judged.map((o) => o.ndcg)) ?? 0,
+    recall: meanOf(judged.map((o) => o.recall)) ?? 0,
+    mrr: meanOf(judged.map((o) => o.reciprocalRank)) ?? 0,
+  };
+}
+
+async function runPeer(
+  target: MeilisearchTarget | null,
+  articles: Array<z.infer<typeof articleLineSchema>>,
+  queries: JudgedQuery[],
+  groupOf: (id: string) => string,
+): Promise<PeerReport | string> {
+  let connection = target;
+  try {
+    connection ??= await connectMeilisearch();
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  try {
+    return await runMeilisearchPeer(connection, articles, queries, groupOf);
+  } finally {
+    if (target === null) await connection.close();
+  }
 }
 
 export async function runEval(options: EvalOptions = {}): Promise<EvalReport> {
@@ -287,14 +337,14 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalReport> {
   const titles = new Map(articles.map((a) => [a.id, a.title ?? a.text.split('\n').find((l) => l.trim() !== '') ?? '']));
 
   const work = mkdtempSync(join(tmpdir(), 'dangjian-eval-'));
-  let engine: SearchEngine | undefined;
+  const kind = options.engine ?? 'sqlite';
+  let handle: Awaited<ReturnType<typeof openEngine>> | undefined;
   try {
     const corpusDir = join(work, 'corpus');
     mkdirSync(corpusDir);
     copyFileSync(articlesFile, join(corpusDir, 'articles.jsonl'));
-    const opened = await createEngine({ engine: 'sqlite', dataDir: join(work, 'data') });
-    engine = opened;
-    await opened.init();
+    handle = await openEngine(kind, work);
+    const opened = handle.engine;
     const summary = await indexCorpus({ engine: opened, corpusDir });
     const app = createApp({ engine: opened, corpusDir, logger: pino({ level: 'silent' }) });
 
@@ -313,7 +363,11 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalReport> {
     };
     extraction.misses.push(...duplicates.misses.map((m) => `duplicates: ${m}`));
     const leaveOut = await leaveOutRun;
+    const peer = options.peer ? await runPeer(handle.meili, articles, queries, groupOf) : null;
     const report = {
+      engine: kind,
+      unfiltered: summariseUnfiltered(collapsed),
+      peer,
       index: {
         articles: summary.articles,
         indexed: summary.indexed,
@@ -329,7 +383,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalReport> {
     };
     return { ...report, failures: checkFloors(report) };
   } finally {
-    await engine?.close();
+    await handle?.close();
     rmSync(work, { recursive: true, force: true });
   }
 }
@@ -376,18 +430,24 @@ export function formatReport(report: EvalReport, verbose = false): string {
   const { collapsed: c, uncollapsed: u } = report.ranking;
   const out: string[] = [];
   out.push(
+    `Engine: ${report.engine}`,
     `Dev corpus: ${report.index.articles} articles indexed in ${report.index.seconds.toFixed(2)} s (${report.index.duplicates} near-duplicates, ${report.index.rejected} rejected); ${c.queries} queries (${c.judged} judged, ${c.noAnswerQueries} no-answer)`,
     '',
     'Ranking                 collapse=true (API default)   collapse=false   floor   target',
   );
+  const rankingFloors = rankingFloorsFor(report.floors, report.engine);
   const row = (name: string, key: string, a: number, b: number): string =>
-    `${name.padEnd(24)}${fmt(a).padEnd(30)}${fmt(b).padEnd(17)}${fmt(report.floors.ranking[key], 2).padEnd(8)}${targets[key] !== undefined ? fmt(targets[key], 2) : ''}`;
+    `${name.padEnd(24)}${fmt(a).padEnd(30)}${fmt(b).padEnd(17)}${fmt(rankingFloors[key], 2).padEnd(8)}${targets[key] !== undefined ? fmt(targets[key], 2) : ''}`;
   out.push(row('nDCG@10', 'ndcg@10', c.ndcg, u.ndcg));
   out.push(row('recall@10', 'recall@10', c.recall, u.recall));
   out.push(row('MRR', 'mrr', c.mrr, u.mrr));
   out.push(
-    `${'no-answer correct'.padEnd(24)}${`${c.noAnswerCorrect}/${c.noAnswerQueries}`.padEnd(30)}${`${u.noAnswerCorrect}/${u.noAnswerQueries}`.padEnd(17)}${fmt(report.floors.ranking['noAnswerCorrect'], 2)}`,
+    `${'no-answer correct'.padEnd(24)}${`${c.noAnswerCorrect}/${c.noAnswerQueries}`.padEnd(30)}${`${u.noAnswerCorrect}/${u.noAnswerQueries}`.padEnd(17)}${fmt(rankingFloors['noAnswerCorrect'], 2)}`,
   );
+  for (const [key, reason] of Object.entries(report.floors.reasons)) {
+    if (report.engine === 'meilisearch' && report.floors.rankingMeilisearch[key] !== undefined) out.push(`  floor ${key} on Meilisearch: ${reason}`);
+  }
+  out.push(...formatPeer(report));
   out.push('', 'Extraction (dev labels)  accuracy   n      floor   target   leave-out  floor   target');
   for (const [field, f] of Object.entries(report.extraction.fields)) {
     const l = report.leaveOut.fields[field];
@@ -414,13 +474,37 @@ export function formatReport(report: EvalReport, verbose = false): string {
   return out.join('\n');
 }
 
+function formatPeer(report: EvalReport): string[] {
+  const { peer, unfiltered: ours } = report;
+  if (peer === null) return [];
+  if (typeof peer === 'string') return ['', `Plain Meilisearch peer: not run (${peer})`];
+  const c = report.ranking.collapsed;
+  const judged = c.outcomes.filter((o) => o.ndcg !== null).length;
+  return [
+    '',
+    `Plain Meilisearch ${peer.version} (raw text, default settings, localizedAttributes cmn) beside this service (${report.engine})`,
+    'queries                       peer nDCG@10  ours nDCG@10  peer recall@10  ours recall@10',
+    `${`all judged (${judged}; peer ignores filters)`.padEnd(30)}${fmt(peer.all.ndcg).padEnd(14)}${fmt(c.ndcg).padEnd(14)}${fmt(peer.all.recall).padEnd(16)}${fmt(c.recall)}`,
+    `${`without filters (${ours.queries})`.padEnd(30)}${fmt(peer.unfiltered.ndcg).padEnd(14)}${fmt(ours.ndcg).padEnd(14)}${fmt(peer.unfiltered.recall).padEnd(16)}${fmt(ours.recall)}`,
+  ];
+}
+
 function toJson(report: EvalReport): unknown {
   return { ...report, titles: undefined };
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, json: { type: 'string' } } });
-  const report = await runEval();
+  const { values } = parseArgs({
+    options: {
+      verbose: { type: 'boolean', default: false },
+      json: { type: 'string' },
+      engine: { type: 'string', default: 'sqlite' },
+      peer: { type: 'boolean', default: true },
+      'no-peer': { type: 'boolean', default: false },
+    },
+  });
+  if (values.engine !== 'sqlite' && values.engine !== 'meilisearch') throw new Error(`--engine must be sqlite or meilisearch, not ${values.engine}`);
+  const report = await runEval({ engine: values.engine, peer: values.peer && !values['no-peer'] });
   console.log(formatReport(report, values.verbose));
   const jsonFile = resolve(values.json ?? join(repoRoot, 'bench/out/eval.json'));
   mkdirSync(dirname(jsonFile), { recursive: true });

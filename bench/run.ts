@@ -36,6 +36,7 @@ import { createRng, defaultCorpusDir, formatSize, generateCorpus, labelsFileFor 
 import type { EngineDocument } from '../engine/document.js';
 import type { Result as AutocannonResult } from 'autocannon';
 import { percentileOf } from './metrics.js';
+import { prepareMeilisearchBench, type MeilisearchFigures } from './meili-bench.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = join(repoRoot, 'bench/out');
@@ -756,6 +757,13 @@ function formatReport(report: BenchReport): string {
       lines.push(`  naive peer (FTS5 + jieba, bench/naive-peer.ts): indexing ${f(ix.peer.mbPerSecond, 2)} MB/s in ${f(ix.peer.seconds)} s; search p50 ${f(ix.peer.search.p50, 2)} ms, p99 ${f(ix.peer.search.p99, 2)} ms (load ${f(ix.peer.load[0], 1)} → ${f(ix.peer.load[1], 1)})`);
     }
   }
+  const ms = report.meilisearch;
+  if (ms) {
+    lines.push(
+      '',
+      `Meilisearch ${ms.version}: data on disk ${ms.dataBytes === null ? '— (server not started here)' : `${f(mb(ms.dataBytes))} MB`}, peak RSS ${ms.peakRssBytes === null ? '—' : `${f(mb(ms.peakRssBytes), 0)} MB`} (the index-on-disk figure above is the API's DATA_DIR)`,
+    );
+  }
   const q = report.inProcess;
   lines.push('', `Queries in-process (engine opened in ${f(q.openSeconds, 2)} s; mean ${f(q.meanHits)} hits per page, ${f(q.zeroHitShare * 100)}% empty; RSS ${f(mb(q.rssBytes), 0)} MB)`);
   lines.push(latencyRow('search (all)', q.search));
@@ -787,6 +795,8 @@ interface BenchReport {
   indexingReused: boolean;
   inProcess: QueryPhaseResult;
   http: HttpPhaseResult | null;
+  /** With --engine meilisearch: the server's own disk and memory. */
+  meilisearch: MeilisearchFigures | null;
   targets: TargetCheck[];
 }
 
@@ -824,6 +834,10 @@ async function main(): Promise<void> {
   };
   const prof = values['cpu-prof'];
   const loadAtStart = loadavg()[0]!;
+  const givenMeili = process.env['MEILI_URL'] !== undefined;
+  // The phases' children inherit the server's address and the service key.
+  const meili = args.engine === 'meilisearch' ? await prepareMeilisearchBench(size) : null;
+  if (meili) Object.assign(process.env, meili.env);
   mkdirSync(outRoot, { recursive: true });
 
   let generatedSeconds: number | null = null;
@@ -837,7 +851,8 @@ async function main(): Promise<void> {
   // The indexing figures are kept beside the index, so a --reuse-index run still reports them.
   const indexingFile = join(outRoot, `indexing-${formatSize(size)}.json`);
   let indexing: IndexPhaseResult | null = null;
-  const reuse = values['reuse-index'] && existsSync(args.dataDir) && existsSync(vocabularyFile(size));
+  // A temporary Meilisearch starts empty: nothing to reuse.
+  const reuse = values['reuse-index'] && (meili === null || givenMeili) && existsSync(args.dataDir) && existsSync(vocabularyFile(size));
   if (reuse) {
     if (existsSync(indexingFile)) indexing = JSON.parse(readFileSync(indexingFile, 'utf8')) as IndexPhaseResult;
   } else {
@@ -858,6 +873,7 @@ async function main(): Promise<void> {
     http = await runHttpPhase(args, buildQueryMix(samples, args.queries), prof === 'server', Number(values.seconds));
   }
 
+  const meilisearch = meili ? await meili.finish() : null;
   const cpu = cpus();
   const report: BenchReport = {
     date: new Date().toISOString(),
@@ -877,6 +893,7 @@ async function main(): Promise<void> {
     indexingReused: reuse,
     inProcess: qm.result,
     http,
+    meilisearch,
     targets: checkTargets(indexing, qm.result, http),
   };
   console.log(formatReport(report));

@@ -427,29 +427,46 @@ export class MeilisearchEngine implements SearchEngine {
 
   async search(request: SearchRequest): Promise<SearchResult> {
     return await this.#call('read', 'search', async () => {
-      let plan = buildSearchPlan(request);
-      let response = await this.#searchArticles(plan);
-      let relaxed = false;
-      if (readTotal(response) === 0 && plan.q !== null && !isEmptyQuery(request.query) && canRelax(request.query)) {
-        const counts = await this.#client.multiSearch({ queries: buildClauseCountQueries(this.#uid, request) });
-        const relaxedPlan = buildRelaxedSearchPlan(request, counts.results.map(readTotal));
-        if (relaxedPlan !== null) {
-          const relaxedResponse = await this.#searchArticles(relaxedPlan);
-          if (readTotal(relaxedResponse) > 0) {
-            plan = relaxedPlan;
-            response = relaxedResponse;
-            relaxed = true;
-          }
+      const strict = buildSearchPlan(request);
+      const fills = strict.q !== null && !isEmptyQuery(request.query) && canRelax(request.query);
+      let strictResponse: SearchResponse<RecordAny>;
+      let clauseCounts: number[] = [];
+      if (fills) {
+        // The strict page and how rare each clause is, in one round trip.
+        const { results } = await this.#client.multiSearch({
+          queries: [{ indexUid: this.#uid, q: strict.q, ...strict.params }, ...buildClauseCountQueries(this.#uid, request)],
+        });
+        strictResponse = results[0] as SearchResponse<RecordAny>;
+        clauseCounts = results.slice(1).map(readTotal);
+      } else {
+        strictResponse = await this.#searchArticles(strict);
+      }
+      const exactTotal = readTotal(strictResponse);
+      let plan = strict;
+      let response = strictResponse;
+      let partialTotal = 0;
+      // Partial matches fill the page after the exact ones. The relaxed plan
+      // ranks by words matched first (the first ranking rule), so its list is
+      // the exact matches, in the strict order, followed by the partial ones:
+      // one list to page through, with no overlap at the boundary.
+      const relaxedPlan = fills ? buildRelaxedSearchPlan(request, clauseCounts) : null;
+      if (relaxedPlan !== null) {
+        const relaxedResponse = await this.#searchArticles(relaxedPlan);
+        const all = readTotal(relaxedResponse);
+        if (all > exactTotal) {
+          plan = relaxedPlan;
+          response = relaxedResponse;
+          partialTotal = all - exactTotal;
         }
       }
       const answered = plan;
-      const hits: SearchHit[] = response.hits.map((hit) => ({
+      const offset = (Math.max(1, Math.floor(request.page)) - 1) * Math.max(0, Math.floor(request.pageSize));
+      const hits: SearchHit[] = response.hits.map((hit, i) => ({
         document: fromMeiliArticle(hit),
         score: readScore(hit, answered),
         matchedTerms: answered.q === null ? [] : readMatchedTerms(hit, request.query),
         duplicates: [],
-        // Only the all-words search or only the most-words fallback answers a page here.
-        exact: !relaxed,
+        exact: answered === strict || offset + i < exactTotal,
       }));
       if (request.collapse && hits.length > 0) {
         // The near-duplicates of this page that match the same query and filters.
@@ -467,10 +484,11 @@ export class MeilisearchEngine implements SearchEngine {
       }
       return {
         hits,
-        total: relaxed ? 0 : readTotal(response),
-        partialTotal: relaxed ? readTotal(response) : 0,
-        relaxed,
-        facets: request.facets ? readFacetCounts(response.facetDistribution) : null,
+        total: exactTotal,
+        partialTotal,
+        relaxed: exactTotal === 0 && partialTotal > 0,
+        // Facets count the exact matches; the partial ones only when there are no exact ones.
+        facets: request.facets ? readFacetCounts((exactTotal > 0 ? strictResponse : response).facetDistribution) : null,
       };
     });
   }

@@ -56,6 +56,8 @@ export interface MeilisearchReachability {
   version: string | null;
   /** `unprotected`: the instance has no master key, so any request is accepted. */
   protection: 'api-key' | 'unprotected';
+  /** Whether the service's index exists yet (a first start creates it). */
+  indexFound: boolean;
   attempts: number;
 }
 
@@ -168,7 +170,7 @@ async function checkOnce(options: MeilisearchWaitOptions, timeout: number, logge
       'Meilisearch runs WITHOUT a master key: anyone who can reach it can read and change every index. Set MEILI_MASTER_KEY on the Meilisearch server (docker-compose.yml does).',
     );
     const version = await anonymous.getVersion().then((v) => v.pkgVersion);
-    return { version, protection: 'unprotected' };
+    return { version, protection: 'unprotected', indexFound: anonymousStatus === 200 };
   }
 
   if (apiKey === undefined) {
@@ -203,7 +205,7 @@ async function checkOnce(options: MeilisearchWaitOptions, timeout: number, logge
     if (isTransient(error) || apiStatus(error) === null) throw error;
     // Keys made before the `version` action was granted cannot read it: not fatal.
   }
-  return { version, protection: 'api-key' };
+  return { version, protection: 'api-key', indexFound: keyed === 200 };
 }
 
 /**
@@ -234,6 +236,12 @@ export async function waitForMeilisearch(options: MeilisearchWaitOptions): Promi
         { url: options.url, version: result.version, protection: result.protection, attempt },
         'Meilisearch is reachable and accepts the service key',
       );
+      if (!result.indexFound) {
+        logger?.info(
+          { url: options.url, index: options.indexUid },
+          `index "${options.indexUid}" does not exist on Meilisearch yet: creating it and indexing the corpus`,
+        );
+      }
       return { ...result, attempts: attempt };
     } catch (error) {
       if (!isTransient(error)) throw error;

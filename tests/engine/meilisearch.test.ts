@@ -33,11 +33,13 @@ import { runEngineContract } from './contract.js';
 
 const meiliUrl = process.env['MEILI_URL'];
 const meiliApiKey = process.env['MEILI_API_KEY'];
+// A limited key (npm run meili:create-key -- --index <prefix>) reaches only `<prefix>_*`.
+const indexPrefix = process.env['MEILI_INDEX_PREFIX'] ?? 'test';
 const createdIndexes: string[] = [];
 
 async function makeEngine(): Promise<SearchEngine> {
   if (meiliUrl === undefined) throw new Error('MEILI_URL not set');
-  const index = `test_${process.pid}_${Date.now()}_${createdIndexes.length}`;
+  const index = `${indexPrefix}_${process.pid}_${Date.now()}_${createdIndexes.length}`;
   createdIndexes.push(index);
   const engine = new MeilisearchEngine({ url: meiliUrl, apiKey: meiliApiKey, index, taskTimeoutMs: 60_000 });
   await engine.init();
@@ -245,19 +247,19 @@ describe('MeilisearchEngine against a stand-in server', () => {
 
   it('falls back to most terms when every term together finds nothing, and says so', async () => {
     const document = makeDocument();
-    const strictRelaxedAndDuplicates: object[] = [
-      searchResponse([], 0),
+    const relaxedAndDuplicates: object[] = [
       searchResponse([{ ...document, _rankingScore: 0.4 }], 1),
       searchResponse([{ id: 'mengyin-2023-repost', duplicateOf: 'mengyin-2023' }], 1),
     ];
     stub.handlers.push(({ method, path }) =>
       method === 'POST' && path === '/indexes/articles/search'
-        ? { status: 200, body: strictRelaxedAndDuplicates.shift() }
+        ? { status: 200, body: relaxedAndDuplicates.shift() }
         : undefined,
     );
+    // The strict page, then one count per clause.
     stub.handlers.push(({ path }) =>
       path === '/multi-search'
-        ? { status: 200, body: { results: [searchResponse([], 3), searchResponse([], 0)].map((r) => ({ ...r, indexUid: 'articles' })) } }
+        ? { status: 200, body: { results: [searchResponse([], 0), searchResponse([], 3), searchResponse([], 0)].map((r) => ({ ...r, indexUid: 'articles' })) } }
         : undefined,
     );
 
@@ -270,17 +272,17 @@ describe('MeilisearchEngine against a stand-in server', () => {
     expect(result.hits.map((h) => h.document)).toEqual([document]);
     expect(result.hits[0]?.score).toBeCloseTo((100 + 2 + 0.4) / 103);
     expect(result.hits[0]?.matchedTerms).toEqual(['双带头人', '双带头']);
-    const [strict, relaxed, duplicates] = stub.bodiesOf('POST', '/indexes/articles/search') as Array<Record<string, unknown>>;
     const filter = 'facetProvince = "山东" AND (duplicateOf IS NULL)';
-    expect(strict).toMatchObject({ q: '双带头人 xyzzy ', matchingStrategy: 'all', filter });
     expect(stub.bodiesOf('POST', '/multi-search')).toEqual([
       {
         queries: [
+          expect.objectContaining({ q: '双带头人 xyzzy ', matchingStrategy: 'all', filter }) as unknown,
           expect.objectContaining({ q: '双带头人 ', filter, hitsPerPage: 0 }) as unknown,
           expect.objectContaining({ q: 'xyzzy ', filter, hitsPerPage: 0 }) as unknown,
         ],
       },
     ]);
+    const [relaxed, duplicates] = stub.bodiesOf('POST', '/indexes/articles/search') as Array<Record<string, unknown>>;
     // xyzzy matches nothing on its own, so it is dropped rather than kept as the rarest word.
     expect(relaxed).toMatchObject({ q: '双带头人 ', matchingStrategy: 'all', filter });
     // The page's near-duplicates matching the same query fold into their canonical hit.
@@ -288,15 +290,45 @@ describe('MeilisearchEngine against a stand-in server', () => {
     expect(result.hits[0]?.duplicates).toEqual(['mengyin-2023-repost']);
   });
 
+  it('fills the page after the exact matches with partial ones, from one ranked list, and pages across the boundary', async () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => ({ ...makeDocument({ id }), _rankingScore: 0.5 })) as [object, object, object];
+    const strictFacets = { facetProvince: { 山东: 1 } };
+    stub.handlers.push(({ path }) =>
+      path === '/multi-search'
+        ? { status: 200, body: { results: [{ ...searchResponse([a], 1), facetDistribution: strictFacets }, searchResponse([], 2), searchResponse([], 5)] } }
+        : undefined,
+    );
+    const relaxedPages: object[] = [
+      { ...searchResponse([a, b, c], 3), facetDistribution: { facetProvince: { 山东: 3 } } },
+      { ...searchResponse([b, c], 3), page: 2 },
+    ];
+    stub.handlers.push(({ path }) => (path === '/indexes/articles/search' ? { status: 200, body: relaxedPages.shift() } : undefined));
+
+    const first = await engine.search(makeRequest('双带头人 党建 ', { collapse: false, facets: true }));
+    expect(first).toMatchObject({ total: 1, partialTotal: 2, relaxed: false });
+    expect(first.hits.map((h) => [h.document.id, h.exact])).toEqual([['a', true], ['b', false], ['c', false]]);
+    // Facets count the exact matches only.
+    expect(first.facets?.province).toEqual({ 山东: 1 });
+    // The rarer clause first, so Meilisearch drops the frequent one first.
+    const [relaxed] = stub.bodiesOf('POST', '/indexes/articles/search') as Array<Record<string, unknown>>;
+    expect(relaxed).toMatchObject({ q: '双带头人 党建 ', matchingStrategy: 'last' });
+
+    // Page 2 of size 1 starts after the one exact match: both hits are partial.
+    const second = await engine.search(makeRequest('双带头人 党建 ', { collapse: false, page: 2, pageSize: 1 }));
+    expect(second.hits.map((h) => h.exact)).toEqual([false, false]);
+  });
+
   it('does not relax a single-term query or pretend to when nothing matches at all', async () => {
     stub.handlers.push(({ path }) => (path === '/indexes/articles/search' ? { status: 200, body: searchResponse([], 0) } : undefined));
     stub.handlers.push(({ path }) =>
-      path === '/multi-search' ? { status: 200, body: { results: [searchResponse([], 0), searchResponse([], 0)] } } : undefined,
+      path === '/multi-search' ? { status: 200, body: { results: [searchResponse([], 0), searchResponse([], 0), searchResponse([], 0)] } } : undefined,
     );
-    expect(await engine.search(makeRequest('xyzzy '))).toMatchObject({ hits: [], total: 0, relaxed: false });
+    expect(await engine.search(makeRequest('xyzzy '))).toMatchObject({ hits: [], total: 0, partialTotal: 0, relaxed: false });
     expect(stub.bodiesOf('POST', '/multi-search')).toHaveLength(0);
-    expect(await engine.search(makeRequest('xyzzy plugh '))).toMatchObject({ hits: [], total: 0, relaxed: false });
-    expect(stub.bodiesOf('POST', '/indexes/articles/search')).toHaveLength(2);
+    expect(await engine.search(makeRequest('xyzzy plugh '))).toMatchObject({ hits: [], total: 0, partialTotal: 0, relaxed: false });
+    // No clause matches anything: nothing to relax to, so no second search.
+    expect(stub.bodiesOf('POST', '/multi-search')).toHaveLength(1);
+    expect(stub.bodiesOf('POST', '/indexes/articles/search')).toHaveLength(1);
   });
 
   it('resolves an upsert only once its task succeeded, and counts its suggestions', async () => {

@@ -176,7 +176,7 @@ describe('waitForMeilisearch', () => {
       logger,
       sleep: recordSleep(slept),
     });
-    expect(result).toEqual({ version: '1.48.3', protection: 'api-key', attempts: 4 });
+    expect(result).toEqual({ version: '1.48.3', protection: 'api-key', indexFound: true, attempts: 4 });
     expect(slept).toEqual([500, 1000, 2000]);
     const waiting = logger.lines.filter((l) => l.message.startsWith('waiting for Meilisearch'));
     expect(waiting.map((l) => l.message)).toEqual([
@@ -189,8 +189,12 @@ describe('waitForMeilisearch', () => {
 
   it('accepts the limited key before the index exists (the service creates it)', async () => {
     const fake = await startFakeMeili({ masterKey: master, keys: limitedKeys, existingIndexes: [] });
-    const result = await waitForMeilisearch({ url: fake.url, apiKey: serviceKey, indexUid: 'articles', sleep: recordSleep([]) });
+    const logger = recordingLogger();
+    const result = await waitForMeilisearch({ url: fake.url, apiKey: serviceKey, indexUid: 'articles', logger, sleep: recordSleep([]) });
     expect(result.protection).toBe('api-key');
+    expect(result.indexFound).toBe(false);
+    // The operator sees why a first start takes a while (and that the index name is the one they meant).
+    expect(logger.lines.at(-1)?.message).toBe('index "articles" does not exist on Meilisearch yet: creating it and indexing the corpus');
   });
 
   it('gives up after the bounded number of attempts, naming the URL and the last failure', async () => {
