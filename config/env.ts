@@ -72,6 +72,12 @@ export const envSchema = z
     /** Behind a reverse proxy: take the client address from the first X-Forwarded-For entry. */
     TRUST_PROXY: flag,
     LOG_LEVEL: z.enum(logLevels).default('info'),
+    /**
+     * A search's time budget: past it the engine answers with the best results
+     * found so far (`partial: true`); an engine that cannot answer within twice
+     * the budget gets 503 `timeout`. 0 disables the budget.
+     */
+    SEARCH_TIMEOUT_MS: integer(0, 600_000, 2_000),
     /** How long shutdown waits for in-flight requests before cutting connections. */
     SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 10_000),
   });

@@ -48,6 +48,8 @@ export interface AppDeps {
   rateLimit?: { perIp: BucketSettings; perSiteKey: BucketSettings };
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy?: boolean;
+  /** SEARCH_TIMEOUT_MS (default: no budget). */
+  searchTimeoutMs?: number;
   /** Clock for the rate limiter (ms). */
   now?: () => number;
   /** Shared with start-up's corpus sync, so admin writes and the sync never interleave. */
@@ -133,6 +135,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     writes: deps.writes ?? new WriteQueue(),
     publicGuard: every(resolveSiteKey(deps.siteKeys ?? new Map()), limitBySiteKey(perSiteKey)),
     adminGuard: requireAdmin(deps.adminToken),
+    searchTimeoutMs: deps.searchTimeoutMs ?? 0,
     operations: () => operations,
   };
 

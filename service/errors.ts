@@ -37,6 +37,10 @@ export const errorStatuses = {
   not_ready: 503,
   /** The search engine cannot be reached. */
   engine_unavailable: 503,
+  /** The client went away before the answer (nginx's convention; only logs and metrics see it). */
+  client_closed: 499 as ContentfulStatusCode,
+  /** The search did not finish within SEARCH_TIMEOUT_MS, not even with partial results. */
+  timeout: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof errorStatuses;

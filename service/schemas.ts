@@ -183,6 +183,10 @@ export const searchResponseSchema = z
     relaxed: z.boolean().describe('True when no article has every word and only partial matches answer (total 0).'),
     facets: facetCountsSchema.nullable(),
     tookMs: z.number(),
+    partial: z
+      .boolean()
+      .optional()
+      .describe('Present and true when the time budget (SEARCH_TIMEOUT_MS) ran out: the best results found by then, ranked more coarsely.'),
   })
   .register(apiRegistry, { id: 'SearchResponse' });
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
