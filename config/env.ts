@@ -20,11 +20,6 @@ function integer(min: number, max: number, fallback: number) {
     .default(fallback);
 }
 
-const flag = z
-  .enum(['true', 'false', '1', '0'], { message: 'must be one of true, false, 1, 0' })
-  .transform((v) => v === 'true' || v === '1')
-  .default(false);
-
 /** `*` or a bare origin (`https://www.example.org`, no path): what browsers send in `Origin`. */
 const originSchema = z.string().refine((value) => {
   if (value === '*') return true;
@@ -69,8 +64,17 @@ export const envSchema = z
     RATE_LIMIT_IP_BURST: integer(1, 1_000_000, 40),
     RATE_LIMIT_KEY_PER_MINUTE: integer(0, 1_000_000, 600),
     RATE_LIMIT_KEY_BURST: integer(1, 1_000_000, 120),
-    /** Behind a reverse proxy: take the client address from the first X-Forwarded-For entry. */
-    TRUST_PROXY: flag,
+    /**
+     * Behind reverse proxies: how many of them (true = 1) append to
+     * X-Forwarded-For. The client address is the entry the outermost trusted
+     * proxy appended, that many from the end, as Express's `trust proxy`
+     * takes it: entries before it are whatever the client sent.
+     */
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(?:true|false|\d{1,2})$/u, 'must be true, false or the number of proxies in front (0-99)')
+      .transform((v): boolean | number => (v === 'true' ? true : v === 'false' ? false : Number(v)))
+      .default(false),
     LOG_LEVEL: z.enum(logLevels).default('info'),
     /**
      * A search's time budget: past it the engine answers with the best results

@@ -46,8 +46,8 @@ export interface AppDeps {
   adminToken?: string | undefined;
   corsOrigins?: readonly string[];
   rateLimit?: { perIp: BucketSettings; perSiteKey: BucketSettings };
-  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
-  trustProxy?: boolean;
+  /** Proxies in front that append to X-Forwarded-For (true = 1); false or 0: use the socket's address. */
+  trustProxy?: boolean | number;
   /** SEARCH_TIMEOUT_MS (default: no budget). */
   searchTimeoutMs?: number;
   /** Clock for the rate limiter (ms). */
@@ -89,12 +89,26 @@ const pageOperations: ApiOperation[] = [
 
 const noLimit: BucketSettings = { perMinute: 0, burst: 1 };
 
-function createClientAddress(trustProxy: boolean): (c: Context) => string {
+/**
+ * The address the `hops`-th proxy from us saw the request come from: that
+ * many entries from the end of X-Forwarded-For, since every proxy appends
+ * its peer and the client can put anything before them. With fewer entries
+ * than hops, the first one (the furthest address known).
+ */
+export function forwardedClient(header: string | undefined, hops: number): string | undefined {
+  if (header === undefined || hops < 1) return undefined;
+  const entries = header
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  return entries[Math.max(0, entries.length - hops)];
+}
+
+function createClientAddress(trustProxy: boolean | number): (c: Context) => string {
+  const hops = trustProxy === true ? 1 : trustProxy === false ? 0 : trustProxy;
   return (c) => {
-    if (trustProxy) {
-      const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
-      if (forwarded) return forwarded;
-    }
+    const forwarded = forwardedClient(c.req.header('X-Forwarded-For'), hops);
+    if (forwarded !== undefined) return forwarded;
     try {
       return getConnInfo(c).remote.address ?? 'unknown';
     } catch {
