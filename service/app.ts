@@ -17,6 +17,7 @@ import type { SearchEngine } from '../engine/port.js';
 import type { AppEnv } from './context.js';
 import { ApiError, createErrorHandler, respondWithError } from './errors.js';
 import { requireAdmin } from './middleware/admin-auth.js';
+import { settleUnreadBody } from './middleware/body-guards.js';
 import { corsAllowlist } from './middleware/cors.js';
 import { createMetrics } from './middleware/metrics.js';
 import { TokenBuckets, limitByAddress, limitBySiteKey, type BucketSettings } from './middleware/rate-limit.js';
@@ -24,6 +25,7 @@ import { logRequests } from './middleware/request-log.js';
 import { resolveSiteKey, type SiteKeys } from './middleware/site-key.js';
 import type { ApiOperation } from './openapi.js';
 import { Readiness } from './readiness.js';
+import { limits } from './schemas.js';
 import { adminOperations, createAdminRoutes } from './routes/admin.js';
 import { articleOperations, createArticleRoutes } from './routes/articles.js';
 import type { RouteDeps } from './routes/deps.js';
@@ -155,6 +157,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
+  // Outermost after the id: whatever refused the request, its unread body is settled before the reply.
+  app.use('*', settleUnreadBody(4 * limits.bodyBytes, 5_000));
   app.use('*', logRequests(deps.logger));
   app.use('*', metrics.track);
   app.use('/v1/*', corsAllowlist(deps.corsOrigins ?? []));
