@@ -47,6 +47,15 @@ export const envSchema = z
     PORT: integer(0, 65_535, 3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     CORPUS_DIR: z.string().min(1).default('./corpus'),
+    /**
+     * The largest share of the index one corpus scan may delete; a scan that
+     * would delete more (an unmounted volume, a wrong path) deletes nothing.
+     */
+    CORPUS_MAX_DELETE_RATIO: z
+      .string()
+      .regex(/^(?:0(?:\.\d+)?|1(?:\.0+)?)$/u, 'must be a share between 0 and 1, such as 0.2')
+      .transform(Number)
+      .default(0.2),
     DATA_DIR: z.string().min(1).default('./data'),
     ENGINE: z.enum(['sqlite', 'meilisearch']).default('sqlite'),
     MEILI_URL: z.url({ protocol: /^https?$/u, message: 'must be an http(s) URL' }).optional(),

@@ -5,6 +5,7 @@
  * thread keeps what must happen in corpus order (duplicate assignment) and
  * the one writer.
  */
+import { stat } from 'node:fs/promises';
 import type { EngineDocument } from '../engine/document.js';
 import type { SearchEngine } from '../engine/port.js';
 import { readCorpus } from './read-corpus.js';
@@ -118,6 +119,11 @@ export interface IndexSummary {
   indexed: number;
   unchanged: number;
   deleted: number;
+  /**
+   * Articles gone from the corpus but kept in the index, because deleting
+   * them would have removed more than `maxDeleteRatio` of it (0 otherwise).
+   */
+  deleteRefused: number;
   duplicates: number;
   rejections: Rejection[];
   /** Share of indexed documents with a value, per field (0..1). */
@@ -144,6 +150,15 @@ export interface IndexOptions {
   pool?: BuildPool;
   /** Documents per write transaction (default 1,000). */
   batchSize?: number;
+  /**
+   * indexCorpus only: the largest share of the index a run may delete
+   * (default 0.2). A corpus that lost more than that is far more likely a
+   * volume that did not mount or a wrong CORPUS_DIR than an editor's work,
+   * so its missing articles are kept and `deleteRefused` counts them.
+   */
+  maxDeleteRatio?: number;
+  /** indexCorpus only: delete whatever is gone, however much (`npm run index -- --allow-mass-delete`). */
+  allowMassDelete?: boolean;
   /**
    * rebuildIndex only: run the whole rebuild (reads, writes, the switch) on a
    * thread of its own when the engine allows it (default true), so searches on
@@ -214,7 +229,7 @@ class RunStats {
     if (doc.duplicateOf !== null) this.duplicates++;
   }
 
-  summary(indexed: number, unchanged: number, deleted: number): IndexSummary {
+  summary(indexed: number, unchanged: number, deleted: number, deleteRefused = 0): IndexSummary {
     const fillRates = {} as Record<FieldName, number>;
     const counted = Math.max(1, indexed);
     for (const f of reportedFields) fillRates[f] = (this.fillCounts.get(f) ?? 0) / counted;
@@ -224,6 +239,7 @@ class RunStats {
       indexed,
       unchanged,
       deleted,
+      deleteRefused,
       duplicates: this.duplicates,
       rejections: this.rejections,
       fillRates,
@@ -313,8 +329,39 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
   await flush();
 
   const stale = [...known.keys()].filter((id) => !seen.has(id));
+  if (stale.length > 0 && !options.allowMassDelete && stale.length > (options.maxDeleteRatio ?? defaultMaxDeleteRatio) * known.size) {
+    return stats.summary(indexed, unchanged, 0, stale.length);
+  }
   if (stale.length > 0) await engine.delete(stale);
   return stats.summary(indexed, unchanged, stale.length);
+}
+
+/** See IndexOptions.maxDeleteRatio. */
+export const defaultMaxDeleteRatio = 0.2;
+
+/**
+ * Fails when `dir` cannot be a corpus: missing, or a file. (An empty
+ * directory is a corpus; the delete guard of indexCorpus protects the index
+ * from it.)
+ */
+export async function checkCorpusDir(dir: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CorpusDirError(
+      code === 'ENOENT'
+        ? `CORPUS_DIR ${dir} does not exist: create it, or mount the corpus volume there`
+        : `CORPUS_DIR ${dir} cannot be read (${code ?? 'unknown error'})`,
+      { cause: error },
+    );
+  }
+  if (!info.isDirectory()) throw new CorpusDirError(`CORPUS_DIR ${dir} is a file, not a directory of articles`);
+}
+
+export class CorpusDirError extends Error {
+  override readonly name = 'CorpusDirError';
 }
 
 /** The corpus reader, with the time spent waiting on it counted as the read stage. */

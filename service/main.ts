@@ -23,7 +23,7 @@ import { createEngine } from '../engine/create-engine.js';
 import { EngineTimeoutError, EngineUnavailableError } from '../engine/errors.js';
 import { waitForMeilisearch } from '../engine/meilisearch/wait.js';
 import type { SearchEngine } from '../engine/port.js';
-import { indexCorpus } from '../indexer/pipeline.js';
+import { checkCorpusDir, indexCorpus } from '../indexer/pipeline.js';
 import { WriteQueue } from './write-queue.js';
 import { countRejections } from '../indexer/rejections.js';
 import { createApp } from './app.js';
@@ -95,6 +95,7 @@ function closeHttpServer(server: Server, timeoutMs: number): Promise<void> {
 
 export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(env, options.logStream);
+  await checkCorpusDir(env.CORPUS_DIR);
   const siteKeys = await loadSiteKeys(env.SITE_KEYS_FILE);
   const engine = await createEngine(engineConfigFromEnv(env));
   const readiness = new Readiness();
@@ -155,7 +156,13 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     if (stop.signal.aborted) return;
     const syncCorpus = async (): Promise<void> => {
       try {
-        const summary = await indexCorpus({ engine, corpusDir: env.CORPUS_DIR });
+        const summary = await indexCorpus({ engine, corpusDir: env.CORPUS_DIR, maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO });
+        if (summary.deleteRefused > 0) {
+          logger.error(
+            { corpusDir: env.CORPUS_DIR, missing: summary.deleteRefused, maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO },
+            'the corpus lacks too many indexed articles (is the volume mounted?); kept them and serving the existing index. `npm run index -- --allow-mass-delete` deletes them',
+          );
+        }
         logger.info(
           {
             articles: summary.articles,

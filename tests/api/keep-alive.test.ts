@@ -52,7 +52,7 @@ describe('keep-alive after an early refusal', () => {
       const res = await fetch(`${server.url}/v1/articles`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
-        body: big(3_000_000),
+        body: new Uint8Array(big(3_000_000)),
       });
       expect(res.status).toBe(413);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');

@@ -1,0 +1,97 @@
+/**
+ * No directory mistake empties the index: a corpus scan that would delete
+ * more than CORPUS_MAX_DELETE_RATIO of it deletes nothing, and a CORPUS_DIR
+ * that is missing or a file stops the start with a message saying so.
+ */
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadEnv } from '../../config/env.js';
+import { SqliteEngine } from '../../engine/sqlite/sqlite-engine.js';
+import { indexCorpus } from '../../indexer/pipeline.js';
+import { startServer } from '../../service/main.js';
+import { makeTempDirs, startTestServer, waitFor, type TempDirs } from './helpers.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function emptyCorpus(dirs: TempDirs): Promise<void> {
+  for (const f of await readdir(dirs.corpusDir)) await rm(join(dirs.corpusDir, f), { recursive: true, force: true });
+}
+
+describe('a corpus scan that would delete much of the index', () => {
+  it('keeps the index when the corpus directory comes up empty, and says so at error level', async () => {
+    const dirs = await makeTempDirs();
+    cleanups.push(() => dirs.remove());
+    const first = await startTestServer({}, { dirs });
+    const before = (await first.engine.stats()).documents;
+    await first.stop();
+    expect(before).toBeGreaterThan(0);
+
+    await emptyCorpus(dirs);
+    const second = await startTestServer({}, { dirs });
+    cleanups.push(() => second.stop());
+    const logLine = await waitFor('the refusal in the log', async () =>
+      second.logs().find((line) => line.includes('"level":50') && line.includes('too many')),
+    );
+    expect(JSON.parse(logLine)).toMatchObject({ missing: before, maxDeleteRatio: 0.2 });
+    expect((await second.engine.stats()).documents).toBe(before);
+    expect((await fetch(`${second.url}/readyz`)).status).toBe(200);
+  }, 120_000);
+
+  it('deletes within the ratio, refuses beyond it, and deletes anything when allowed', async () => {
+    const dirs = await makeTempDirs();
+    cleanups.push(() => dirs.remove());
+    const engine = new SqliteEngine({ dataDir: dirs.dataDir });
+    await engine.init();
+    cleanups.push(() => engine.close());
+    const files = (await readdir(dirs.corpusDir)).sort();
+    expect(files.length).toBe(5);
+    await indexCorpus({ engine, corpusDir: dirs.corpusDir });
+
+    await rm(join(dirs.corpusDir, files[0]!));
+    const one = await indexCorpus({ engine, corpusDir: dirs.corpusDir });
+    expect([one.deleted, one.deleteRefused]).toEqual([1, 0]);
+
+    await rm(join(dirs.corpusDir, files[1]!));
+    await rm(join(dirs.corpusDir, files[2]!));
+    const two = await indexCorpus({ engine, corpusDir: dirs.corpusDir });
+    expect([two.deleted, two.deleteRefused]).toEqual([0, 2]);
+    expect((await engine.stats()).documents).toBe(4);
+
+    const wider = await indexCorpus({ engine, corpusDir: dirs.corpusDir, maxDeleteRatio: 0.5 });
+    expect(wider.deleted).toBe(2);
+
+    await emptyCorpus(dirs);
+    const allowed = await indexCorpus({ engine, corpusDir: dirs.corpusDir, allowMassDelete: true });
+    expect(allowed.deleted).toBe(2);
+    expect((await engine.stats()).documents).toBe(0);
+  }, 120_000);
+
+  it.each([['-0.1'], ['1.5'], ['half']])('refuses CORPUS_MAX_DELETE_RATIO=%s', (value) => {
+    expect(() => loadEnv({ CORPUS_MAX_DELETE_RATIO: value })).toThrow(/CORPUS_MAX_DELETE_RATIO/u);
+  });
+});
+
+describe('CORPUS_DIR that cannot be a corpus', () => {
+  it.each([
+    ['missing', async (root: string) => join(root, 'not-mounted'), /does not exist/u],
+    [
+      'a regular file',
+      async (root: string) => {
+        const file = join(root, 'corpus.txt');
+        await writeFile(file, '党建');
+        return file;
+      },
+      /is a file/u,
+    ],
+  ])('fails the start when it is %s', async (_, make, message) => {
+    const root = await mkdtemp(join(tmpdir(), 'corpus-dir-'));
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    const env = loadEnv({ PORT: '0', CORPUS_DIR: await make(root), DATA_DIR: join(root, 'data'), LOG_LEVEL: 'silent' });
+    await expect(startServer(env)).rejects.toThrow(message);
+  });
+});
