@@ -34,8 +34,8 @@ describe('a corpus scan that would delete much of the index', () => {
     await emptyCorpus(dirs);
     const second = await startTestServer({}, { dirs });
     cleanups.push(() => second.stop());
-    const logLine = await waitFor('the refusal in the log', async () =>
-      second.logs().find((line) => line.includes('"level":50') && line.includes('too many')),
+    const logLine = await waitFor('the refusal in the log', () =>
+      Promise.resolve(second.logs().find((line) => line.includes('"level":50') && line.includes('too many'))),
     );
     expect(JSON.parse(logLine)).toMatchObject({ missing: before, maxDeleteRatio: 0.2 });
     expect((await second.engine.stats()).documents).toBe(before);
@@ -78,7 +78,7 @@ describe('a corpus scan that would delete much of the index', () => {
 
 describe('CORPUS_DIR that cannot be a corpus', () => {
   it.each([
-    ['missing', async (root: string) => join(root, 'not-mounted'), /does not exist/u],
+    ['missing', (root: string) => Promise.resolve(join(root, 'not-mounted')), /does not exist/u],
     [
       'a regular file',
       async (root: string) => {
