@@ -124,6 +124,12 @@ export interface IndexSummary {
    * them would have removed more than `maxDeleteRatio` of it (0 otherwise).
    */
   deleteRefused: number;
+  /**
+   * Articles whose file was rejected this run (unreadable, bad encoding…)
+   * and whose indexed copy was therefore kept: a file that cannot be read is
+   * not an article that was removed. The rejections name the files.
+   */
+  keptRejected: number;
   duplicates: number;
   rejections: Rejection[];
   /** Share of indexed documents with a value, per field (0..1). */
@@ -229,7 +235,7 @@ class RunStats {
     if (doc.duplicateOf !== null) this.duplicates++;
   }
 
-  summary(indexed: number, unchanged: number, deleted: number, deleteRefused = 0): IndexSummary {
+  summary(indexed: number, unchanged: number, deleted: number, deleteRefused = 0, keptRejected = 0): IndexSummary {
     const fillRates = {} as Record<FieldName, number>;
     const counted = Math.max(1, indexed);
     for (const f of reportedFields) fillRates[f] = (this.fillCounts.get(f) ?? 0) / counted;
@@ -240,6 +246,7 @@ class RunStats {
       unchanged,
       deleted,
       deleteRefused,
+      keptRejected,
       duplicates: this.duplicates,
       rejections: this.rejections,
       fillRates,
@@ -328,12 +335,45 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
   }
   await flush();
 
-  const stale = [...known.keys()].filter((id) => !seen.has(id));
+  const { stale, kept } = await splitStale(
+    engine,
+    [...known.keys()].filter((id) => !seen.has(id)),
+    stats.rejections,
+  );
   if (stale.length > 0 && !options.allowMassDelete && stale.length > (options.maxDeleteRatio ?? defaultMaxDeleteRatio) * known.size) {
-    return stats.summary(indexed, unchanged, 0, stale.length);
+    return stats.summary(indexed, unchanged, 0, stale.length, kept);
   }
   if (stale.length > 0) await engine.delete(stale);
-  return stats.summary(indexed, unchanged, stale.length);
+  return stats.summary(indexed, unchanged, stale.length, 0, kept);
+}
+
+/** `a/b.jsonl#3` → `a/b.jsonl`. */
+function fileOf(sourcePath: string): string {
+  const hash = sourcePath.indexOf('#');
+  return hash === -1 ? sourcePath : sourcePath.slice(0, hash);
+}
+
+/**
+ * The indexed articles not seen this run, split into those to delete and
+ * those to keep: an article whose file (or JSONL line) was rejected is kept
+ * as indexed until the file can be read again.
+ */
+async function splitStale(
+  engine: SearchEngine,
+  unseen: string[],
+  rejections: readonly Rejection[],
+): Promise<{ stale: string[]; kept: number }> {
+  if (unseen.length === 0 || rejections.length === 0) return { stale: unseen, kept: 0 };
+  const rejectedPaths = new Set(rejections.map((r) => r.sourcePath));
+  const rejectedFiles = new Set(rejections.filter((r) => !r.sourcePath.includes('#')).map((r) => r.sourcePath));
+  const stale: string[] = [];
+  let kept = 0;
+  for (const id of unseen) {
+    const sourcePath = (await engine.get(id))?.sourcePath ?? '';
+    if (sourcePath !== '' && (rejectedPaths.has(sourcePath) || rejectedFiles.has(fileOf(sourcePath)))) kept++;
+    else stale.push(id);
+  }
+  return { stale, kept };
 }
 
 /** See IndexOptions.maxDeleteRatio. */

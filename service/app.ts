@@ -128,7 +128,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       r.markReady();
       return r;
     })();
-  const metrics = createMetrics(deps.engine, deps.logger);
+  const metrics = createMetrics(deps.engine, deps.logger, () => readiness.corpusProblems.length);
   const perIp = new TokenBuckets(deps.rateLimit?.perIp ?? noLimit, deps.now);
   const perSiteKey = new TokenBuckets(deps.rateLimit?.perSiteKey ?? noLimit, deps.now);
 

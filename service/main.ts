@@ -157,6 +157,10 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     const syncCorpus = async (): Promise<void> => {
       try {
         const summary = await indexCorpus({ engine, corpusDir: env.CORPUS_DIR, maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO });
+        readiness.setCorpusProblems(summary.rejections);
+        for (const rejection of summary.rejections.slice(0, 50)) {
+          logger.warn({ file: rejection.sourcePath, reason: rejection.reason, detail: rejection.detail }, 'corpus file not indexed');
+        }
         if (summary.deleteRefused > 0) {
           logger.error(
             { corpusDir: env.CORPUS_DIR, missing: summary.deleteRefused, maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO },
@@ -169,6 +173,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
             indexed: summary.indexed,
             unchanged: summary.unchanged,
             deleted: summary.deleted,
+            keptRejected: summary.keptRejected,
             duplicates: summary.duplicates,
             rejected: Object.fromEntries(countRejections(summary.rejections)),
             seconds: Math.round(summary.seconds * 100) / 100,

@@ -288,6 +288,14 @@ export const readinessResponseSchema = z
     engine: z.enum(['sqlite', 'meilisearch']),
     documents: z.number().int().optional(),
     detail: z.string().optional(),
+    corpus: z
+      .object({
+        rejectedFiles: z.number().int().describe('Corpus files (or JSONL lines) the last scan could not index.'),
+        rejected: z
+          .array(z.object({ path: z.string(), reason: z.string(), detail: z.string() }))
+          .describe('The first 20 of them. An article already indexed from such a file keeps its indexed copy.'),
+      })
+      .optional(),
   })
   .register(apiRegistry, { id: 'Readiness' });
 export type ReadinessResponse = z.infer<typeof readinessResponseSchema>;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../config/env.js';
+import { analyseQuery } from '../../engine/analysis/query.js';
 import { SqliteEngine } from '../../engine/sqlite/sqlite-engine.js';
 import { indexCorpus } from '../../indexer/pipeline.js';
 import { startServer } from '../../service/main.js';
@@ -74,6 +75,34 @@ describe('a corpus scan that would delete much of the index', () => {
   it.each([['-0.1'], ['1.5'], ['half']])('refuses CORPUS_MAX_DELETE_RATIO=%s', (value) => {
     expect(() => loadEnv({ CORPUS_MAX_DELETE_RATIO: value })).toThrow(/CORPUS_MAX_DELETE_RATIO/u);
   });
+});
+
+describe('a corpus file that cannot be read', () => {
+  it('keeps the indexed copy and names the file in the log, /readyz and /metrics', async () => {
+    const dirs = await makeTempDirs();
+    cleanups.push(() => dirs.remove());
+    const first = await startTestServer({}, { dirs });
+    const file = (await readdir(dirs.corpusDir)).sort()[0]!;
+    const id = (await first.engine.search({ query: analyseQuery(''), filters: {}, sort: 'date_desc', page: 1, pageSize: 50, facets: false, collapse: false })).hits.find(
+      (hit) => hit.document.sourcePath === file,
+    )?.document.id;
+    await first.stop();
+    expect(id).toBeDefined();
+
+    // Binary garbage where the article was: a damaged copy, a half-synced file.
+    await writeFile(join(dirs.corpusDir, file), Buffer.from([0, 1, 2, 0, 255, 254, 0, 0, 7]));
+    const second = await startTestServer({}, { dirs });
+    cleanups.push(() => second.stop());
+    await waitFor('the corpus scan', () => Promise.resolve(second.logs().find((l) => l.includes('corpus indexed'))));
+    expect(await second.engine.get(id!)).not.toBeNull();
+
+    const warning = second.logs().find((l) => l.includes('corpus file not indexed'));
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({ file, reason: 'binary' });
+    const ready = (await (await fetch(`${second.url}/readyz`)).json()) as { corpus?: { rejectedFiles: number; rejected: Array<{ path: string; reason: string }> } };
+    expect(ready.corpus?.rejectedFiles).toBe(1);
+    expect(ready.corpus?.rejected[0]).toMatchObject({ path: file, reason: 'binary' });
+    expect(await (await fetch(`${second.url}/metrics`)).text()).toMatch(/^corpus_rejected_files 1$/mu);
+  }, 120_000);
 });
 
 describe('CORPUS_DIR that cannot be a corpus', () => {
