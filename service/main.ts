@@ -19,8 +19,8 @@ import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { EnvError, engineConfigFromEnv, loadEnv, type Env } from '../config/env.js';
-import { createEngine } from '../engine/create-engine.js';
-import { EngineTimeoutError, EngineUnavailableError } from '../engine/errors.js';
+import { createEngine, moveDamagedIndexAside } from '../engine/create-engine.js';
+import { EngineTimeoutError, EngineUnavailableError, IndexCorruptError } from '../engine/errors.js';
 import { waitForMeilisearch } from '../engine/meilisearch/wait.js';
 import type { SearchEngine } from '../engine/port.js';
 import { checkCorpusDir, indexCorpus } from '../indexer/pipeline.js';
@@ -138,12 +138,20 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
         throw err;
       }
     }
+    let movedAside = false;
     for (let attempt = 0; ; attempt++) {
       readiness.waitFor('initialising the search engine');
       try {
         await engine.init();
         break;
       } catch (err) {
+        if (err instanceof IndexCorruptError && !movedAside) {
+          // Exiting would only crash-loop under a restart policy; the corpus rebuilds the index.
+          movedAside = true;
+          const aside = await moveDamagedIndexAside(engineConfigFromEnv(env));
+          logger.error({ err, movedTo: aside }, 'the index file is damaged: moved it aside, rebuilding the index from the corpus');
+          continue;
+        }
         if (!isRetryable(err)) throw err;
         if (stop.signal.aborted) return;
         const delay = Math.min(30_000, 500 * 2 ** attempt);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../config/env.js';
 import { analyseQuery } from '../../engine/analysis/query.js';
-import { SqliteEngine } from '../../engine/sqlite/sqlite-engine.js';
+import { SqliteEngine, currentGenerationPath } from '../../engine/sqlite/sqlite-engine.js';
 import { indexCorpus } from '../../indexer/pipeline.js';
 import { startServer } from '../../service/main.js';
 import { makeTempDirs, startTestServer, waitFor, type TempDirs } from './helpers.js';
@@ -102,6 +102,28 @@ describe('a corpus file that cannot be read', () => {
     expect(ready.corpus?.rejectedFiles).toBe(1);
     expect(ready.corpus?.rejected[0]).toMatchObject({ path: file, reason: 'binary' });
     expect(await (await fetch(`${second.url}/metrics`)).text()).toMatch(/^corpus_rejected_files 1$/mu);
+  }, 120_000);
+});
+
+describe('a damaged index file', () => {
+  it('is moved aside and the index rebuilt from the corpus, instead of the service exiting', async () => {
+    const dirs = await makeTempDirs();
+    cleanups.push(() => dirs.remove());
+    const first = await startTestServer({}, { dirs });
+    const before = (await first.engine.stats()).documents;
+    await first.stop();
+    const indexFile = currentGenerationPath(dirs.dataDir);
+    expect(indexFile).not.toBeNull();
+    await writeFile(indexFile!, Buffer.alloc(64 * 1024, 0x5a));
+
+    const second = await startTestServer({}, { dirs });
+    cleanups.push(() => second.stop());
+    expect((await fetch(`${second.url}/readyz`)).status).toBe(200);
+    expect((await second.engine.stats()).documents).toBe(before);
+    const aside = (await readdir(dirs.dataDir)).filter((f) => f.includes('.corrupt-'));
+    expect(aside).toHaveLength(1);
+    const logged = second.logs().find((l) => l.includes('damaged'));
+    expect(JSON.parse(logged ?? '{}')).toMatchObject({ level: 50, movedTo: join(dirs.dataDir, aside[0]!) });
   }, 120_000);
 });
 
