@@ -91,6 +91,14 @@ export const envSchema = z
      * the budget gets 503 `timeout`. 0 disables the budget.
      */
     SEARCH_TIMEOUT_MS: integer(0, 600_000, 2_000),
+    /**
+     * An API replica: serve the index in DATA_DIR without writing to it (no
+     * corpus sync, admin writes refused, no data-directory lock taken).
+     */
+    READ_ONLY: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be one of true, false, 1, 0' })
+      .transform((v) => v === 'true' || v === '1')
+      .default(false),
     /** How long shutdown waits for in-flight requests before cutting connections. */
     SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 10_000),
   });

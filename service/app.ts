@@ -50,6 +50,8 @@ export interface AppDeps {
   rateLimit?: { perIp: BucketSettings; perSiteKey: BucketSettings };
   /** Proxies in front that append to X-Forwarded-For (true = 1); false or 0: use the socket's address. */
   trustProxy?: boolean | number;
+  /** READ_ONLY: every write under /v1 answers 405 `read_only`. */
+  readOnly?: boolean;
   /** SEARCH_TIMEOUT_MS (default: no budget). */
   searchTimeoutMs?: number;
   /** Clock for the rate limiter (ms). */
@@ -164,6 +166,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/v1/*', corsAllowlist(deps.corsOrigins ?? []));
   app.use('/openapi.json', corsAllowlist(deps.corsOrigins ?? []));
   app.use('/v1/*', limitByAddress(perIp, createClientAddress(deps.trustProxy ?? false)));
+  if (deps.readOnly === true) {
+    app.use('/v1/*', async (c, next) => {
+      if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
+        throw new ApiError('read_only', 'This instance serves the index read-only (READ_ONLY=true); send writes to the writing instance.', {
+          headers: { Allow: 'GET, HEAD, OPTIONS' },
+        });
+      }
+      await next();
+    });
+  }
   app.use('/v1/*', async (_c, next) => {
     if (readiness.state !== 'ready') {
       throw new ApiError('not_ready', `The service is not ready (${readiness.detail}). Try again shortly.`, {

@@ -25,6 +25,8 @@ export const errorStatuses = {
   /** A browser origin outside CORS_ORIGINS asked for cross-origin access. */
   origin_not_allowed: 403,
   not_found: 404,
+  /** This instance serves the index read-only (READ_ONLY=true): writes go to the writing instance. */
+  read_only: 405,
   /** Another index rebuild is already running. */
   conflict: 409,
   payload_too_large: 413,

@@ -29,6 +29,7 @@ import { countRejections } from '../indexer/rejections.js';
 import { createApp } from './app.js';
 import { loadSiteKeys } from './middleware/site-key.js';
 import { Readiness } from './readiness.js';
+import { lockDataDir } from './data-dir-lock.js';
 
 export interface StartOptions {
   /** Where JSON log lines go (default: stdout). */
@@ -97,6 +98,8 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   const logger = createLogger(env, options.logStream);
   await checkCorpusDir(env.CORPUS_DIR);
   const siteKeys = await loadSiteKeys(env.SITE_KEYS_FILE);
+  // Only the embedded engine's files live in DATA_DIR; Meilisearch serialises its own writers.
+  const lock = env.ENGINE === 'sqlite' && !env.READ_ONLY ? lockDataDir(env.DATA_DIR) : null;
   const engine = await createEngine(engineConfigFromEnv(env));
   const readiness = new Readiness();
   const writes = new WriteQueue();
@@ -114,12 +117,17 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       perSiteKey: { perMinute: env.RATE_LIMIT_KEY_PER_MINUTE, burst: env.RATE_LIMIT_KEY_BURST },
     },
     trustProxy: env.TRUST_PROXY,
+    readOnly: env.READ_ONLY,
     searchTimeoutMs: env.SEARCH_TIMEOUT_MS,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s)) as Server;
     s.once('error', reject);
+  }).catch(async (err: unknown) => {
+    await engine.close();
+    lock?.release();
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
@@ -162,6 +170,12 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       }
     }
     if (stop.signal.aborted) return;
+    if (env.READ_ONLY) {
+      // The writing instance keeps the index in line with the corpus; this one follows its writes.
+      readiness.markReady();
+      logger.info('ready (read-only: serving the index without syncing the corpus)');
+      return;
+    }
     const syncCorpus = async (): Promise<void> => {
       try {
         const summary = await indexCorpus({ engine, corpusDir: env.CORPUS_DIR, maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO });
@@ -221,6 +235,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       // Indexing writes through the engine: let it finish before closing it.
       await ready.catch(() => undefined);
       await engine.close();
+      lock?.release();
       logger.info('stopped');
     })();
     return closing;

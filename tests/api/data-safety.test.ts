@@ -12,7 +12,17 @@ import { analyseQuery } from '../../engine/analysis/query.js';
 import { SqliteEngine, currentGenerationPath } from '../../engine/sqlite/sqlite-engine.js';
 import { indexCorpus } from '../../indexer/pipeline.js';
 import { startServer } from '../../service/main.js';
-import { makeTempDirs, startTestServer, waitFor, type TempDirs } from './helpers.js';
+import {
+  adminToken,
+  getJson,
+  makeTempDirs,
+  postJson,
+  spawnServer,
+  startTestServer,
+  waitFor,
+  type ErrorBody,
+  type TempDirs,
+} from './helpers.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -125,6 +135,43 @@ describe('a damaged index file', () => {
     const logged = second.logs().find((l) => l.includes('damaged'));
     expect(JSON.parse(logged ?? '{}')).toMatchObject({ level: 50, movedTo: join(dirs.dataDir, aside[0]!) });
   }, 120_000);
+});
+
+describe('two instances on one data directory', () => {
+  it('the second refuses to start naming the first one, or serves read-only when asked to', async () => {
+    const dirs = await makeTempDirs();
+    cleanups.push(() => dirs.remove());
+    const vars = { CORPUS_DIR: dirs.corpusDir, DATA_DIR: dirs.dataDir, ADMIN_TOKEN: adminToken };
+    const writer = await spawnServer(vars);
+    cleanups.push(async () => {
+      writer.child.kill('SIGKILL');
+      await writer.exited;
+    });
+    const env = loadEnv({ PORT: '0', ...vars, LOG_LEVEL: 'silent' });
+    await expect(startServer(env)).rejects.toThrow(new RegExp(`in use by another instance \\(PID ${writer.child.pid} `, 'u'));
+
+    const replica = await startTestServer({ ADMIN_TOKEN: adminToken, READ_ONLY: 'true' }, { dirs });
+    cleanups.push(() => replica.stop());
+    const found = await getJson<{ total: number }>(`${replica.url}/v1/search?q=${encodeURIComponent('党建')}`);
+    expect(found.status).toBe(200);
+    expect(found.body.total).toBeGreaterThan(0);
+    const write = await postJson(`${replica.url}/v1/articles`, { title: '只读副本', text: '只读副本不接受写入的文章正文内容。' });
+    expect(write.status).toBe(405);
+    expect(((await write.json()) as ErrorBody).error.code).toBe('read_only');
+    expect(replica.logs().some((l) => l.includes('read-only'))).toBe(true);
+  }, 180_000);
+
+  it('a lock left by a killed instance does not stop the next one', async () => {
+    const dirs = await makeTempDirs();
+    cleanups.push(() => dirs.remove());
+    const vars = { CORPUS_DIR: dirs.corpusDir, DATA_DIR: dirs.dataDir };
+    const first = await spawnServer(vars);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const next = await startTestServer({}, { dirs });
+    cleanups.push(() => next.stop());
+    expect((await fetch(`${next.url}/readyz`)).status).toBe(200);
+  }, 180_000);
 });
 
 describe('CORPUS_DIR that cannot be a corpus', () => {
