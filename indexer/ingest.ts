@@ -5,7 +5,7 @@
  * answered.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { EngineDocument } from '../engine/document.js';
 import { fsyncPath } from '../engine/fsync.js';
@@ -54,6 +54,63 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * Writes `content` at `path` like writeFileAtomic, but keeps the previous
+ * file (a hard link: no space needed) until the caller settles: `undo()`
+ * puts it back, `commit()` drops it. A write the caller answers with an
+ * error must not stay in the corpus, where the next rebuild would find it.
+ * A crash in between leaves the link as an orphan `*.tmp`, which the next
+ * start removes; `path` is always either the old file or the new one.
+ */
+export async function replaceFileUndoably(path: string, content: string): Promise<{ commit(): Promise<void>; undo(): Promise<void> }> {
+  const previous = `${path}.${randomBytes(6).toString('hex')}.prev.tmp`;
+  let hadPrevious = true;
+  try {
+    await link(path, previous);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') hadPrevious = false;
+    // A file system without hard links: a copy does the same, at the cost of its space.
+    else await copyFile(path, previous);
+  }
+  try {
+    await writeFileAtomic(path, content);
+  } catch (err) {
+    if (hadPrevious) await rm(previous, { force: true });
+    throw err;
+  }
+  return {
+    async commit() {
+      if (hadPrevious) await rm(previous, { force: true });
+    },
+    async undo() {
+      if (hadPrevious) await rename(previous, path);
+      else await rm(path, { force: true });
+      fsyncPath(dirname(path));
+    },
+  };
+}
+
+/** Temporary files of interrupted writes (writeFileAtomic, replaceFileUndoably) under the corpus. */
+const orphanTmp = /\.[0-9a-f]{12}(?:\.prev)?\.tmp$/u;
+
+/** Removes what interrupted writes left in the corpus; returns the removed paths (corpus-relative). */
+export async function removeOrphanTempFiles(corpusDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = await readdir(corpusDir, { recursive: true });
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    if (!orphanTmp.test(entry)) continue;
+    await rm(join(corpusDir, entry), { force: true });
+    removed.push(entry);
+  }
+  return removed;
 }
 
 function only<T extends object>(value: T): Partial<T> {
@@ -110,8 +167,14 @@ export async function ingestArticle(context: IngestContext, given: GivenFields):
     tracker.assign(built);
   }
 
-  await writeFileAtomic(absPath, content);
-  await context.engine.upsert([document]);
+  const file = await replaceFileUndoably(absPath, content);
+  try {
+    await context.engine.upsert([document]);
+  } catch (err) {
+    await file.undo();
+    throw err;
+  }
+  await file.commit();
   return { document, created: existing === null };
 }
 

@@ -33,6 +33,8 @@ export const errorStatuses = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,
+  /** The disk holding the corpus or the index is full: nothing was kept; free space and retry. */
+  insufficient_storage: 507,
   /** The engine could not answer a request it accepted. */
   engine_error: 500,
   /** Still starting (engine initialising or the corpus being indexed) or shutting down. */
@@ -97,9 +99,21 @@ export function buildErrorBody(error: ApiError): ErrorBody {
 
 const fixedInternalMessage = 'Internal error. The request id in the X-Request-Id header identifies it in the server log.';
 
+/** True when `err`, or an error it was caused by, is a full disk (ENOSPC, SQLite's SQLITE_FULL). */
+function isDiskFull(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') return true;
+  }
+  return false;
+}
+
 /** Translate anything thrown by handlers, middleware, the engine or the indexer into an ApiError. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (isDiskFull(err)) {
+    return new ApiError('insufficient_storage', 'The disk is full: the write was not kept. Try again once space is freed.', { cause: err });
+  }
   if (err instanceof InvalidArticleError) return new ApiError('validation_failed', err.message, { field: err.field, cause: err });
   if (err instanceof DocumentNotFoundError) return new ApiError('not_found', 'No article with this id.', { cause: err });
   if (err instanceof EngineUnavailableError) {

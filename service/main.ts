@@ -23,6 +23,7 @@ import { createEngine, moveDamagedIndexAside } from '../engine/create-engine.js'
 import { EngineTimeoutError, EngineUnavailableError, IndexCorruptError } from '../engine/errors.js';
 import { waitForMeilisearch } from '../engine/meilisearch/wait.js';
 import type { SearchEngine } from '../engine/port.js';
+import { removeOrphanTempFiles } from '../indexer/ingest.js';
 import { checkCorpusDir, indexCorpus } from '../indexer/pipeline.js';
 import { WriteQueue } from './write-queue.js';
 import { countRejections } from '../indexer/rejections.js';
@@ -178,6 +179,8 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     }
     const syncCorpus = async (): Promise<void> => {
       try {
+        const orphans = await removeOrphanTempFiles(env.CORPUS_DIR);
+        if (orphans.length > 0) logger.info({ files: orphans.slice(0, 20), count: orphans.length }, 'removed temporary files of interrupted writes');
         const summary = await indexCorpus({ engine, corpusDir: env.CORPUS_DIR, maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO });
         readiness.setCorpusProblems(summary.rejections);
         for (const rejection of summary.rejections.slice(0, 50)) {

@@ -37,7 +37,7 @@ export const adminOperations: ApiOperation[] = [
       201: { description: 'Created.', schema: ingestResponseSchema, headers: { Location: 'URL of the article.' } },
       200: { description: 'Updated: an article with the same URL or content existed.', schema: ingestResponseSchema },
     },
-    errors: ['validation_failed', ...adminErrors, 'payload_too_large', 'unsupported_media_type'],
+    errors: ['validation_failed', ...adminErrors, 'payload_too_large', 'unsupported_media_type', 'insufficient_storage'],
   },
   {
     method: 'delete',
