@@ -66,3 +66,36 @@ export function lockDataDir(dataDir: string): DataDirLock {
     },
   };
 }
+
+/**
+ * Why DATA_DIR cannot be written, in words an operator can act on, or null
+ * when it can. SQLite only says "unable to open database file", whatever the
+ * reason; this names it (read-only file system, permissions, full disk).
+ */
+export function describeDataDirProblem(dataDir: string): string | null {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const probe = join(dataDir, `.write-check-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe, { force: true });
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    const replica = 'or set READ_ONLY=true to serve an existing index without writing';
+    switch (code) {
+      case 'EROFS':
+        return `DATA_DIR ${dataDir} is on a read-only file system: mount it writable, ${replica}`;
+      case 'EACCES':
+      case 'EPERM':
+        return `DATA_DIR ${dataDir} is not writable by this process (uid ${process.getuid?.() ?? '?'}): permission denied. Give that user write access, ${replica}`;
+      case 'ENOSPC':
+      case 'EDQUOT':
+        return `DATA_DIR ${dataDir} is on a full disk: free some space`;
+      case 'ENOTDIR':
+      case 'EEXIST':
+        return `DATA_DIR ${dataDir} is not a directory`;
+      default:
+        return `DATA_DIR ${dataDir} cannot be written (${code})`;
+    }
+  }
+}

@@ -30,7 +30,7 @@ import { countRejections } from '../indexer/rejections.js';
 import { createApp } from './app.js';
 import { loadSiteKeys } from './middleware/site-key.js';
 import { Readiness } from './readiness.js';
-import { lockDataDir } from './data-dir-lock.js';
+import { describeDataDirProblem, lockDataDir } from './data-dir-lock.js';
 
 export interface StartOptions {
   /** Where JSON log lines go (default: stdout). */
@@ -100,7 +100,10 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   await checkCorpusDir(env.CORPUS_DIR);
   const siteKeys = await loadSiteKeys(env.SITE_KEYS_FILE);
   // Only the embedded engine's files live in DATA_DIR; Meilisearch serialises its own writers.
-  const lock = env.ENGINE === 'sqlite' && !env.READ_ONLY ? lockDataDir(env.DATA_DIR) : null;
+  const writesDataDir = env.ENGINE === 'sqlite' && !env.READ_ONLY;
+  let dataDirProblem = writesDataDir ? describeDataDirProblem(env.DATA_DIR) : null;
+  // A directory that cannot be written is waited for (503 naming the cause) rather than a crash loop.
+  let lock = writesDataDir && dataDirProblem === null ? lockDataDir(env.DATA_DIR) : null;
   const engine = await createEngine(engineConfigFromEnv(env));
   const readiness = new Readiness();
   const writes = new WriteQueue();
@@ -147,6 +150,18 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
         throw err;
       }
     }
+    let reported: string | null = null;
+    while (dataDirProblem !== null) {
+      if (dataDirProblem !== reported) {
+        logger.error({ dataDir: env.DATA_DIR, cause: dataDirProblem }, 'the data directory cannot be written; waiting for it to be fixed');
+        reported = dataDirProblem;
+      }
+      readiness.waitFor(dataDirProblem);
+      await sleep(5_000, stop.signal);
+      if (stop.signal.aborted) return;
+      dataDirProblem = describeDataDirProblem(env.DATA_DIR);
+      if (dataDirProblem === null) lock = lockDataDir(env.DATA_DIR);
+    }
     let movedAside = false;
     for (let attempt = 0; ; attempt++) {
       readiness.waitFor('initialising the search engine');
@@ -164,8 +179,9 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
         if (!isRetryable(err)) throw err;
         if (stop.signal.aborted) return;
         const delay = Math.min(30_000, 500 * 2 ** attempt);
-        logger.warn({ err, retryInMs: delay }, 'search engine unavailable; retrying');
-        readiness.waitFor('search engine unavailable, retrying');
+        const cause = writesDataDir ? describeDataDirProblem(env.DATA_DIR) : null;
+        logger.warn({ err, retryInMs: delay, ...(cause !== null ? { cause } : {}) }, 'search engine unavailable; retrying');
+        readiness.waitFor(cause ?? 'search engine unavailable, retrying');
         await sleep(delay, stop.signal);
         if (stop.signal.aborted) return;
       }

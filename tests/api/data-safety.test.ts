@@ -3,7 +3,8 @@
  * more than CORPUS_MAX_DELETE_RATIO of it deletes nothing, and a CORPUS_DIR
  * that is missing or a file stops the start with a message saying so.
  */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import {
   getJson,
   makeTempDirs,
   postJson,
+  repoRoot,
   spawnServer,
   startTestServer,
   waitFor,
@@ -172,6 +174,49 @@ describe('two instances on one data directory', () => {
     cleanups.push(() => next.stop());
     expect((await fetch(`${next.url}/readyz`)).status).toBe(200);
   }, 180_000);
+});
+
+describe('a data directory that cannot be written', () => {
+  // Root may write anywhere: the server runs as an unprivileged user to meet a permission problem.
+  const asNobody = process.getuid?.() === 0;
+
+  it.runIf(asNobody)('answers /readyz 503 naming the cause, and logs it', async () => {
+    const dirs = await makeTempDirs();
+    cleanups.push(() => dirs.remove());
+    await chmod(dirs.root, 0o755);
+    await chmod(dirs.corpusDir, 0o755);
+    await chmod(dirs.dataDir, 0o555);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'service/main.ts')], {
+      cwd: repoRoot,
+      uid: 65534,
+      gid: 65534,
+      env: { PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', CORPUS_DIR: dirs.corpusDir, DATA_DIR: dirs.dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cleanups.push(async () => {
+      child.kill('SIGKILL');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const url = await waitFor('the server to listen', () =>
+      Promise.resolve(
+        out
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { msg?: string; url?: string })
+          .find((l) => l.msg === 'listening')?.url,
+      ),
+    );
+    const ready = await waitFor('a readiness answer naming the cause', async () => {
+      const res = await getJson<ErrorBody>(`${url}/readyz`);
+      return res.body.error.message.includes('permission denied') ? res : undefined;
+    });
+    expect(ready.status).toBe(503);
+    expect(ready.body.error.message).toContain(`DATA_DIR ${dirs.dataDir} is not writable by this process (uid 65534)`);
+    expect(out).toContain('the data directory cannot be written');
+  }, 120_000);
 });
 
 describe('CORPUS_DIR that cannot be a corpus', () => {
