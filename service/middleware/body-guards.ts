@@ -5,12 +5,35 @@ import { ApiError, payloadTooLarge, respondWithError } from '../errors.js';
 
 const jsonMediaType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/iu;
 
+/** The `charset` parameter of a media type, lower-cased, or null. */
+function charsetOf(type: string): string | null {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/iu.exec(type);
+  return match?.[1]?.toLowerCase() ?? null;
+}
+
+/**
+ * JSON is UTF-8 (RFC 8259): a body declared in another charset (GBK from an
+ * old CMS) would be stored garbled, and a compressed one would fail as
+ * "malformed JSON". Both are refused with 415 saying what to send instead.
+ */
 export function requireJson(): MiddlewareHandler {
   return async (c, next) => {
     const type = c.req.header('Content-Type');
     if (type === undefined || !jsonMediaType.test(type)) {
       throw new ApiError('unsupported_media_type', 'Send the body as JSON with Content-Type: application/json.', {
         field: 'Content-Type',
+      });
+    }
+    const charset = charsetOf(type);
+    if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') {
+      throw new ApiError('unsupported_media_type', `The body must be UTF-8 JSON; charset=${charset} is not accepted. Convert it to UTF-8.`, {
+        field: 'Content-Type',
+      });
+    }
+    const encoding = c.req.header('Content-Encoding')?.trim().toLowerCase();
+    if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+      throw new ApiError('unsupported_media_type', `Compressed bodies (Content-Encoding: ${encoding}) are not accepted; send plain JSON.`, {
+        field: 'Content-Encoding',
       });
     }
     await next();
