@@ -224,7 +224,18 @@ export const articleResponseSchema = engineDocumentSchema
   .register(apiRegistry, { id: 'Article' });
 export type ArticleResponse = z.infer<typeof articleResponseSchema>;
 
-const isoDate = z.iso.date('must be a date YYYY-MM-DD');
+/**
+ * Articles of the People's Republic's hospitals: none before 1949, none
+ * dated past next year (a typo or a placeholder such as 9999-12-31 that the
+ * extractor would drop silently).
+ */
+export const earliestArticleYear = 1949;
+const isoDate = z.iso
+  .date('must be a date YYYY-MM-DD')
+  .refine((value) => {
+    const year = Number(value.slice(0, 4));
+    return year >= earliestArticleYear && year <= new Date().getUTCFullYear() + 1;
+  }, `must be a date between ${earliestArticleYear} and next year`);
 
 export const articleInputSchema = z
   .strictObject({
