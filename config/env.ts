@@ -99,6 +99,8 @@ export const envSchema = z
       .enum(['true', 'false', '1', '0'], { message: 'must be one of true, false, 1, 0' })
       .transform((v) => v === 'true' || v === '1')
       .default(false),
+    /** Letters and digits an article posted through the API needs once cleaned; fewer answer 400 `too_little_text`. */
+    MIN_ARTICLE_CHARS: integer(1, 100_000, 10),
     /** How long shutdown waits for in-flight requests before cutting connections. */
     SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 10_000),
   });

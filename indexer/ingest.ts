@@ -25,9 +25,30 @@ export class InvalidArticleError extends Error {
   }
 }
 
+/** Fewer letters and digits than the minimum once cleaned (`"x"`, `"。"`, emoji, markup only). */
+export class TooLittleTextError extends InvalidArticleError {
+  override readonly name = 'TooLittleTextError';
+}
+
+/** Default of MIN_ARTICLE_CHARS: letters and digits an article's text needs after cleaning. */
+export const defaultMinArticleChars = 10;
+
+/** Letters and digits in `text`: what is left of an article once punctuation, symbols, emoji and controls are set aside. */
+export function countRealChars(text: string): number {
+  let n = 0;
+  for (const ch of text) if (/[\p{L}\p{N}]/u.test(ch)) n++;
+  return n;
+}
+
+function withoutMarkup(text: string): string {
+  return text.replace(/<[^>]*>?/gu, ' ').replace(/&(?:#\d+|#x[0-9a-f]+|[a-z]+);?/giu, ' ');
+}
+
 export interface IngestContext {
   engine: SearchEngine;
   corpusDir: string;
+  /** Letters and digits the cleaned text must have (MIN_ARTICLE_CHARS; default defaultMinArticleChars). */
+  minArticleChars?: number;
   /** Where the article is built (default: the process's shared pool): never the thread that answers searches. */
   pool?: BuildPool;
 }
@@ -139,8 +160,24 @@ export async function ingestArticle(context: IngestContext, given: GivenFields):
   });
   const content = `${JSON.stringify(fields, null, 2)}\n`;
   const draft: RawArticle = { ...fields, sourcePath: '', format: 'api', inputBytes: Buffer.byteLength(content) };
+  // A title given but without content is as much a mistake as such a text.
+  if (typeof given.title === 'string' && given.title.trim() !== '' && countRealChars(withoutMarkup(given.title)) === 0) {
+    throw new TooLittleTextError('`title` has no letters or digits once markup is removed', 'title');
+  }
   const first = (await (context.pool ?? sharedBuildPool()).build(draft)).result;
-  if (!first.ok) throw new InvalidArticleError(first.rejection.detail, hasText ? 'text' : 'html');
+  const textField = hasText ? 'text' : 'html';
+  if (!first.ok) {
+    if (first.rejection.reason === 'empty') throw new TooLittleTextError(`\`${textField}\` holds no article text once cleaned`, textField);
+    throw new InvalidArticleError(first.rejection.detail, textField);
+  }
+  const minChars = context.minArticleChars ?? defaultMinArticleChars;
+  const realChars = countRealChars(first.document.body);
+  if (realChars < minChars) {
+    throw new TooLittleTextError(
+      `\`${textField}\` has ${realChars} letters or digits once cleaned; an article needs at least ${minChars}`,
+      textField,
+    );
+  }
   const id = deriveId(draft, first.document.title, first.document.body);
   const existing = await context.engine.get(id);
 

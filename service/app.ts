@@ -37,6 +37,7 @@ import { createRelatedRoutes, relatedOperations } from './routes/related.js';
 import { createSearchRoutes, searchOperations } from './routes/search.js';
 import { createSuggestRoutes, suggestOperations } from './routes/suggest.js';
 import { WriteQueue } from './write-queue.js';
+import { defaultMinArticleChars } from '../indexer/ingest.js';
 
 export interface AppDeps {
   engine: SearchEngine;
@@ -52,6 +53,8 @@ export interface AppDeps {
   trustProxy?: boolean | number;
   /** READ_ONLY: every write under /v1 answers 405 `read_only`. */
   readOnly?: boolean;
+  /** MIN_ARTICLE_CHARS (default defaultMinArticleChars). */
+  minArticleChars?: number;
   /** SEARCH_TIMEOUT_MS (default: no budget). */
   searchTimeoutMs?: number;
   /** Clock for the rate limiter (ms). */
@@ -154,6 +157,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     publicGuard: every(resolveSiteKey(deps.siteKeys ?? new Map()), limitBySiteKey(perSiteKey)),
     adminGuard: requireAdmin(deps.adminToken),
     searchTimeoutMs: deps.searchTimeoutMs ?? 0,
+    minArticleChars: deps.minArticleChars ?? defaultMinArticleChars,
     operations: () => operations,
   };
 

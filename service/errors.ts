@@ -11,11 +11,13 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import { DocumentNotFoundError, EngineQueryError, EngineUnavailableError } from '../engine/errors.js';
-import { InvalidArticleError } from '../indexer/ingest.js';
+import { InvalidArticleError, TooLittleTextError } from '../indexer/ingest.js';
 
 export const errorStatuses = {
   /** A parameter or body field is missing, malformed or unknown; `field` names it. */
   validation_failed: 400,
+  /** The article's text (or title) has too few letters and digits once cleaned (MIN_ARTICLE_CHARS); `field` names it. */
+  too_little_text: 400,
   /** Admin route without a valid `Authorization: Bearer <ADMIN_TOKEN>`. */
   unauthorized: 401,
   /** The site key (X-Site-Key header or `key` parameter) is not known. */
@@ -114,6 +116,7 @@ export function toApiError(err: unknown): ApiError {
   if (isDiskFull(err)) {
     return new ApiError('insufficient_storage', 'The disk is full: the write was not kept. Try again once space is freed.', { cause: err });
   }
+  if (err instanceof TooLittleTextError) return new ApiError('too_little_text', err.message, { field: err.field, cause: err });
   if (err instanceof InvalidArticleError) return new ApiError('validation_failed', err.message, { field: err.field, cause: err });
   if (err instanceof DocumentNotFoundError) return new ApiError('not_found', 'No article with this id.', { cause: err });
   if (err instanceof EngineUnavailableError) {

@@ -123,6 +123,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     trustProxy: env.TRUST_PROXY,
     readOnly: env.READ_ONLY,
     searchTimeoutMs: env.SEARCH_TIMEOUT_MS,
+    minArticleChars: env.MIN_ARTICLE_CHARS,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {

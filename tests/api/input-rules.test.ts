@@ -59,3 +59,51 @@ describe('body encoding', () => {
     expect([200, 201]).toContain(res.status);
   });
 });
+
+describe('too little text', () => {
+  it.each([
+    ['a NUL character', { text: '\u0000' }, 'text'],
+    ['one letter', { text: 'x' }, 'text'],
+    ['one full stop', { text: '。' }, 'text'],
+    ['50 emoji', { text: '😀'.repeat(50) }, 'text'],
+    ['markup only', { html: '<p><br></p><div>&nbsp;</div>' }, 'html'],
+    ['a title made only of markup', { title: '<b></b><i>&nbsp;</i>', text: article.text }, 'title'],
+    ['a title made only of punctuation', { title: '——！！', text: article.text }, 'title'],
+  ])('400 too_little_text for %s', async (_, body, field) => {
+    const res = await post(JSON.stringify(body));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ErrorBody).error).toMatchObject({ code: 'too_little_text', field });
+  });
+
+  it('accepts a short but real article', async () => {
+    const res = await post(JSON.stringify({ text: '医院党支部召开组织生活会。', url: 'https://h.example/short' }));
+    expect(res.status).toBe(201);
+  });
+
+  it('the minimum is configurable', async () => {
+    const strict = createApp({ engine, corpusDir: join(root, 'corpus'), logger: pino({ level: 'silent' }), adminToken, minArticleChars: 100 });
+    const res = await strict.request('/v1/articles', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(article),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ErrorBody).error.code).toBe('too_little_text');
+  });
+});
+
+describe('publication dates', () => {
+  const nextYear = new Date().getUTCFullYear() + 1;
+  it.each([['0000-01-01'], ['1948-12-31'], ['9999-12-31'], [`${nextYear + 1}-01-01`]])('400 naming publishedAt for %s', async (publishedAt) => {
+    const res = await post(JSON.stringify({ ...article, publishedAt }));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.error.code).toBe('validation_failed');
+    expect(body.error.field ?? body.error.details?.[0]?.path).toBe('publishedAt');
+  });
+
+  it.each([['1949-10-01'], [`${nextYear}-01-01`]])('accepts %s', async (publishedAt) => {
+    const res = await post(JSON.stringify({ ...article, publishedAt, url: `https://h.example/${publishedAt}` }));
+    expect([200, 201]).toContain(res.status);
+  });
+});
