@@ -25,6 +25,8 @@ function formatSummary(summary: IndexSummary, corpusDir: string): string {
     `  skipped files:   ${summary.rejections.length}`,
   ];
   for (const [reason, count] of countRejections(summary.rejections)) lines.push(`    ${reason}: ${count}`);
+  if (summary.warnings.length > 0) lines.push(`  warnings:        ${summary.warnings.length}`);
+  for (const w of summary.warnings.slice(0, 20)) lines.push(`    - ${w.sourcePath}: ${w.detail}`);
   for (const r of summary.rejections.slice(0, 20)) lines.push(`    - ${r.sourcePath}: ${r.reason} (${r.detail})`);
   if (summary.rejections.length > 20) lines.push(`    … and ${summary.rejections.length - 20} more`);
   if (processed > 0) {

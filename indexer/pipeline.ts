@@ -132,6 +132,8 @@ export interface IndexSummary {
   keptRejected: number;
   duplicates: number;
   rejections: Rejection[];
+  /** Inputs indexed with something dropped (a URL that is not http(s)…): path and what. */
+  warnings: Array<{ sourcePath: string; detail: string }>;
   /** Share of indexed documents with a value, per field (0..1). */
   fillRates: Record<FieldName, number>;
   inputBytes: number;
@@ -216,6 +218,7 @@ async function* buildAhead<T>(items: AsyncIterable<T>, limit: number, start: (it
 class RunStats {
   readonly fillCounts = new Map<FieldName, number>();
   readonly rejections: Rejection[] = [];
+  readonly warnings: Array<{ sourcePath: string; detail: string }> = [];
   readonly timings: StageTimings = { clean: 0, extract: 0, segment: 0 };
   articles = 0;
   duplicates = 0;
@@ -228,6 +231,10 @@ class RunStats {
     this.timings.clean += timings.clean;
     this.timings.extract += timings.extract;
     this.timings.segment += timings.segment;
+  }
+
+  warn(sourcePath: string, warnings: readonly string[] | undefined): void {
+    for (const detail of warnings ?? []) this.warnings.push({ sourcePath, detail });
   }
 
   count(doc: EngineDocument): void {
@@ -249,6 +256,7 @@ class RunStats {
       keptRejected,
       duplicates: this.duplicates,
       rejections: this.rejections,
+      warnings: this.warnings,
       fillRates,
       inputBytes: this.inputBytes,
       seconds: ms(performance.now() - this.started),
@@ -324,6 +332,7 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
         stats.rejections.push(result.rejection);
       } else {
         (await tracker()).assign(result);
+        stats.warn(item.sourcePath, result.warnings);
         seen.add(result.document.id);
         stats.count(result.document);
         options.onDocument?.(result.document);
@@ -492,6 +501,7 @@ async function rebuildHere(options: IndexOptions): Promise<IndexSummary> {
         continue;
       }
       tracker.assign(result);
+      stats.warn(item.sourcePath, result.warnings);
       stats.count(result.document);
       options.onDocument?.(result.document);
       options.onProgress?.({ processed, sourcePath: item.sourcePath });

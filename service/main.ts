@@ -200,6 +200,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
         if (orphans.length > 0) logger.info({ files: orphans.slice(0, 20), count: orphans.length }, 'removed temporary files of interrupted writes');
         const summary = await indexCorpus({ engine, corpusDir: env.CORPUS_DIR, maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO });
         readiness.setCorpusProblems(summary.rejections);
+        for (const warning of summary.warnings.slice(0, 50)) logger.warn({ file: warning.sourcePath, detail: warning.detail }, 'corpus file indexed with a field dropped');
         for (const rejection of summary.rejections.slice(0, 50)) {
           logger.warn({ file: rejection.sourcePath, reason: rejection.reason, detail: rejection.detail }, 'corpus file not indexed');
         }
