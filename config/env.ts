@@ -67,6 +67,8 @@ export const envSchema = z
     /** Unset disables the admin routes (they answer 403 saying how to enable them). */
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters (use a random secret)').optional(),
     CORS_ORIGINS: commaList,
+    /** Unset: /metrics is open (bind it to a private network). Set: /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (use a random secret)').optional(),
     SITE_KEYS_FILE: z.string().min(1).optional(),
     /** Token buckets: the refill rate per minute and the burst (bucket size). A rate of 0 disables the limit. */
     RATE_LIMIT_IP_PER_MINUTE: integer(0, 1_000_000, 120),

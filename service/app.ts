@@ -18,6 +18,7 @@ import type { AppEnv } from './context.js';
 import { ApiError, createErrorHandler, respondWithError } from './errors.js';
 import { requireAdmin } from './middleware/admin-auth.js';
 import { settleUnreadBody } from './middleware/body-guards.js';
+import { docsPageHeaders, noSniff, requireMetricsToken } from './middleware/security-headers.js';
 import { corsAllowlist } from './middleware/cors.js';
 import { createMetrics } from './middleware/metrics.js';
 import { TokenBuckets, limitByAddress, limitBySiteKey, type BucketSettings } from './middleware/rate-limit.js';
@@ -53,6 +54,8 @@ export interface AppDeps {
   trustProxy?: boolean | number;
   /** READ_ONLY: every write under /v1 answers 405 `read_only`. */
   readOnly?: boolean;
+  /** METRICS_TOKEN: when set, /metrics needs it as a bearer token. */
+  metricsToken?: string | undefined;
   /** MIN_ARTICLE_CHARS (default defaultMinArticleChars). */
   minArticleChars?: number;
   /** SEARCH_TIMEOUT_MS (default: no budget). */
@@ -167,6 +170,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', settleUnreadBody(4 * limits.bodyBytes, 5_000));
   app.use('*', logRequests(deps.logger));
   app.use('*', metrics.track);
+  app.use('*', noSniff());
+  app.use('/docs', docsPageHeaders());
+  app.use('/metrics', requireMetricsToken(deps.metricsToken));
   app.use('/v1/*', corsAllowlist(deps.corsOrigins ?? []));
   app.use('/openapi.json', corsAllowlist(deps.corsOrigins ?? []));
   app.use('/v1/*', limitByAddress(perIp, createClientAddress(deps.trustProxy ?? false)));

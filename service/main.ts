@@ -124,6 +124,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     readOnly: env.READ_ONLY,
     searchTimeoutMs: env.SEARCH_TIMEOUT_MS,
     minArticleChars: env.MIN_ARTICLE_CHARS,
+    metricsToken: env.METRICS_TOKEN,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
