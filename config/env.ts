@@ -20,11 +20,6 @@ function integer(min: number, max: number, fallback: number) {
     .default(fallback);
 }
 
-const flag = z
-  .enum(['true', 'false', '1', '0'], { message: 'must be one of true, false, 1, 0' })
-  .transform((v) => v === 'true' || v === '1')
-  .default(false);
-
 /** `*` or a bare origin (`https://www.example.org`, no path): what browsers send in `Origin`. */
 const originSchema = z.string().refine((value) => {
   if (value === '*') return true;
@@ -52,6 +47,15 @@ export const envSchema = z
     PORT: integer(0, 65_535, 3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     CORPUS_DIR: z.string().min(1).default('./corpus'),
+    /**
+     * The largest share of the index one corpus scan may delete; a scan that
+     * would delete more (an unmounted volume, a wrong path) deletes nothing.
+     */
+    CORPUS_MAX_DELETE_RATIO: z
+      .string()
+      .regex(/^(?:0(?:\.\d+)?|1(?:\.0+)?)$/u, 'must be a share between 0 and 1, such as 0.2')
+      .transform(Number)
+      .default(0.2),
     DATA_DIR: z.string().min(1).default('./data'),
     ENGINE: z.enum(['sqlite', 'meilisearch']).default('sqlite'),
     MEILI_URL: z.url({ protocol: /^https?$/u, message: 'must be an http(s) URL' }).optional(),
@@ -63,15 +67,42 @@ export const envSchema = z
     /** Unset disables the admin routes (they answer 403 saying how to enable them). */
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters (use a random secret)').optional(),
     CORS_ORIGINS: commaList,
+    /** Unset: /metrics is open (bind it to a private network). Set: /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (use a random secret)').optional(),
     SITE_KEYS_FILE: z.string().min(1).optional(),
     /** Token buckets: the refill rate per minute and the burst (bucket size). A rate of 0 disables the limit. */
     RATE_LIMIT_IP_PER_MINUTE: integer(0, 1_000_000, 120),
     RATE_LIMIT_IP_BURST: integer(1, 1_000_000, 40),
     RATE_LIMIT_KEY_PER_MINUTE: integer(0, 1_000_000, 600),
     RATE_LIMIT_KEY_BURST: integer(1, 1_000_000, 120),
-    /** Behind a reverse proxy: take the client address from the first X-Forwarded-For entry. */
-    TRUST_PROXY: flag,
+    /**
+     * Behind reverse proxies: how many of them (true = 1) append to
+     * X-Forwarded-For. The client address is the entry the outermost trusted
+     * proxy appended, that many from the end, as Express's `trust proxy`
+     * takes it: entries before it are whatever the client sent.
+     */
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(?:true|false|\d{1,2})$/u, 'must be true, false or the number of proxies in front (0-99)')
+      .transform((v): boolean | number => (v === 'true' ? true : v === 'false' ? false : Number(v)))
+      .default(false),
     LOG_LEVEL: z.enum(logLevels).default('info'),
+    /**
+     * A search's time budget: past it the engine answers with the best results
+     * found so far (`partial: true`); an engine that cannot answer within twice
+     * the budget gets 503 `timeout`. 0 disables the budget.
+     */
+    SEARCH_TIMEOUT_MS: integer(0, 600_000, 2_000),
+    /**
+     * An API replica: serve the index in DATA_DIR without writing to it (no
+     * corpus sync, admin writes refused, no data-directory lock taken).
+     */
+    READ_ONLY: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be one of true, false, 1, 0' })
+      .transform((v) => v === 'true' || v === '1')
+      .default(false),
+    /** Letters and digits an article posted through the API needs once cleaned; fewer answer 400 `too_little_text`. */
+    MIN_ARTICLE_CHARS: integer(1, 100_000, 10),
     /** How long shutdown waits for in-flight requests before cutting connections. */
     SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 10_000),
   });

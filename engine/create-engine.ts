@@ -53,3 +53,15 @@ async function instantiate(config: EngineConfig): Promise<SearchEngine> {
     }
   }
 }
+
+/**
+ * After IndexCorruptError from `init()`: moves the damaged index aside so the
+ * next `init()` starts an empty one, to be refilled from the corpus. Returns
+ * where it went; null when the engine keeps no local file (Meilisearch
+ * manages its own storage) or there was nothing to move.
+ */
+export async function moveDamagedIndexAside(config: EngineConfig): Promise<string | null> {
+  if (config.engine !== 'sqlite') return null;
+  const { moveDamagedIndexAside: move } = await import('./sqlite/quarantine.js');
+  return move(config.dataDir, config.fileName);
+}

@@ -38,6 +38,11 @@ export interface SearchRequest {
   facets: boolean;
   /** Fold near-duplicates into their canonical article. */
   collapse: boolean;
+  /**
+   * Time budget: past this instant (epoch ms) the engine answers with what it
+   * has found so far, ranked more coarsely, and sets `partial`. Unset: no budget.
+   */
+  deadline?: number;
 }
 
 /** value → count, ordered by count descending then value. */
@@ -77,6 +82,8 @@ export interface SearchResult {
   relaxed: boolean;
   /** Counted over the exact matches, or over the partial matches when there is no exact match. */
   facets: FacetCounts | null;
+  /** True when the request's deadline passed and the answer is the best found by then. */
+  partial?: boolean;
 }
 
 export interface RelatedRequest {

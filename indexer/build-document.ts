@@ -88,11 +88,38 @@ export interface StageTimings {
 }
 
 export type BuildResult =
-  | { ok: true; document: EngineDocument; bodyKey: string }
+  | {
+      ok: true;
+      document: EngineDocument;
+      bodyKey: string;
+      /** What was dropped from the input on the way (a `javascript:` URL…), for the run's log. */
+      warnings?: string[];
+    }
   | { ok: false; rejection: Rejection };
 
+/**
+ * The API's URL rule, for every input: only http(s) URLs become an
+ * article's link. A `javascript:` or `data:` URL from a corpus file would
+ * otherwise reach every page that renders the hit's link.
+ */
+export function isArticleUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url.trim());
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** One article through the whole pipeline. `duplicateOf` is left null: it depends on the corpus. */
-export function buildDocument(raw: RawArticle, timings?: StageTimings): BuildResult {
+export function buildDocument(given: RawArticle, timings?: StageTimings): BuildResult {
+  const warnings: string[] = [];
+  let raw = given;
+  if (given.url !== undefined && given.url.trim() !== '' && !isArticleUrl(given.url)) {
+    warnings.push(`url ${JSON.stringify(given.url.slice(0, 100))} dropped: only http(s) URLs are kept`);
+    raw = { ...given };
+    delete raw.url;
+  }
   let t = performance.now();
   const cleaned = cleanArticle(raw);
   if (timings) timings.clean += performance.now() - t;
@@ -177,6 +204,7 @@ export function buildDocument(raw: RawArticle, timings?: StageTimings): BuildRes
     document,
     // The body is normalised already (normalisation is idempotent): no second conversion.
     bodyKey: shortHash(cleaned.body.replace(/\s+/gu, '')),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
  * answered.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { EngineDocument } from '../engine/document.js';
 import { fsyncPath } from '../engine/fsync.js';
@@ -25,9 +25,30 @@ export class InvalidArticleError extends Error {
   }
 }
 
+/** Fewer letters and digits than the minimum once cleaned (`"x"`, `"。"`, emoji, markup only). */
+export class TooLittleTextError extends InvalidArticleError {
+  override readonly name = 'TooLittleTextError';
+}
+
+/** Default of MIN_ARTICLE_CHARS: letters and digits an article's text needs after cleaning. */
+export const defaultMinArticleChars = 10;
+
+/** Letters and digits in `text`: what is left of an article once punctuation, symbols, emoji and controls are set aside. */
+export function countRealChars(text: string): number {
+  let n = 0;
+  for (const ch of text) if (/[\p{L}\p{N}]/u.test(ch)) n++;
+  return n;
+}
+
+function withoutMarkup(text: string): string {
+  return text.replace(/<[^>]*>?/gu, ' ').replace(/&(?:#\d+|#x[0-9a-f]+|[a-z]+);?/giu, ' ');
+}
+
 export interface IngestContext {
   engine: SearchEngine;
   corpusDir: string;
+  /** Letters and digits the cleaned text must have (MIN_ARTICLE_CHARS; default defaultMinArticleChars). */
+  minArticleChars?: number;
   /** Where the article is built (default: the process's shared pool): never the thread that answers searches. */
   pool?: BuildPool;
 }
@@ -56,6 +77,63 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   }
 }
 
+/**
+ * Writes `content` at `path` like writeFileAtomic, but keeps the previous
+ * file (a hard link: no space needed) until the caller settles: `undo()`
+ * puts it back, `commit()` drops it. A write the caller answers with an
+ * error must not stay in the corpus, where the next rebuild would find it.
+ * A crash in between leaves the link as an orphan `*.tmp`, which the next
+ * start removes; `path` is always either the old file or the new one.
+ */
+export async function replaceFileUndoably(path: string, content: string): Promise<{ commit(): Promise<void>; undo(): Promise<void> }> {
+  const previous = `${path}.${randomBytes(6).toString('hex')}.prev.tmp`;
+  let hadPrevious = true;
+  try {
+    await link(path, previous);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') hadPrevious = false;
+    // A file system without hard links: a copy does the same, at the cost of its space.
+    else await copyFile(path, previous);
+  }
+  try {
+    await writeFileAtomic(path, content);
+  } catch (err) {
+    if (hadPrevious) await rm(previous, { force: true });
+    throw err;
+  }
+  return {
+    async commit() {
+      if (hadPrevious) await rm(previous, { force: true });
+    },
+    async undo() {
+      if (hadPrevious) await rename(previous, path);
+      else await rm(path, { force: true });
+      fsyncPath(dirname(path));
+    },
+  };
+}
+
+/** Temporary files of interrupted writes (writeFileAtomic, replaceFileUndoably) under the corpus. */
+const orphanTmp = /\.[0-9a-f]{12}(?:\.prev)?\.tmp$/u;
+
+/** Removes what interrupted writes left in the corpus; returns the removed paths (corpus-relative). */
+export async function removeOrphanTempFiles(corpusDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = await readdir(corpusDir, { recursive: true });
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    if (!orphanTmp.test(entry)) continue;
+    await rm(join(corpusDir, entry), { force: true });
+    removed.push(entry);
+  }
+  return removed;
+}
+
 function only<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
 }
@@ -82,8 +160,24 @@ export async function ingestArticle(context: IngestContext, given: GivenFields):
   });
   const content = `${JSON.stringify(fields, null, 2)}\n`;
   const draft: RawArticle = { ...fields, sourcePath: '', format: 'api', inputBytes: Buffer.byteLength(content) };
+  // A title given but without content is as much a mistake as such a text.
+  if (typeof given.title === 'string' && given.title.trim() !== '' && countRealChars(withoutMarkup(given.title)) === 0) {
+    throw new TooLittleTextError('`title` has no letters or digits once markup is removed', 'title');
+  }
   const first = (await (context.pool ?? sharedBuildPool()).build(draft)).result;
-  if (!first.ok) throw new InvalidArticleError(first.rejection.detail, hasText ? 'text' : 'html');
+  const textField = hasText ? 'text' : 'html';
+  if (!first.ok) {
+    if (first.rejection.reason === 'empty') throw new TooLittleTextError(`\`${textField}\` holds no article text once cleaned`, textField);
+    throw new InvalidArticleError(first.rejection.detail, textField);
+  }
+  const minChars = context.minArticleChars ?? defaultMinArticleChars;
+  const realChars = countRealChars(first.document.body);
+  if (realChars < minChars) {
+    throw new TooLittleTextError(
+      `\`${textField}\` has ${realChars} letters or digits once cleaned; an article needs at least ${minChars}`,
+      textField,
+    );
+  }
   const id = deriveId(draft, first.document.title, first.document.body);
   const existing = await context.engine.get(id);
 
@@ -110,8 +204,14 @@ export async function ingestArticle(context: IngestContext, given: GivenFields):
     tracker.assign(built);
   }
 
-  await writeFileAtomic(absPath, content);
-  await context.engine.upsert([document]);
+  const file = await replaceFileUndoably(absPath, content);
+  try {
+    await context.engine.upsert([document]);
+  } catch (err) {
+    await file.undo();
+    throw err;
+  }
+  await file.commit();
   return { document, created: existing === null };
 }
 

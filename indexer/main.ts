@@ -1,5 +1,5 @@
 /**
- * `npm run index -- [dir] [--out docs.jsonl] [--force] [--rebuild]`
+ * `npm run index -- [dir] [--out docs.jsonl] [--force] [--rebuild] [--allow-mass-delete]`
  *
  * Indexes a corpus directory into the configured engine (ENGINE, DATA_DIR…,
  * see config/env.ts) and prints a summary: articles, duplicates, skipped
@@ -11,7 +11,7 @@ import cliProgress from 'cli-progress';
 import { loadEnv, engineConfigFromEnv } from '../config/env.js';
 import { createEngine } from '../engine/create-engine.js';
 import { createLineLogger, waitForMeilisearch } from '../engine/meilisearch/wait.js';
-import { indexCorpus, rebuildIndex, type IndexProgress, type IndexSummary } from './pipeline.js';
+import { checkCorpusDir, indexCorpus, rebuildIndex, type IndexProgress, type IndexSummary } from './pipeline.js';
 import { countRejections } from './rejections.js';
 
 function formatSummary(summary: IndexSummary, corpusDir: string): string {
@@ -25,6 +25,8 @@ function formatSummary(summary: IndexSummary, corpusDir: string): string {
     `  skipped files:   ${summary.rejections.length}`,
   ];
   for (const [reason, count] of countRejections(summary.rejections)) lines.push(`    ${reason}: ${count}`);
+  if (summary.warnings.length > 0) lines.push(`  warnings:        ${summary.warnings.length}`);
+  for (const w of summary.warnings.slice(0, 20)) lines.push(`    - ${w.sourcePath}: ${w.detail}`);
   for (const r of summary.rejections.slice(0, 20)) lines.push(`    - ${r.sourcePath}: ${r.reason} (${r.detail})`);
   if (summary.rejections.length > 20) lines.push(`    … and ${summary.rejections.length - 20} more`);
   if (processed > 0) {
@@ -48,10 +50,12 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       force: { type: 'boolean', default: false },
       rebuild: { type: 'boolean', default: false },
+      'allow-mass-delete': { type: 'boolean', default: false },
     },
   });
   const env = loadEnv();
   const corpusDir = positionals[0] ?? env.CORPUS_DIR;
+  await checkCorpusDir(corpusDir);
   if (env.ENGINE === 'meilisearch' && env.MEILI_URL !== undefined) {
     // Same start-up gate as the service: bounded wait, clear refusal of a wrong key.
     const logger = createLineLogger((line) => void process.stderr.write(line));
@@ -79,12 +83,26 @@ async function main(): Promise<void> {
   };
   const onDocument = out ? (doc: unknown): void => void out.write(`${JSON.stringify(doc)}\n`) : undefined;
 
-  const options = { engine, corpusDir, force: values.force, onProgress, ...(onDocument ? { onDocument } : {}) };
+  const options = {
+    engine,
+    corpusDir,
+    force: values.force,
+    onProgress,
+    maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO,
+    allowMassDelete: values['allow-mass-delete'],
+    ...(onDocument ? { onDocument } : {}),
+  };
   const summary = values.rebuild ? await rebuildIndex(options) : await indexCorpus(options);
   bar?.stop();
   if (out) await new Promise<void>((resolveClose) => out.end(resolveClose));
   await engine.close();
   process.stdout.write(`${formatSummary(summary, corpusDir)}\n`);
+  if (summary.deleteRefused > 0) {
+    process.stderr.write(
+      `index: ${summary.deleteRefused} indexed articles are missing from ${corpusDir}, more than CORPUS_MAX_DELETE_RATIO (${env.CORPUS_MAX_DELETE_RATIO}) of the index; nothing was deleted. Check the directory, or run again with --allow-mass-delete.\n`,
+    );
+    process.exitCode = 1;
+  }
 }
 
 main().catch((err: unknown) => {

@@ -5,6 +5,7 @@
  * thread keeps what must happen in corpus order (duplicate assignment) and
  * the one writer.
  */
+import { stat } from 'node:fs/promises';
 import type { EngineDocument } from '../engine/document.js';
 import type { SearchEngine } from '../engine/port.js';
 import { readCorpus } from './read-corpus.js';
@@ -118,8 +119,21 @@ export interface IndexSummary {
   indexed: number;
   unchanged: number;
   deleted: number;
+  /**
+   * Articles gone from the corpus but kept in the index, because deleting
+   * them would have removed more than `maxDeleteRatio` of it (0 otherwise).
+   */
+  deleteRefused: number;
+  /**
+   * Articles whose file was rejected this run (unreadable, bad encoding…)
+   * and whose indexed copy was therefore kept: a file that cannot be read is
+   * not an article that was removed. The rejections name the files.
+   */
+  keptRejected: number;
   duplicates: number;
   rejections: Rejection[];
+  /** Inputs indexed with something dropped (a URL that is not http(s)…): path and what. */
+  warnings: Array<{ sourcePath: string; detail: string }>;
   /** Share of indexed documents with a value, per field (0..1). */
   fillRates: Record<FieldName, number>;
   inputBytes: number;
@@ -144,6 +158,15 @@ export interface IndexOptions {
   pool?: BuildPool;
   /** Documents per write transaction (default 1,000). */
   batchSize?: number;
+  /**
+   * indexCorpus only: the largest share of the index a run may delete
+   * (default 0.2). A corpus that lost more than that is far more likely a
+   * volume that did not mount or a wrong CORPUS_DIR than an editor's work,
+   * so its missing articles are kept and `deleteRefused` counts them.
+   */
+  maxDeleteRatio?: number;
+  /** indexCorpus only: delete whatever is gone, however much (`npm run index -- --allow-mass-delete`). */
+  allowMassDelete?: boolean;
   /**
    * rebuildIndex only: run the whole rebuild (reads, writes, the switch) on a
    * thread of its own when the engine allows it (default true), so searches on
@@ -195,6 +218,7 @@ async function* buildAhead<T>(items: AsyncIterable<T>, limit: number, start: (it
 class RunStats {
   readonly fillCounts = new Map<FieldName, number>();
   readonly rejections: Rejection[] = [];
+  readonly warnings: Array<{ sourcePath: string; detail: string }> = [];
   readonly timings: StageTimings = { clean: 0, extract: 0, segment: 0 };
   articles = 0;
   duplicates = 0;
@@ -209,12 +233,16 @@ class RunStats {
     this.timings.segment += timings.segment;
   }
 
+  warn(sourcePath: string, warnings: readonly string[] | undefined): void {
+    for (const detail of warnings ?? []) this.warnings.push({ sourcePath, detail });
+  }
+
   count(doc: EngineDocument): void {
     for (const f of reportedFields) if (hasValue(doc, f)) this.fillCounts.set(f, (this.fillCounts.get(f) ?? 0) + 1);
     if (doc.duplicateOf !== null) this.duplicates++;
   }
 
-  summary(indexed: number, unchanged: number, deleted: number): IndexSummary {
+  summary(indexed: number, unchanged: number, deleted: number, deleteRefused = 0, keptRejected = 0): IndexSummary {
     const fillRates = {} as Record<FieldName, number>;
     const counted = Math.max(1, indexed);
     for (const f of reportedFields) fillRates[f] = (this.fillCounts.get(f) ?? 0) / counted;
@@ -224,8 +252,11 @@ class RunStats {
       indexed,
       unchanged,
       deleted,
+      deleteRefused,
+      keptRejected,
       duplicates: this.duplicates,
       rejections: this.rejections,
+      warnings: this.warnings,
       fillRates,
       inputBytes: this.inputBytes,
       seconds: ms(performance.now() - this.started),
@@ -301,6 +332,7 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
         stats.rejections.push(result.rejection);
       } else {
         (await tracker()).assign(result);
+        stats.warn(item.sourcePath, result.warnings);
         seen.add(result.document.id);
         stats.count(result.document);
         options.onDocument?.(result.document);
@@ -312,9 +344,73 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
   }
   await flush();
 
-  const stale = [...known.keys()].filter((id) => !seen.has(id));
+  const { stale, kept } = await splitStale(
+    engine,
+    [...known.keys()].filter((id) => !seen.has(id)),
+    stats.rejections,
+  );
+  if (stale.length > 0 && !options.allowMassDelete && stale.length > (options.maxDeleteRatio ?? defaultMaxDeleteRatio) * known.size) {
+    return stats.summary(indexed, unchanged, 0, stale.length, kept);
+  }
   if (stale.length > 0) await engine.delete(stale);
-  return stats.summary(indexed, unchanged, stale.length);
+  return stats.summary(indexed, unchanged, stale.length, 0, kept);
+}
+
+/** `a/b.jsonl#3` → `a/b.jsonl`. */
+function fileOf(sourcePath: string): string {
+  const hash = sourcePath.indexOf('#');
+  return hash === -1 ? sourcePath : sourcePath.slice(0, hash);
+}
+
+/**
+ * The indexed articles not seen this run, split into those to delete and
+ * those to keep: an article whose file (or JSONL line) was rejected is kept
+ * as indexed until the file can be read again.
+ */
+async function splitStale(
+  engine: SearchEngine,
+  unseen: string[],
+  rejections: readonly Rejection[],
+): Promise<{ stale: string[]; kept: number }> {
+  if (unseen.length === 0 || rejections.length === 0) return { stale: unseen, kept: 0 };
+  const rejectedPaths = new Set(rejections.map((r) => r.sourcePath));
+  const rejectedFiles = new Set(rejections.filter((r) => !r.sourcePath.includes('#')).map((r) => r.sourcePath));
+  const stale: string[] = [];
+  let kept = 0;
+  for (const id of unseen) {
+    const sourcePath = (await engine.get(id))?.sourcePath ?? '';
+    if (sourcePath !== '' && (rejectedPaths.has(sourcePath) || rejectedFiles.has(fileOf(sourcePath)))) kept++;
+    else stale.push(id);
+  }
+  return { stale, kept };
+}
+
+/** See IndexOptions.maxDeleteRatio. */
+export const defaultMaxDeleteRatio = 0.2;
+
+/**
+ * Fails when `dir` cannot be a corpus: missing, or a file. (An empty
+ * directory is a corpus; the delete guard of indexCorpus protects the index
+ * from it.)
+ */
+export async function checkCorpusDir(dir: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CorpusDirError(
+      code === 'ENOENT'
+        ? `CORPUS_DIR ${dir} does not exist: create it, or mount the corpus volume there`
+        : `CORPUS_DIR ${dir} cannot be read (${code ?? 'unknown error'})`,
+      { cause: error },
+    );
+  }
+  if (!info.isDirectory()) throw new CorpusDirError(`CORPUS_DIR ${dir} is a file, not a directory of articles`);
+}
+
+export class CorpusDirError extends Error {
+  override readonly name = 'CorpusDirError';
 }
 
 /** The corpus reader, with the time spent waiting on it counted as the read stage. */
@@ -405,6 +501,7 @@ async function rebuildHere(options: IndexOptions): Promise<IndexSummary> {
         continue;
       }
       tracker.assign(result);
+      stats.warn(item.sourcePath, result.warnings);
       stats.count(result.document);
       options.onDocument?.(result.document);
       options.onProgress?.({ processed, sourcePath: item.sourcePath });

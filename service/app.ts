@@ -17,6 +17,8 @@ import type { SearchEngine } from '../engine/port.js';
 import type { AppEnv } from './context.js';
 import { ApiError, createErrorHandler, respondWithError } from './errors.js';
 import { requireAdmin } from './middleware/admin-auth.js';
+import { settleUnreadBody } from './middleware/body-guards.js';
+import { docsPageHeaders, noSniff, requireMetricsToken } from './middleware/security-headers.js';
 import { corsAllowlist } from './middleware/cors.js';
 import { createMetrics } from './middleware/metrics.js';
 import { TokenBuckets, limitByAddress, limitBySiteKey, type BucketSettings } from './middleware/rate-limit.js';
@@ -24,6 +26,7 @@ import { logRequests } from './middleware/request-log.js';
 import { resolveSiteKey, type SiteKeys } from './middleware/site-key.js';
 import type { ApiOperation } from './openapi.js';
 import { Readiness } from './readiness.js';
+import { limits } from './schemas.js';
 import { adminOperations, createAdminRoutes } from './routes/admin.js';
 import { articleOperations, createArticleRoutes } from './routes/articles.js';
 import type { RouteDeps } from './routes/deps.js';
@@ -35,6 +38,7 @@ import { createRelatedRoutes, relatedOperations } from './routes/related.js';
 import { createSearchRoutes, searchOperations } from './routes/search.js';
 import { createSuggestRoutes, suggestOperations } from './routes/suggest.js';
 import { WriteQueue } from './write-queue.js';
+import { defaultMinArticleChars } from '../indexer/ingest.js';
 
 export interface AppDeps {
   engine: SearchEngine;
@@ -46,8 +50,16 @@ export interface AppDeps {
   adminToken?: string | undefined;
   corsOrigins?: readonly string[];
   rateLimit?: { perIp: BucketSettings; perSiteKey: BucketSettings };
-  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
-  trustProxy?: boolean;
+  /** Proxies in front that append to X-Forwarded-For (true = 1); false or 0: use the socket's address. */
+  trustProxy?: boolean | number;
+  /** READ_ONLY: every write under /v1 answers 405 `read_only`. */
+  readOnly?: boolean;
+  /** METRICS_TOKEN: when set, /metrics needs it as a bearer token. */
+  metricsToken?: string | undefined;
+  /** MIN_ARTICLE_CHARS (default defaultMinArticleChars). */
+  minArticleChars?: number;
+  /** SEARCH_TIMEOUT_MS (default: no budget). */
+  searchTimeoutMs?: number;
   /** Clock for the rate limiter (ms). */
   now?: () => number;
   /** Shared with start-up's corpus sync, so admin writes and the sync never interleave. */
@@ -87,12 +99,26 @@ const pageOperations: ApiOperation[] = [
 
 const noLimit: BucketSettings = { perMinute: 0, burst: 1 };
 
-function createClientAddress(trustProxy: boolean): (c: Context) => string {
+/**
+ * The address the `hops`-th proxy from us saw the request come from: that
+ * many entries from the end of X-Forwarded-For, since every proxy appends
+ * its peer and the client can put anything before them. With fewer entries
+ * than hops, the first one (the furthest address known).
+ */
+export function forwardedClient(header: string | undefined, hops: number): string | undefined {
+  if (header === undefined || hops < 1) return undefined;
+  const entries = header
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  return entries[Math.max(0, entries.length - hops)];
+}
+
+function createClientAddress(trustProxy: boolean | number): (c: Context) => string {
+  const hops = trustProxy === true ? 1 : trustProxy === false ? 0 : trustProxy;
   return (c) => {
-    if (trustProxy) {
-      const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
-      if (forwarded) return forwarded;
-    }
+    const forwarded = forwardedClient(c.req.header('X-Forwarded-For'), hops);
+    if (forwarded !== undefined) return forwarded;
     try {
       return getConnInfo(c).remote.address ?? 'unknown';
     } catch {
@@ -110,7 +136,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       r.markReady();
       return r;
     })();
-  const metrics = createMetrics(deps.engine, deps.logger);
+  const metrics = createMetrics(deps.engine, deps.logger, () => readiness.corpusProblems.length);
   const perIp = new TokenBuckets(deps.rateLimit?.perIp ?? noLimit, deps.now);
   const perSiteKey = new TokenBuckets(deps.rateLimit?.perSiteKey ?? noLimit, deps.now);
 
@@ -133,16 +159,33 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     writes: deps.writes ?? new WriteQueue(),
     publicGuard: every(resolveSiteKey(deps.siteKeys ?? new Map()), limitBySiteKey(perSiteKey)),
     adminGuard: requireAdmin(deps.adminToken),
+    searchTimeoutMs: deps.searchTimeoutMs ?? 0,
+    minArticleChars: deps.minArticleChars ?? defaultMinArticleChars,
     operations: () => operations,
   };
 
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
+  // Outermost after the id: whatever refused the request, its unread body is settled before the reply.
+  app.use('*', settleUnreadBody(4 * limits.bodyBytes, 5_000));
   app.use('*', logRequests(deps.logger));
   app.use('*', metrics.track);
+  app.use('*', noSniff());
+  app.use('/docs', docsPageHeaders());
+  app.use('/metrics', requireMetricsToken(deps.metricsToken));
   app.use('/v1/*', corsAllowlist(deps.corsOrigins ?? []));
   app.use('/openapi.json', corsAllowlist(deps.corsOrigins ?? []));
   app.use('/v1/*', limitByAddress(perIp, createClientAddress(deps.trustProxy ?? false)));
+  if (deps.readOnly === true) {
+    app.use('/v1/*', async (c, next) => {
+      if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
+        throw new ApiError('read_only', 'This instance serves the index read-only (READ_ONLY=true); send writes to the writing instance.', {
+          headers: { Allow: 'GET, HEAD, OPTIONS' },
+        });
+      }
+      await next();
+    });
+  }
   app.use('/v1/*', async (_c, next) => {
     if (readiness.state !== 'ready') {
       throw new ApiError('not_ready', `The service is not ready (${readiness.detail}). Try again shortly.`, {

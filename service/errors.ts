@@ -11,11 +11,13 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import { DocumentNotFoundError, EngineQueryError, EngineUnavailableError } from '../engine/errors.js';
-import { InvalidArticleError } from '../indexer/ingest.js';
+import { InvalidArticleError, TooLittleTextError } from '../indexer/ingest.js';
 
 export const errorStatuses = {
   /** A parameter or body field is missing, malformed or unknown; `field` names it. */
   validation_failed: 400,
+  /** The article's text (or title) has too few letters and digits once cleaned (MIN_ARTICLE_CHARS); `field` names it. */
+  too_little_text: 400,
   /** Admin route without a valid `Authorization: Bearer <ADMIN_TOKEN>`. */
   unauthorized: 401,
   /** The site key (X-Site-Key header or `key` parameter) is not known. */
@@ -25,18 +27,26 @@ export const errorStatuses = {
   /** A browser origin outside CORS_ORIGINS asked for cross-origin access. */
   origin_not_allowed: 403,
   not_found: 404,
+  /** This instance serves the index read-only (READ_ONLY=true): writes go to the writing instance. */
+  read_only: 405,
   /** Another index rebuild is already running. */
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,
+  /** The disk holding the corpus or the index is full: nothing was kept; free space and retry. */
+  insufficient_storage: 507,
   /** The engine could not answer a request it accepted. */
   engine_error: 500,
   /** Still starting (engine initialising or the corpus being indexed) or shutting down. */
   not_ready: 503,
   /** The search engine cannot be reached. */
   engine_unavailable: 503,
+  /** The client went away before the answer (nginx's convention; only logs and metrics see it). */
+  client_closed: 499 as ContentfulStatusCode,
+  /** The search did not finish within SEARCH_TIMEOUT_MS, not even with partial results. */
+  timeout: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof errorStatuses;
@@ -91,9 +101,22 @@ export function buildErrorBody(error: ApiError): ErrorBody {
 
 const fixedInternalMessage = 'Internal error. The request id in the X-Request-Id header identifies it in the server log.';
 
+/** True when `err`, or an error it was caused by, is a full disk (ENOSPC, SQLite's SQLITE_FULL). */
+function isDiskFull(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') return true;
+  }
+  return false;
+}
+
 /** Translate anything thrown by handlers, middleware, the engine or the indexer into an ApiError. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (isDiskFull(err)) {
+    return new ApiError('insufficient_storage', 'The disk is full: the write was not kept. Try again once space is freed.', { cause: err });
+  }
+  if (err instanceof TooLittleTextError) return new ApiError('too_little_text', err.message, { field: err.field, cause: err });
   if (err instanceof InvalidArticleError) return new ApiError('validation_failed', err.message, { field: err.field, cause: err });
   if (err instanceof DocumentNotFoundError) return new ApiError('not_found', 'No article with this id.', { cause: err });
   if (err instanceof EngineUnavailableError) {

@@ -19,16 +19,18 @@ import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { EnvError, engineConfigFromEnv, loadEnv, type Env } from '../config/env.js';
-import { createEngine } from '../engine/create-engine.js';
-import { EngineTimeoutError, EngineUnavailableError } from '../engine/errors.js';
+import { createEngine, moveDamagedIndexAside } from '../engine/create-engine.js';
+import { EngineTimeoutError, EngineUnavailableError, IndexCorruptError } from '../engine/errors.js';
 import { waitForMeilisearch } from '../engine/meilisearch/wait.js';
 import type { SearchEngine } from '../engine/port.js';
-import { indexCorpus } from '../indexer/pipeline.js';
+import { removeOrphanTempFiles } from '../indexer/ingest.js';
+import { checkCorpusDir, indexCorpus } from '../indexer/pipeline.js';
 import { WriteQueue } from './write-queue.js';
 import { countRejections } from '../indexer/rejections.js';
 import { createApp } from './app.js';
 import { loadSiteKeys } from './middleware/site-key.js';
 import { Readiness } from './readiness.js';
+import { describeDataDirProblem, lockDataDir } from './data-dir-lock.js';
 
 export interface StartOptions {
   /** Where JSON log lines go (default: stdout). */
@@ -95,7 +97,13 @@ function closeHttpServer(server: Server, timeoutMs: number): Promise<void> {
 
 export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(env, options.logStream);
+  await checkCorpusDir(env.CORPUS_DIR);
   const siteKeys = await loadSiteKeys(env.SITE_KEYS_FILE);
+  // Only the embedded engine's files live in DATA_DIR; Meilisearch serialises its own writers.
+  const writesDataDir = env.ENGINE === 'sqlite' && !env.READ_ONLY;
+  let dataDirProblem = writesDataDir ? describeDataDirProblem(env.DATA_DIR) : null;
+  // A directory that cannot be written is waited for (503 naming the cause) rather than a crash loop.
+  let lock = writesDataDir && dataDirProblem === null ? lockDataDir(env.DATA_DIR) : null;
   const engine = await createEngine(engineConfigFromEnv(env));
   const readiness = new Readiness();
   const writes = new WriteQueue();
@@ -113,11 +121,19 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       perSiteKey: { perMinute: env.RATE_LIMIT_KEY_PER_MINUTE, burst: env.RATE_LIMIT_KEY_BURST },
     },
     trustProxy: env.TRUST_PROXY,
+    readOnly: env.READ_ONLY,
+    searchTimeoutMs: env.SEARCH_TIMEOUT_MS,
+    minArticleChars: env.MIN_ARTICLE_CHARS,
+    metricsToken: env.METRICS_TOKEN,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s)) as Server;
     s.once('error', reject);
+  }).catch(async (err: unknown) => {
+    await engine.close();
+    lock?.release();
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
@@ -136,31 +152,72 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
         throw err;
       }
     }
+    let reported: string | null = null;
+    while (dataDirProblem !== null) {
+      if (dataDirProblem !== reported) {
+        logger.error({ dataDir: env.DATA_DIR, cause: dataDirProblem }, 'the data directory cannot be written; waiting for it to be fixed');
+        reported = dataDirProblem;
+      }
+      readiness.waitFor(dataDirProblem);
+      await sleep(5_000, stop.signal);
+      if (stop.signal.aborted) return;
+      dataDirProblem = describeDataDirProblem(env.DATA_DIR);
+      if (dataDirProblem === null) lock = lockDataDir(env.DATA_DIR);
+    }
+    let movedAside = false;
     for (let attempt = 0; ; attempt++) {
       readiness.waitFor('initialising the search engine');
       try {
         await engine.init();
         break;
       } catch (err) {
+        if (err instanceof IndexCorruptError && !movedAside) {
+          // Exiting would only crash-loop under a restart policy; the corpus rebuilds the index.
+          movedAside = true;
+          const aside = await moveDamagedIndexAside(engineConfigFromEnv(env));
+          logger.error({ err, movedTo: aside }, 'the index file is damaged: moved it aside, rebuilding the index from the corpus');
+          continue;
+        }
         if (!isRetryable(err)) throw err;
         if (stop.signal.aborted) return;
         const delay = Math.min(30_000, 500 * 2 ** attempt);
-        logger.warn({ err, retryInMs: delay }, 'search engine unavailable; retrying');
-        readiness.waitFor('search engine unavailable, retrying');
+        const cause = writesDataDir ? describeDataDirProblem(env.DATA_DIR) : null;
+        logger.warn({ err, retryInMs: delay, ...(cause !== null ? { cause } : {}) }, 'search engine unavailable; retrying');
+        readiness.waitFor(cause ?? 'search engine unavailable, retrying');
         await sleep(delay, stop.signal);
         if (stop.signal.aborted) return;
       }
     }
     if (stop.signal.aborted) return;
+    if (env.READ_ONLY) {
+      // The writing instance keeps the index in line with the corpus; this one follows its writes.
+      readiness.markReady();
+      logger.info('ready (read-only: serving the index without syncing the corpus)');
+      return;
+    }
     const syncCorpus = async (): Promise<void> => {
       try {
-        const summary = await indexCorpus({ engine, corpusDir: env.CORPUS_DIR });
+        const orphans = await removeOrphanTempFiles(env.CORPUS_DIR);
+        if (orphans.length > 0) logger.info({ files: orphans.slice(0, 20), count: orphans.length }, 'removed temporary files of interrupted writes');
+        const summary = await indexCorpus({ engine, corpusDir: env.CORPUS_DIR, maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO });
+        readiness.setCorpusProblems(summary.rejections);
+        for (const warning of summary.warnings.slice(0, 50)) logger.warn({ file: warning.sourcePath, detail: warning.detail }, 'corpus file indexed with a field dropped');
+        for (const rejection of summary.rejections.slice(0, 50)) {
+          logger.warn({ file: rejection.sourcePath, reason: rejection.reason, detail: rejection.detail }, 'corpus file not indexed');
+        }
+        if (summary.deleteRefused > 0) {
+          logger.error(
+            { corpusDir: env.CORPUS_DIR, missing: summary.deleteRefused, maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO },
+            'the corpus lacks too many indexed articles (is the volume mounted?); kept them and serving the existing index. `npm run index -- --allow-mass-delete` deletes them',
+          );
+        }
         logger.info(
           {
             articles: summary.articles,
             indexed: summary.indexed,
             unchanged: summary.unchanged,
             deleted: summary.deleted,
+            keptRejected: summary.keptRejected,
             duplicates: summary.duplicates,
             rejected: Object.fromEntries(countRejections(summary.rejections)),
             seconds: Math.round(summary.seconds * 100) / 100,
@@ -200,6 +257,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       // Indexing writes through the engine: let it finish before closing it.
       await ready.catch(() => undefined);
       await engine.close();
+      lock?.release();
       logger.info('stopped');
     })();
     return closing;

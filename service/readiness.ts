@@ -6,9 +6,26 @@
  */
 export type ReadinessState = 'starting' | 'ready' | 'stopping';
 
+/** A corpus file (or JSONL line) the last scan could not index, and why. */
+export interface CorpusProblem {
+  sourcePath: string;
+  reason: string;
+  detail: string;
+}
+
 export class Readiness {
   private current: ReadinessState = 'starting';
   private why = 'starting';
+  private rejected: readonly CorpusProblem[] = [];
+
+  /** What the last corpus scan could not index (shown by /readyz, counted by /metrics). */
+  get corpusProblems(): readonly CorpusProblem[] {
+    return this.rejected;
+  }
+
+  setCorpusProblems(problems: readonly CorpusProblem[]): void {
+    this.rejected = problems.map(({ sourcePath, reason, detail }) => ({ sourcePath, reason, detail }));
+  }
 
   get state(): ReadinessState {
     return this.current;

@@ -197,6 +197,10 @@ export const searchResponseSchema = z
       .describe('The text as typed when a homophone typo was corrected (党见品牌 → 党建品牌); null otherwise.'),
     facets: facetCountsSchema.nullable(),
     tookMs: z.number(),
+    partial: z
+      .boolean()
+      .optional()
+      .describe('Present and true when the time budget (SEARCH_TIMEOUT_MS) ran out: the best results found by then, ranked more coarsely.'),
   })
   .register(apiRegistry, { id: 'SearchResponse' });
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
@@ -234,7 +238,18 @@ export const articleResponseSchema = engineDocumentSchema
   .register(apiRegistry, { id: 'Article' });
 export type ArticleResponse = z.infer<typeof articleResponseSchema>;
 
-const isoDate = z.iso.date('must be a date YYYY-MM-DD');
+/**
+ * Articles of the People's Republic's hospitals: none before 1949, none
+ * dated past next year (a typo or a placeholder such as 9999-12-31 that the
+ * extractor would drop silently).
+ */
+export const earliestArticleYear = 1949;
+const isoDate = z.iso
+  .date('must be a date YYYY-MM-DD')
+  .refine((value) => {
+    const year = Number(value.slice(0, 4));
+    return year >= earliestArticleYear && year <= new Date().getUTCFullYear() + 1;
+  }, `must be a date between ${earliestArticleYear} and next year`);
 
 export const articleInputSchema = z
   .strictObject({
@@ -298,6 +313,14 @@ export const readinessResponseSchema = z
     engine: z.enum(['sqlite', 'meilisearch']),
     documents: z.number().int().optional(),
     detail: z.string().optional(),
+    corpus: z
+      .object({
+        rejectedFiles: z.number().int().describe('Corpus files (or JSONL lines) the last scan could not index.'),
+        rejected: z
+          .array(z.object({ path: z.string(), reason: z.string(), detail: z.string() }))
+          .describe('The first 20 of them. An article already indexed from such a file keeps its indexed copy.'),
+      })
+      .optional(),
   })
   .register(apiRegistry, { id: 'Readiness' });
 export type ReadinessResponse = z.infer<typeof readinessResponseSchema>;

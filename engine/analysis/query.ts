@@ -36,6 +36,14 @@ export interface AnalysedQuery {
   highlightTerms: string[];
 }
 
+/**
+ * At most this many clauses are searched; the rest of a longer query is
+ * ignored, as Meilisearch considers only a query's first ten words. Every
+ * clause is one more pass over its words' position lists, so without a cap
+ * a pasted paragraph costs seconds on a long article.
+ */
+export const maxQueryClauses = 10;
+
 let expansionIndex: Map<string, string[]> | undefined;
 
 /**
@@ -154,6 +162,8 @@ export function analyseQuery(raw: string): AnalysedQuery {
     }
   }
 
+  dedupeAndCap(clauses);
+
   // As-you-type: the last clause's last token may be incomplete, unless the
   // user has finished it with a space or closed a quote.
   const lastClause = clauses.at(-1);
@@ -171,6 +181,22 @@ export function analyseQuery(raw: string): AnalysedQuery {
   }
   const highlightTerms = [...terms].filter((t) => t !== '').sort((a, b) => b.length - a.length);
   return { raw, normalised: normaliseText(raw), clauses, highlightTerms };
+}
+
+/**
+ * Repeating a word adds nothing to what must match (党 党 党 is 党), but each
+ * copy would be matched and scored again; only the first of each is kept,
+ * then the first `maxQueryClauses`.
+ */
+function dedupeAndCap(clauses: QueryClause[]): void {
+  const seen = new Set<string>();
+  const kept = clauses.filter((clause) => {
+    const key = `${clause.phrase ? 'p' : 'w'}\u0000${clause.text}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  clauses.splice(0, clauses.length, ...kept.slice(0, maxQueryClauses));
 }
 
 /** True when the query has nothing to search for (empty or punctuation only). */

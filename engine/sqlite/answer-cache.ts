@@ -32,6 +32,11 @@ export class AnswerCache {
     return value;
   }
 
+  /** Drops one entry: an answer cut short by its deadline must not stand in for a complete one. */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
     this.frequencies.clear();

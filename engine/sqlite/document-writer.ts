@@ -36,6 +36,25 @@ export function deserialiseDocument(row: Pick<StoredRow, 'title' | 'body' | 'jso
   return { ...rest, title: row.title, body: row.body };
 }
 
+/**
+ * Words indexed per column; later ones are not searchable, as Meilisearch
+ * ignores positions past 65,535 in an attribute. FTS5 reads a matching
+ * document's whole position list to score it, so an article of 650,000
+ * characters (1.3 million tokens with sub-words) would cost every search
+ * that matches it seconds.
+ */
+export const maxIndexedPositions = 65_535;
+
+/** The first `max` space-separated tokens of `tokens` (the whole string when it has no more). */
+export function capIndexedTokens(tokens: string, max = maxIndexedPositions): string {
+  let end = -1;
+  for (let n = 0; n < max; n++) {
+    end = tokens.indexOf(' ', end + 1);
+    if (end === -1) return tokens;
+  }
+  return tokens.slice(0, end);
+}
+
 export interface DocumentWriterOptions {
   /**
    * Count hospital and term suggestions in memory and write them once in
@@ -148,7 +167,12 @@ export class DocumentWriter {
   }
 
   private addIndexes(row: number, document: EngineDocument): void {
-    this.insertFts.run(row, document.titleTokens, document.bodyTokens, document.metaTokens);
+    this.insertFts.run(
+      row,
+      capIndexedTokens(document.titleTokens),
+      capIndexedTokens(document.bodyTokens),
+      capIndexedTokens(document.metaTokens),
+    );
     const values = documentFacetValues(document);
     for (const field of facetFields) for (const value of values[field]) this.insertFacet.run(field, value, row);
     if (document.title.trim() !== '') {

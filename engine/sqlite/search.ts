@@ -90,7 +90,13 @@ export function search(ctx: ReadContext, request: SearchRequest): SearchResult {
     request.collapse,
   ])}`;
   const result = ctx.cache.remember(key, () => runSearch(ctx, request));
+  if (result.partial === true) ctx.cache.forget(key);
   return { ...result, hits: result.hits.map((hit) => ({ ...hit })) };
+}
+
+/** True once the request's deadline (epoch ms) has passed. */
+function pastDeadline(request: SearchRequest): boolean {
+  return request.deadline !== undefined && Date.now() >= request.deadline;
 }
 
 function runSearch(ctx: ReadContext, request: SearchRequest): SearchResult {
@@ -130,15 +136,20 @@ function runSearch(ctx: ReadContext, request: SearchRequest): SearchResult {
     return byDate(ordered, terms, tiers);
   }
 
-  const scored = scoreMatches(ctx, plan, match);
+  // Past the deadline the matches found are ranked without bm25 and the
+  // exact-query check, the two steps whose cost grows with the documents'
+  // length: the caller gets an answer now rather than a better one later.
+  const partial = pastDeadline(request);
+  const scored = partial ? computeScores(ctx, plan, match, false) : scoreMatches(ctx, plan, match);
   const collapsed = memory.collapseScored(scored.rows, scored.scores, filter, request.collapse);
   const isExact = exactness(collapsed.reps, collapsed.folded, match.tiers);
-  const order = orderByRelevance(ctx, plan, scored, collapsed, offset + pageSize);
+  const order = orderByRelevance(ctx, partial ? { ...plan, exactText: null } : plan, scored, collapsed, offset + pageSize);
   const page = order.slice(offset, offset + pageSize).map((i) => {
     const row = collapsed.reps[i] ?? 0;
     return { row, score: collapsed.scores[i] ?? 0, duplicates: collapsed.folded.get(row) ?? [], exact: isExact[i] === 1 };
   });
-  return toResult(ctx, page, collapsed.reps, isExact, request.facets, terms);
+  const result = toResult(ctx, page, collapsed.reps, isExact, request.facets, terms);
+  return partial ? { ...result, partial: true } : result;
 }
 
 /** Per representative: 1 when it, or a near-duplicate folded into it, matched every clause. */
@@ -286,39 +297,44 @@ function anyPasses(ctx: ReadContext, rows: ArrayLike<number>, filter: RowFilter 
  * topicality, and first of all the tier (exact matches above partial ones).
  */
 function scoreMatches(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet): Scored {
+  return ctx.cache.remember(`score\u0000${match.key}\u0000${plan.strict ?? ''}\u0000${plan.phraseTexts.join('\u0001')}`, () =>
+    computeScores(ctx, plan, match, true),
+  );
+}
+
+/** The scores of scoreMatches; without bm25 (and the original-wording pass) when `full` is false. */
+function computeScores(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet, full: boolean): Scored {
   const { memory } = ctx;
-  return ctx.cache.remember(`score\u0000${match.key}\u0000${plan.strict ?? ''}\u0000${plan.phraseTexts.join('\u0001')}`, () => {
-    const rows = match.rows;
-    const expression = chooseBm25Expression(ctx, plan, match);
-    const bm25 = expression !== null ? bm25Scores(ctx, expression) : null;
-    let best = 0;
-    if (bm25) for (const row of rows) best = Math.max(best, bm25[row] ?? 0);
+  const rows = match.rows;
+  const expression = full ? chooseBm25Expression(ctx, plan, match) : null;
+  const bm25 = expression !== null ? bm25Scores(ctx, expression) : null;
+  let best = 0;
+  if (bm25) for (const row of rows) best = Math.max(best, bm25[row] ?? 0);
 
-    let original: Uint8Array | null = null;
-    // A small bonus, not worth another pass over a very broad match.
-    if (plan.original !== null && rows.length <= 4 * bm25RowLimit) {
-      original = new Uint8Array(memory.rowCapacity);
-      for (const row of matchRows(ctx, plan.original, plan.phraseTexts)) original[row] = 1;
-    }
-    const clauseCount = Math.max(1, plan.clauseForms.length);
+  let original: Uint8Array | null = null;
+  // A small bonus, not worth another pass over a very broad match.
+  if (full && plan.original !== null && rows.length <= 4 * bm25RowLimit) {
+    original = new Uint8Array(memory.rowCapacity);
+    for (const row of matchRows(ctx, plan.original, plan.phraseTexts)) original[row] = 1;
+  }
+  const clauseCount = Math.max(1, plan.clauseForms.length);
 
-    const scores = new Float64Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i] ?? 0;
-      const relevance = bm25 && best > 0 ? (bm25[row] ?? 0) / best : 0;
-      const title = memory.titleKeyOf(row);
-      let inTitle = 0;
-      for (const [own, ...expansions] of plan.clauseForms) {
-        if (own !== undefined && title.includes(own)) inTitle++;
-        else if (expansions.some((form) => title.includes(form))) inTitle += expansionTitleShare;
-      }
-      let score = 1 + relevance + (titleBonus * inTitle) / clauseCount + (original?.[row] === 1 ? originalFormBonus : 0);
-      score *= topicalityFactor(memory.topicalityOf(row));
-      if (match.tiers) score += tierWeight * (match.levels - (match.tiers[row] ?? 0));
-      scores[i] = score;
+  const scores = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] ?? 0;
+    const relevance = bm25 && best > 0 ? (bm25[row] ?? 0) / best : 0;
+    const title = memory.titleKeyOf(row);
+    let inTitle = 0;
+    for (const [own, ...expansions] of plan.clauseForms) {
+      if (own !== undefined && title.includes(own)) inTitle++;
+      else if (expansions.some((form) => title.includes(form))) inTitle += expansionTitleShare;
     }
-    return { rows, scores, exact: new Map<number, boolean>() };
-  });
+    let score = 1 + relevance + (titleBonus * inTitle) / clauseCount + (original?.[row] === 1 ? originalFormBonus : 0);
+    score *= topicalityFactor(memory.topicalityOf(row));
+    if (match.tiers) score += tierWeight * (match.levels - (match.tiers[row] ?? 0));
+    scores[i] = score;
+  }
+  return { rows, scores, exact: new Map<number, boolean>() };
 }
 
 /**

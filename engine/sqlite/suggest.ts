@@ -5,6 +5,7 @@
  */
 import { parseSuggestInput } from '../analysis/suggestions.js';
 import type { SuggestRequest, Suggestion, VocabularyEntry } from '../port.js';
+import { isSearchableToken, quoteFtsString } from './fts-query.js';
 import { statement, type ReadContext } from './read-context.js';
 
 type Entry = { text: string; doc: number | null; canonical: string | null; weight: number };
@@ -32,18 +33,47 @@ function lookup(ctx: ReadContext, kind: Suggestion['kind'], input: { text: strin
   );
 }
 
+/** Rows of a term's matches examined before it counts as outside the filters. */
+const scopeScanLimit = 20_000;
+
+/** The first `wanted` of `terms` (best first) that occur in a row `inside` accepts. */
+function termsWithin(ctx: ReadContext, terms: readonly Entry[], inside: (row: number) => boolean, wanted: number): Entry[] {
+  const out: Entry[] = [];
+  const rowsOf = statement(ctx, 'SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?').pluck();
+  for (const term of terms) {
+    if (out.length >= wanted) break;
+    if (!isSearchableToken(term.text)) continue;
+    for (const row of rowsOf.iterate(quoteFtsString(term.text), scopeScanLimit) as IterableIterator<number>) {
+      if (inside(row)) {
+        out.push(term);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 export function suggest(ctx: ReadContext, request: SuggestRequest): Suggestion[] {
   const { memory } = ctx;
   const input = parseSuggestInput(request.prefix);
   const limit = Math.max(0, Math.floor(request.limit));
   if (input === null || limit === 0) return [];
   const filter = memory.compileFilter(request.filters);
-  const allowedHospitals = filter ? memory.facetValuesOf('hospital', memory.rowsMatching(filter)) : null;
+  // Within a hospital filter (a site key's scope) only that hospital is
+  // suggested: the others its articles mention belong to other sites.
+  const allowedHospitals =
+    request.filters.hospital !== undefined && request.filters.hospital.length > 0
+      ? new Set(request.filters.hospital)
+      : filter
+        ? memory.facetValuesOf('hospital', memory.rowsMatching(filter))
+        : null;
 
   const hospitals = lookup(ctx, 'hospital', input, 1000).filter(
     (e) => allowedHospitals === null || (e.canonical !== null && allowedHospitals.has(e.canonical)),
   );
-  const terms = lookup(ctx, 'term', input, 1000);
+  // Terms are counted over the whole index; within filters, only those found in an article inside them.
+  const allTerms = lookup(ctx, 'term', input, 1000);
+  const terms = filter === null ? allTerms : termsWithin(ctx, allTerms, (row) => memory.isLive(row) && filter(row), 4 * limit);
   const titles = lookup(ctx, 'title', input, 500).filter(
     (e) => e.doc !== null && memory.isLive(e.doc) && (filter === null || filter(e.doc)),
   );

@@ -5,6 +5,17 @@ import { ApiError, payloadTooLarge, respondWithError } from '../errors.js';
 
 const jsonMediaType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/iu;
 
+/** The `charset` parameter of a media type, lower-cased, or null. */
+function charsetOf(type: string): string | null {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/iu.exec(type);
+  return match?.[1]?.toLowerCase() ?? null;
+}
+
+/**
+ * JSON is UTF-8 (RFC 8259): a body declared in another charset (GBK from an
+ * old CMS) would be stored garbled, and a compressed one would fail as
+ * "malformed JSON". Both are refused with 415 saying what to send instead.
+ */
 export function requireJson(): MiddlewareHandler {
   return async (c, next) => {
     const type = c.req.header('Content-Type');
@@ -13,10 +24,74 @@ export function requireJson(): MiddlewareHandler {
         field: 'Content-Type',
       });
     }
+    const charset = charsetOf(type);
+    if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') {
+      throw new ApiError('unsupported_media_type', `The body must be UTF-8 JSON; charset=${charset} is not accepted. Convert it to UTF-8.`, {
+        field: 'Content-Type',
+      });
+    }
+    const encoding = c.req.header('Content-Encoding')?.trim().toLowerCase();
+    if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+      throw new ApiError('unsupported_media_type', `Compressed bodies (Content-Encoding: ${encoding}) are not accepted; send plain JSON.`, {
+        field: 'Content-Encoding',
+      });
+    }
     await next();
   };
 }
 
 export function limitBody(maxBytes: number): MiddlewareHandler {
   return bodyLimit({ maxSize: maxBytes, onError: (c) => respondWithError(c, payloadTooLarge(maxBytes)) });
+}
+
+/**
+ * A request answered without its body being read (a 413 on the declared
+ * length, or a 400/401/415 before parsing) leaves the body in the socket.
+ * Node would then cut a keep-alive connection the reply said to keep, and a
+ * client still sending could lose the reply itself. So the unread body is
+ * read and dropped before the reply goes out, up to `maxBytes` and
+ * `maxMs`; beyond that (or when a guard stopped reading it half-way) the
+ * reply says `Connection: close`, which clients honour.
+ */
+export function settleUnreadBody(maxBytes: number, maxMs: number): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const raw = c.req.raw;
+    if (raw.body === null) return;
+    if (raw.bodyUsed || raw.body.locked) {
+      if (c.res.status === 413) c.header('Connection', 'close');
+      return;
+    }
+    const declared = Number(raw.headers.get('content-length') ?? Number.NaN);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      c.header('Connection', 'close');
+      return;
+    }
+    if (!(await discardBody(raw.body, maxBytes, maxMs))) c.header('Connection', 'close');
+  };
+}
+
+/** Reads and drops a body; false when it is longer than `maxBytes` or takes longer than `maxMs`. */
+async function discardBody(body: ReadableStream<Uint8Array>, maxBytes: number, maxMs: number): Promise<boolean> {
+  const reader = body.getReader();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), maxMs);
+  });
+  let bytes = 0;
+  try {
+    for (;;) {
+      const chunk = await Promise.race([reader.read(), timedOut]);
+      if (chunk === 'timeout') return false;
+      if (chunk.done) return true;
+      bytes += chunk.value.byteLength;
+      if (bytes > maxBytes) return false;
+    }
+  } catch {
+    // The client went away while sending: nothing left to keep alive.
+    return false;
+  } finally {
+    clearTimeout(timer);
+    reader.releaseLock();
+  }
 }

@@ -17,7 +17,7 @@ export interface Metrics {
   render(): Promise<string>;
 }
 
-export function createMetrics(engine: SearchEngine, logger: Logger): Metrics {
+export function createMetrics(engine: SearchEngine, logger: Logger, corpusRejected: () => number = () => 0): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const labelNames = ['method', 'route', 'status'] as const;
@@ -63,6 +63,15 @@ export function createMetrics(engine: SearchEngine, logger: Logger): Metrics {
     async collect() {
       const s = await readStats();
       if (s) this.set(s.sizeBytes);
+    },
+  });
+
+  new Gauge({
+    name: 'corpus_rejected_files',
+    help: 'Corpus files (or JSONL lines) the last corpus scan could not index; /readyz names them.',
+    registers: [registry],
+    collect() {
+      this.set(corpusRejected());
     },
   });
 

@@ -77,12 +77,18 @@ export function resolveSiteKey(keys: SiteKeys): MiddlewareHandler<AppEnv> {
     if (fromQuery !== undefined && fromQuery.length > 1) {
       throw new ApiError('validation_failed', 'Invalid query parameter "key": give it once.', { field: 'key' });
     }
-    const given = fromHeader ?? fromQuery?.[0];
-    if (given === undefined || given === '') {
+    if (fromHeader === undefined && fromQuery === undefined) {
       c.set('siteScope', null);
       return next();
     }
-    if (fromHeader !== undefined && fromQuery?.[0] !== undefined && fromQuery[0] !== fromHeader) {
+    // A key given but blank is a broken embed, not a request for every hospital's articles.
+    const header = fromHeader?.trim();
+    const query = fromQuery?.[0]?.trim();
+    if (header === '' || query === '') {
+      throw new ApiError('invalid_site_key', 'The site key is empty.', { field: header === '' ? 'X-Site-Key' : 'key' });
+    }
+    const given = header ?? query ?? '';
+    if (header !== undefined && query !== undefined && query !== header) {
       throw new ApiError('validation_failed', 'The X-Site-Key header and the key parameter disagree.', { field: 'key' });
     }
     const scope = keys.get(given);

@@ -37,7 +37,7 @@ export const adminOperations: ApiOperation[] = [
       201: { description: 'Created.', schema: ingestResponseSchema, headers: { Location: 'URL of the article.' } },
       200: { description: 'Updated: an article with the same URL or content existed.', schema: ingestResponseSchema },
     },
-    errors: ['validation_failed', ...adminErrors, 'payload_too_large', 'unsupported_media_type'],
+    errors: ['validation_failed', 'too_little_text', ...adminErrors, 'payload_too_large', 'unsupported_media_type', 'insufficient_storage'],
   },
   {
     method: 'delete',
@@ -77,7 +77,7 @@ function toGivenFields(input: ArticleInput): GivenFields {
 
 export function createAdminRoutes(deps: RouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const context = { engine: deps.engine, corpusDir: deps.corpusDir };
+  const context = { engine: deps.engine, corpusDir: deps.corpusDir, minArticleChars: deps.minArticleChars };
   let rebuilding = false;
 
   app.post(

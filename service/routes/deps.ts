@@ -17,6 +17,10 @@ export interface RouteDeps {
   publicGuard: MiddlewareHandler<AppEnv>;
   /** Bearer-token check: in front of every admin route. */
   adminGuard: MiddlewareHandler<AppEnv>;
+  /** MIN_ARTICLE_CHARS, for articles posted through the API. */
+  minArticleChars: number;
+  /** The search time budget (SEARCH_TIMEOUT_MS); 0: none. */
+  searchTimeoutMs: number;
   /** Every documented operation (for /openapi.json and /docs). */
   operations: () => readonly ApiOperation[];
 }

@@ -66,7 +66,14 @@ export function createHealthRoutes(deps: RouteDeps): Hono<AppEnv> {
       throw new ApiError('engine_unavailable', 'The search engine is not reachable.', { headers: { 'Retry-After': '5' } });
     }
     const stats = await deps.engine.stats();
+    const problems = deps.readiness.corpusProblems;
     const body: ReadinessResponse = { status: 'ready', engine: deps.engine.name, documents: stats.documents };
+    if (problems.length > 0) {
+      body.corpus = {
+        rejectedFiles: problems.length,
+        rejected: problems.slice(0, 20).map((p) => ({ path: p.sourcePath, reason: p.reason, detail: p.detail })),
+      };
+    }
     return c.json(body, 200);
   });
 

@@ -7,6 +7,7 @@ import { interpretQuery } from '../../engine/analysis/interpret.js';
 import { searchQuerySchema, searchResponseSchema, type SearchResponse } from '../schemas.js';
 import { validate } from '../middleware/validate.js';
 import type { RouteDeps } from './deps.js';
+import { searchWithinBudget } from '../search-budget.js';
 
 export const searchOperations: ApiOperation[] = [
   {
@@ -20,7 +21,7 @@ export const searchOperations: ApiOperation[] = [
     query: searchQuerySchema,
     siteKey: true,
     responses: { 200: { description: 'One page of hits, with facet counts over the whole result set.', schema: searchResponseSchema } },
-    errors: ['validation_failed', 'invalid_site_key', 'rate_limited', 'not_ready', 'engine_unavailable'],
+    errors: ['validation_failed', 'invalid_site_key', 'rate_limited', 'not_ready', 'engine_unavailable', 'timeout'],
   },
 ];
 
@@ -56,7 +57,7 @@ export function createSearchRoutes(deps: RouteDeps): Hono<AppEnv> {
         tookMs: 0,
       };
     } else {
-      const result = await deps.engine.search(plan.request);
+      const result = await searchWithinBudget(deps.engine, plan.request, deps.searchTimeoutMs, c.req.raw.signal);
       body = {
         query: params.q,
         hits: result.hits.map((hit) => presentHit(hit, plan.hasQuery)),
@@ -68,6 +69,7 @@ export function createSearchRoutes(deps: RouteDeps): Hono<AppEnv> {
         ...reading,
         facets: plan.request.facets ? (result.facets ?? emptyFacetCounts()) : null,
         tookMs: 0,
+        ...(result.partial === true ? { partial: true } : {}),
       };
     }
     body.tookMs = Math.round((performance.now() - started) * 100) / 100;

@@ -1,0 +1,45 @@
+/**
+ * Response headers that keep browsers from misreading or framing what we
+ * send: `nosniff` everywhere (a JSON body is never run as a script or page),
+ * and on /docs, a page with no script of its own, a policy that allows
+ * nothing but its inline style and no framing (clickjacking). The demo and
+ * search pages set their own headers: they are meant to be embedded.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { ApiError } from '../errors.js';
+import { isSameToken } from './admin-auth.js';
+
+export function noSniff(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+  };
+}
+
+export const docsContentSecurityPolicy =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+export function docsPageHeaders(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', docsContentSecurityPolicy);
+    c.header('X-Frame-Options', 'DENY');
+  };
+}
+
+const bearer = /^Bearer[ ]+([^\s]+)\s*$/iu;
+
+/** With METRICS_TOKEN set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (what Prometheus' `authorization` sends). */
+export function requireMetricsToken(token: string | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    if (token !== undefined) {
+      const match = bearer.exec(c.req.header('Authorization') ?? '');
+      if (!match?.[1] || !isSameToken(match[1], token)) {
+        throw new ApiError('unauthorized', '/metrics needs the header Authorization: Bearer <METRICS_TOKEN>.', {
+          headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' },
+        });
+      }
+    }
+    await next();
+  };
+}
