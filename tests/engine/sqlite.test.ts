@@ -55,7 +55,7 @@ function withRawDatabase(dataDir: string, fn: (db: Database.Database) => void): 
   }
 }
 
-runEngineContract('sqlite', () => openEngine());
+runEngineContract('sqlite', () => openEngine(), { facetOptions: true });
 
 describe('SqliteEngine on disk', () => {
   it('keeps an acknowledged upsert when the process is killed with SIGKILL', async () => {
