@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { EnvError, engineConfigFromEnv, loadEnv, type Env } from '../config/env.js';
+import { EnvError, loadEnv, servingEngineConfig, type Env } from '../config/env.js';
 import { createEngine } from '../engine/create-engine.js';
 import { EngineTimeoutError, EngineUnavailableError } from '../engine/errors.js';
 import { waitForMeilisearch } from '../engine/meilisearch/wait.js';
@@ -96,7 +96,7 @@ function closeHttpServer(server: Server, timeoutMs: number): Promise<void> {
 export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(env, options.logStream);
   const siteKeys = await loadSiteKeys(env.SITE_KEYS_FILE);
-  const engine = await createEngine(engineConfigFromEnv(env));
+  const engine = await createEngine(servingEngineConfig(env));
   const readiness = new Readiness();
   const writes = new WriteQueue();
   const app = createApp({

@@ -67,6 +67,23 @@ export interface MemoryDocument {
   duplicateOf: string | null;
 }
 
+/** What the index keeps of a document: its columns and facet values, small enough to post to another thread. */
+export interface MemoryRow extends MemoryDocument {
+  facets: Record<FacetField, string[]>;
+}
+
+export function memoryRowOf(doc: EngineDocument): MemoryRow {
+  return {
+    id: doc.id,
+    title: doc.title,
+    publishedAt: doc.publishedAt,
+    year: doc.year,
+    topicality: doc.topicality,
+    duplicateOf: doc.duplicateOf,
+    facets: documentFacetValues(doc),
+  };
+}
+
 /** `YYYY-MM-DD` → yyyymmdd; a year alone sorts as day 0 of that year; neither → no date (sorted last). */
 function toDateKey(publishedAt: string | null, year: number | null): number {
   const match = publishedAt ? /^(\d{4})-(\d{2})-(\d{2})/u.exec(publishedAt) : null;
@@ -204,8 +221,13 @@ export class MemoryIndex {
 
   /** Records a written document (after its transaction committed). */
   setDocument(row: number, doc: EngineDocument): void {
+    this.setRow(row, memoryRowOf(doc));
+  }
+
+  /** Records a written document from the fields this index keeps (what another thread's writes send). */
+  setRow(row: number, doc: MemoryRow): void {
     this.setColumns(row, doc);
-    const values = documentFacetValues(doc);
+    const values = doc.facets;
     for (const field of facetFields) {
       const column = this.facets[field];
       column.clear(row);
