@@ -11,10 +11,17 @@
  * intersection per value where the column walk costs one lookup per
  * matched row. The column is also what filters and collapsing read.
  */
+/** A column as saved beside the index (column-snapshot.ts). */
+export interface FacetColumnData {
+  values: string[];
+  first: Int32Array<ArrayBuffer>;
+  extra: Map<number, number[]>;
+}
+
 export class FacetColumn {
   readonly values: string[] = [];
   private readonly codes = new Map<string, number>();
-  first: Int32Array;
+  first: Int32Array<ArrayBuffer>;
   /** 1 when the row has values beyond `first`, kept in `extra`. */
   private several: Uint8Array;
   private readonly extra = new Map<number, number[]>();
@@ -22,6 +29,25 @@ export class FacetColumn {
   constructor(capacity: number) {
     this.first = new Int32Array(capacity).fill(-1);
     this.several = new Uint8Array(capacity);
+  }
+
+  static fromData(data: FacetColumnData): FacetColumn {
+    const column = new FacetColumn(0);
+    column.first = data.first;
+    column.several = new Uint8Array(data.first.length);
+    data.values.forEach((value, code) => {
+      column.values.push(value);
+      column.codes.set(value, code);
+    });
+    for (const [row, codes] of data.extra) {
+      column.extra.set(row, codes);
+      column.several[row] = 1;
+    }
+    return column;
+  }
+
+  toData(): FacetColumnData {
+    return { values: this.values, first: this.first, extra: this.extra };
   }
 
   grow(capacity: number): void {

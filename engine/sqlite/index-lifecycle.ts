@@ -15,6 +15,7 @@ import { dictionaryVersion } from '../analysis/segment.js';
 import type { EngineDocument } from '../document.js';
 import { EngineUnavailableError, IndexSchemaError, type EngineError } from '../errors.js';
 import { AnswerCache } from './answer-cache.js';
+import { readSnapshot, stampOf, writeSnapshot } from './column-snapshot.js';
 import { DocumentWriter } from './document-writer.js';
 import {
   linkPathOf,
@@ -85,6 +86,8 @@ export class IndexLifecycle {
   private readonly follower: boolean;
   /** Follower: the write sequence its columns reflect through notices. */
   private noticedSeq: string | null = null;
+  /** The stamp of the columns saved beside the open generation, when they match memory. */
+  private savedStamp: string | null = null;
 
   constructor(files: GenerationFiles, cacheSize: number, options: LifecycleOptions = {}) {
     this.files = { dataDir: resolve(files.dataDir), fileName: files.fileName };
@@ -243,7 +246,7 @@ export class IndexLifecycle {
   private adopt(db: Database.Database, path: string, target: string | null): void {
     // Per-connection view of the FTS vocabulary, for document frequencies.
     db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, fts, 'row')");
-    this.memory.load(db);
+    this.loadMemory(db, path);
     this.cache.clear();
     this.live = {
       db,
@@ -281,8 +284,33 @@ export class IndexLifecycle {
       // A follower already holds what the writer's notices carried; anything
       // else (another process wrote) means loading the columns again.
       if (this.follower && this.noticedSeq !== null && getMeta(live.db, writeSeqKey) === this.noticedSeq) return;
-      this.memory.load(live.db);
+      this.loadMemory(live.db, live.path);
       this.cache.clear();
+    }
+  }
+
+  /** The columns from the copy saved beside the index when it matches, else from SQL (and saved, by the writer). */
+  private loadMemory(db: Database.Database, path: string): void {
+    const stamp = stampOf(db);
+    const saved = readSnapshot(path, stamp);
+    if (saved) {
+      this.memory.loadColumns(saved);
+      this.savedStamp = stamp;
+      return;
+    }
+    this.memory.load(db);
+    this.savedStamp = !this.follower && writeSnapshot(path, stamp, this.memory.toColumns()) ? stamp : null;
+  }
+
+  /** The writer saves the columns on close when writes changed them, so the next open reads one file. */
+  private saveMemory(): void {
+    const live = this.live;
+    if (!live || this.follower) return;
+    try {
+      const stamp = stampOf(live.db);
+      if (stamp !== this.savedStamp && writeSnapshot(live.path, stamp, this.memory.toColumns())) this.savedStamp = stamp;
+    } catch {
+      // Only a faster next open is lost.
     }
   }
 
@@ -335,6 +363,7 @@ export class IndexLifecycle {
     this.closed = true;
     await this.opening?.catch(() => undefined);
     await this.background;
+    this.saveMemory();
     this.live?.db.close();
     this.live = null;
     this.cache.clear();

@@ -13,7 +13,7 @@
 import type Database from 'better-sqlite3';
 import { documentFacetValues, facetFields, type EngineDocument, type FacetField } from '../document.js';
 import type { FacetCounts, SearchFilters, SortOrder } from '../port.js';
-import { FacetColumn } from './facet-column.js';
+import { FacetColumn, type FacetColumnData } from './facet-column.js';
 import { compactText } from './fts-query.js';
 
 const noYear = -2147483648;
@@ -99,6 +99,19 @@ function emptyFacetCounts(): FacetCounts {
   return { province: {}, city: {}, hospital: {}, year: {}, awardType: {}, awardLevel: {} };
 }
 
+/** Everything the index holds that is not derived, as saved beside the index file (column-snapshot.ts). */
+export interface MemoryColumns {
+  capacity: number;
+  live: Uint8Array<ArrayBuffer>;
+  ids: Array<string | undefined>;
+  titleKeys: string[];
+  dateKeys: Int32Array<ArrayBuffer>;
+  years: Int32Array<ArrayBuffer>;
+  topicality: Float32Array<ArrayBuffer>;
+  duplicateOfIds: Array<string | null>;
+  facets: Record<FacetField, FacetColumnData>;
+}
+
 export class MemoryIndex {
   private capacity = 0;
   private live = new Uint8Array(0);
@@ -166,6 +179,48 @@ export class MemoryIndex {
   private invalidate(): void {
     this.groups = null;
     this.dateOrders = null;
+  }
+
+  toColumns(): MemoryColumns {
+    const facets = {} as Record<FacetField, FacetColumnData>;
+    for (const field of facetFields) facets[field] = this.facets[field].toData();
+    return {
+      capacity: this.capacity,
+      live: this.live,
+      ids: this.ids,
+      titleKeys: this.titleKeys,
+      dateKeys: this.dateKeys,
+      years: this.years,
+      topicality: this.topicality,
+      duplicateOfIds: this.duplicateOfIds,
+      facets,
+    };
+  }
+
+  /** Replaces everything with saved columns (taken over, not copied). */
+  loadColumns(columns: MemoryColumns): void {
+    this.capacity = columns.capacity;
+    this.live = columns.live;
+    this.ids = columns.ids;
+    this.titleKeys = columns.titleKeys;
+    this.dateKeys = columns.dateKeys;
+    this.years = columns.years;
+    this.topicality = columns.topicality;
+    this.duplicateOfIds = columns.duplicateOfIds;
+    this.rowById.clear();
+    this.liveCount = 0;
+    for (let row = 0; row < this.capacity; row++) {
+      if (this.live[row] !== 1) continue;
+      this.liveCount++;
+      const id = this.ids[row];
+      if (id !== undefined) this.rowById.set(id, row);
+    }
+    this.facets = this.makeFacetColumns(0);
+    for (const field of facetFields) this.facets[field] = FacetColumn.fromData(columns.facets[field]);
+    this.passMarks = new Int32Array(this.capacity);
+    this.groupMarks = new Int32Array(this.capacity);
+    this.groupRep = new Int32Array(this.capacity);
+    this.invalidate();
   }
 
   /** Replaces everything with the contents of `db` (docs and facets tables). */
