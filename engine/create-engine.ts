@@ -15,6 +15,8 @@ export type EngineConfig =
       fileName?: string;
       /** Worker threads for reads (engine/sqlite/read-pool.ts); 0 or absent reads on the calling thread. */
       readWorkers?: number;
+      /** Answers remembered until the next write; 0 turns the answer cache off (benchmarks). */
+      resultCacheSize?: number;
     }
   | {
       engine: 'meilisearch';
@@ -52,9 +54,10 @@ async function instantiate(config: EngineConfig): Promise<SearchEngine> {
   switch (config.engine) {
     case 'sqlite': {
       const { SqliteEngine } = await import('./sqlite/sqlite-engine.js');
-      const options: { dataDir: string; fileName?: string; readWorkers?: number } = { dataDir: config.dataDir };
+      const options: { dataDir: string; fileName?: string; readWorkers?: number; resultCacheSize?: number } = { dataDir: config.dataDir };
       if (config.fileName !== undefined) options.fileName = config.fileName;
       if (config.readWorkers !== undefined) options.readWorkers = config.readWorkers;
+      if (config.resultCacheSize !== undefined) options.resultCacheSize = config.resultCacheSize;
       return new SqliteEngine(options);
     }
     case 'meilisearch': {
