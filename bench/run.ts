@@ -526,6 +526,8 @@ async function runQueryPhase(args: PhaseArgs): Promise<QueryPhaseResult> {
   const suggest = await measure(mix.suggest, runSuggest, 60);
   const related = await measure(mix.related, runRelated, 60);
   const rssBytes = process.memoryUsage().rss;
+  const meanHits = hitsTotal / Math.max(1, searchLatencies.length);
+  const zeroHitShare = zeroHits / Math.max(1, searchLatencies.length);
   await engine.close();
 
   // Answer cache on, queries repeating as a Zipf draw over the same distinct mix.
@@ -546,8 +548,8 @@ async function runQueryPhase(args: PhaseArgs): Promise<QueryPhaseResult> {
     related: summarise(related.latencies, related.seconds, related.errors),
     rssBytes,
     openSeconds,
-    meanHits: hitsTotal / Math.max(1, searchLatencies.length),
-    zeroHitShare: zeroHits / Math.max(1, searchLatencies.length),
+    meanHits,
+    zeroHitShare,
   };
 }
 

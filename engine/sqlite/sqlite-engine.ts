@@ -179,7 +179,9 @@ export class SqliteEngine implements SearchEngine {
   }
 
   async related(request: RelatedRequest): Promise<RelatedHit[]> {
-    return this.pooled('related', request, (ctx) => findRelated(ctx, request));
+    // On this thread: it segments the article's keywords, and jieba's
+    // dictionaries (~265 MB) are loaded per thread; this one has them already.
+    return this.read('related', (ctx) => findRelated(ctx, request));
   }
 
   async suggest(request: SuggestRequest): Promise<Suggestion[]> {

@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EngineTimeoutError } from '../../engine/errors.js';
+import { ReadPool } from '../../engine/sqlite/read-pool.js';
 import { SqliteEngine } from '../../engine/sqlite/sqlite-engine.js';
 import { runEngineContract } from './contract.js';
 import { fixtureDocuments, fixtures, makeDocument, makeSearchRequest } from './fixtures.js';
@@ -88,6 +90,24 @@ describe('SqliteEngine read workers', () => {
       });
     } finally {
       await engine.close();
+    }
+  });
+
+  it('carries a deadline: a read picked up after it answers engine_timeout instead of running', async () => {
+    const dataDir = makeDataDir();
+    const writer = await openPooled(dataDir, 0);
+    await writer.upsert(fixtureDocuments);
+    const pool = new ReadPool(1, { dataDir, fileName: 'search.sqlite', resultCacheSize: 0 });
+    try {
+      pool.start();
+      await waitFor(() => pool.readyWorkers === 1, 'the read worker');
+      const request = makeSearchRequest('双带头人');
+      await expect(pool.run('search', request, { deadline: Date.now() - 1 })).rejects.toBeInstanceOf(EngineTimeoutError);
+      const answer = (await pool.run('search', request, { deadline: Date.now() + 60_000 })) as { total: number };
+      expect(answer.total).toBe((await writer.search(request)).total);
+    } finally {
+      await pool.close();
+      await writer.close();
     }
   });
 });
