@@ -97,8 +97,11 @@ interface PeerPhaseResult {
 }
 
 interface QueryPhaseResult {
+  /** Distinct queries with the answer cache off: what the targets are judged on. */
   search: LatencyStats;
   searchByKind: Record<string, LatencyStats>;
+  /** The same queries drawn with Zipf repeats (s = 1) on an engine with its answer cache on. */
+  searchCached: LatencyStats & { distinctShare: number };
   suggest: LatencyStats;
   related: LatencyStats;
   rssBytes: number;
@@ -287,11 +290,33 @@ interface PhaseArgs {
   queries: number;
 }
 
-async function openEngine(args: PhaseArgs) {
+async function openEngine(args: PhaseArgs, options: { answerCache?: boolean } = {}) {
   const { createEngine } = await import('../engine/create-engine.js');
   const { engineConfigFromEnv, loadEnv } = await import('../config/env.js');
   const env = loadEnv({ ...process.env, ENGINE: args.engine, DATA_DIR: args.dataDir, CORPUS_DIR: args.corpusDir });
-  return createEngine(engineConfigFromEnv(env));
+  const config = engineConfigFromEnv(env);
+  return createEngine(config.engine === 'sqlite' && options.answerCache === false ? { ...config, resultCacheSize: 0 } : config);
+}
+
+/** `count` draws from `items` with P(rank k) ∝ 1/k: a few queries asked often, most rarely, as on a real site. */
+function drawZipf<T>(items: readonly T[], count: number, seed: string): T[] {
+  const rng = createRng(seed);
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (let k = 1; k <= items.length; k++) cumulative.push((sum += 1 / k));
+  const out: T[] = [];
+  for (let i = 0; i < count && items.length > 0; i++) {
+    const target = rng() * sum;
+    let low = 0;
+    let high = cumulative.length - 1;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((cumulative[mid] ?? 0) < target) low = mid + 1;
+      else high = mid;
+    }
+    out.push(items[low] as T);
+  }
+  return out;
 }
 
 async function runIndexPhase(args: PhaseArgs): Promise<IndexPhaseResult> {
@@ -424,7 +449,8 @@ async function runQueryPhase(args: PhaseArgs): Promise<QueryPhaseResult> {
   const { presentHit, presentRelatedHit } = await import('../service/query/present.js');
 
   const opened = performance.now();
-  const engine = await openEngine(args);
+  // The answer cache off: every figure is a query computed, not remembered.
+  const engine = await openEngine(args, { answerCache: false });
   await engine.init();
   const openSeconds = (performance.now() - opened) / 1000;
   const samples = JSON.parse(readFileSync(vocabularyFile(args.size), 'utf8')) as VocabularySample[];
@@ -432,11 +458,12 @@ async function runQueryPhase(args: PhaseArgs): Promise<QueryPhaseResult> {
 
   let hitsTotal = 0;
   let zeroHits = 0;
+  let searchEngine = engine;
   const runSearch = async (path: string): Promise<void> => {
     const params = searchQuerySchema.parse(toQueryObject(path.slice(path.indexOf('?') + 1)));
     const plan = buildSearchRequest(params, null);
     if (plan.kind !== 'search') return;
-    const result = await engine.search(plan.request);
+    const result = await searchEngine.search(plan.request);
     const hits = result.hits.map((h) => presentHit(h, plan.hasQuery));
     hitsTotal += hits.length;
     if (hits.length === 0) zeroHits++;
@@ -480,7 +507,8 @@ async function runQueryPhase(args: PhaseArgs): Promise<QueryPhaseResult> {
   const searchLatencies: number[] = [];
   const started = performance.now();
   let searchErrors = 0;
-  for (const { kind, path } of mix.search) {
+  const distinct = [...new Map(mix.search.map((query) => [query.path, query])).values()];
+  for (const { kind, path } of distinct) {
     const t = performance.now();
     try {
       await runSearch(path);
@@ -499,16 +527,30 @@ async function runQueryPhase(args: PhaseArgs): Promise<QueryPhaseResult> {
   const suggest = await measure(mix.suggest, runSuggest, 60);
   const related = await measure(mix.related, runRelated, 60);
   const rssBytes = process.memoryUsage().rss;
+  const meanHits = hitsTotal / Math.max(1, searchLatencies.length);
+  const zeroHitShare = zeroHits / Math.max(1, searchLatencies.length);
   await engine.close();
+
+  // Answer cache on, queries repeating as a Zipf draw over the same distinct mix.
+  searchEngine = await openEngine(args);
+  await searchEngine.init();
+  const drawn = drawZipf(
+    distinct.map((q) => q.path),
+    distinct.length,
+    'bench-zipf',
+  );
+  const cached = await measure(drawn, runSearch, 60);
+  await searchEngine.close();
   return {
     search: summarise(searchLatencies, searchSeconds, searchErrors),
     searchByKind: Object.fromEntries([...byKind].map(([k, v]) => [k, summarise(v, 0)])),
+    searchCached: { ...summarise(cached.latencies, cached.seconds, cached.errors), distinctShare: new Set(drawn).size / Math.max(1, drawn.length) },
     suggest: summarise(suggest.latencies, suggest.seconds, suggest.errors),
     related: summarise(related.latencies, related.seconds, related.errors),
     rssBytes,
     openSeconds,
-    meanHits: hitsTotal / Math.max(1, searchLatencies.length),
-    zeroHitShare: zeroHits / Math.max(1, searchLatencies.length),
+    meanHits,
+    zeroHitShare,
   };
 }
 
@@ -768,6 +810,8 @@ function formatReport(report: BenchReport): string {
   lines.push('', `Queries in-process (engine opened in ${f(q.openSeconds, 2)} s; mean ${f(q.meanHits)} hits per page, ${f(q.zeroHitShare * 100)}% empty; RSS ${f(mb(q.rssBytes), 0)} MB)`);
   lines.push(latencyRow('search (all)', q.search));
   for (const [kind, s] of Object.entries(q.searchByKind)) lines.push(latencyRow(`  ${kind}`, s));
+  lines.push(latencyRow('search, cache on', q.searchCached));
+  lines.push(`    (answer cache on, a Zipf draw over the same queries: ${f(q.searchCached.distinctShare * 100)}% of the draws distinct; above: cache off, each query once)`);
   lines.push(latencyRow('suggest', q.suggest));
   lines.push(latencyRow('related', q.related));
   if (report.http) {

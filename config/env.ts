@@ -105,6 +105,12 @@ export const envSchema = z
     MIN_ARTICLE_CHARS: integer(1, 100_000, 10),
     /** How long shutdown waits for in-flight requests before cutting connections. */
     SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 10_000),
+    /**
+     * Embedded engine: worker threads answering searches, suggestions,
+     * related articles and facets beside the serving thread, each with its
+     * own read-only connection. 0 reads on the serving thread.
+     */
+    SEARCH_READ_WORKERS: integer(0, 64, 1),
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -145,7 +151,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
 
 /** Engine choice as the engine factory (engine/create-engine.ts) takes it. */
 export type EngineSettings =
-  | { engine: 'sqlite'; dataDir: string }
+  | { engine: 'sqlite'; dataDir: string; readWorkers?: number }
   | { engine: 'meilisearch'; url: string; apiKey?: string; index: string };
 
 export function engineConfigFromEnv(env: Env): EngineSettings {
@@ -156,6 +162,12 @@ export function engineConfigFromEnv(env: Env): EngineSettings {
     return settings;
   }
   return { engine: 'sqlite', dataDir: env.DATA_DIR };
+}
+
+/** The engine the server answers with: as engineConfigFromEnv, plus the embedded engine's read workers. */
+export function servingEngineConfig(env: Env): EngineSettings {
+  const settings = engineConfigFromEnv(env);
+  return settings.engine === 'sqlite' ? { ...settings, readWorkers: env.SEARCH_READ_WORKERS } : settings;
 }
 
 /**

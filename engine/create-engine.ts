@@ -13,6 +13,10 @@ export type EngineConfig =
       /** DATA_DIR: where the index files live. */
       dataDir: string;
       fileName?: string;
+      /** Worker threads for reads (engine/sqlite/read-pool.ts); 0 or absent reads on the calling thread. */
+      readWorkers?: number;
+      /** Answers remembered until the next write; 0 turns the answer cache off (benchmarks). */
+      resultCacheSize?: number;
     }
   | {
       engine: 'meilisearch';
@@ -30,7 +34,14 @@ const configs = new WeakMap<SearchEngine, EngineConfig>();
  * same index in a worker thread. Undefined for engines not made here.
  */
 export function engineConfigOf(engine: SearchEngine): EngineConfig | undefined {
-  return configs.get(engine);
+  const config = configs.get(engine);
+  // Work off the serving thread only writes: it has no use for read workers of its own.
+  if (config?.engine === 'sqlite' && config.readWorkers !== undefined) {
+    const rest = { ...config };
+    delete rest.readWorkers;
+    return rest;
+  }
+  return config;
 }
 
 export async function createEngine(config: EngineConfig): Promise<SearchEngine> {
@@ -43,8 +54,10 @@ async function instantiate(config: EngineConfig): Promise<SearchEngine> {
   switch (config.engine) {
     case 'sqlite': {
       const { SqliteEngine } = await import('./sqlite/sqlite-engine.js');
-      const options: { dataDir: string; fileName?: string } = { dataDir: config.dataDir };
+      const options: { dataDir: string; fileName?: string; readWorkers?: number; resultCacheSize?: number } = { dataDir: config.dataDir };
       if (config.fileName !== undefined) options.fileName = config.fileName;
+      if (config.readWorkers !== undefined) options.readWorkers = config.readWorkers;
+      if (config.resultCacheSize !== undefined) options.resultCacheSize = config.resultCacheSize;
       return new SqliteEngine(options);
     }
     case 'meilisearch': {

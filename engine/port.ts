@@ -43,6 +43,20 @@ export interface SearchRequest {
    * has found so far, ranked more coarsely, and sets `partial`. Unset: no budget.
    */
   deadline?: number;
+  /**
+   * Filters that always hold, facet counts included: a site key's hospital.
+   * AND-ed with `filters`; never lifted by `disjunctiveFacets`.
+   */
+  fixedFilters?: SearchFilters;
+  /**
+   * Count each facet field without the request's own filter on that field
+   * (every other filter and `fixedFilters` still apply): the alternatives to
+   * a selected value keep their counts, as InstantSearch expects. Fields
+   * with no filter are counted as usual. The year range is never lifted.
+   */
+  disjunctiveFacets?: boolean;
+  /** At most this many values per facet field in the result, the most frequent first. Absent: all. */
+  facetLimit?: number;
 }
 
 /** value → count, ordered by count descending then value. */

@@ -1,24 +1,8 @@
-/**
- * Starting one of the indexer's worker threads from its module next to this
- * one, whether the code runs compiled (.js) or from TypeScript sources.
- *
- * Compiled JavaScript starts the worker file itself. TypeScript sources (run
- * by tsx or vitest) need tsx's loader inside the worker, and Node 20 does not
- * carry a parent's loader hooks into a worker's entry module: a small
- * bootstrap registers tsx there first, then imports the worker module.
- */
-import { createRequire } from 'node:module';
-import { extname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+/** Starting one of the indexer's worker threads from its module next to this one (see engine/worker-thread.ts). */
+import type { Worker, WorkerOptions } from 'node:worker_threads';
+import { startModuleWorker } from '../engine/worker-thread.js';
 
 /** `name` without extension, e.g. `build-worker`, resolved beside this module. */
 export function startIndexerWorker(name: string, options: Pick<WorkerOptions, 'workerData'> = {}): Worker {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./${name}${ext === '.ts' ? '.ts' : '.js'}`, import.meta.url);
-  if (ext !== '.ts') return new Worker(url, options);
-  // tsx's ESM API (`--import tsx` registers its hooks on the main thread only).
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/u, '.mjs');
-  const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(bootstrap, { ...options, eval: true });
+  return startModuleWorker(import.meta.url, name, options);
 }

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { EnvError, engineConfigFromEnv, loadEnv, type Env } from '../config/env.js';
+import { EnvError, engineConfigFromEnv, loadEnv, servingEngineConfig, type Env } from '../config/env.js';
 import { createEngine, moveDamagedIndexAside } from '../engine/create-engine.js';
 import { EngineTimeoutError, EngineUnavailableError, IndexCorruptError } from '../engine/errors.js';
 import { waitForMeilisearch } from '../engine/meilisearch/wait.js';
@@ -104,7 +104,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   let dataDirProblem = writesDataDir ? describeDataDirProblem(env.DATA_DIR) : null;
   // A directory that cannot be written is waited for (503 naming the cause) rather than a crash loop.
   let lock = writesDataDir && dataDirProblem === null ? lockDataDir(env.DATA_DIR) : null;
-  const engine = await createEngine(engineConfigFromEnv(env));
+  const engine = await createEngine(servingEngineConfig(env));
   const readiness = new Readiness();
   const writes = new WriteQueue();
   const app = createApp({

@@ -27,6 +27,7 @@ export const limits = {
   filterValueChars: 100,
   relatedMax: 20,
   suggestMax: 20,
+  facetLimitMax: 1000,
   bodyBytes: 2 * 1024 * 1024,
 } as const;
 
@@ -106,6 +107,10 @@ export const searchQuerySchema = z
     page: digits(1, limits.pageMax).default(1).describe('1-based page number.'),
     pageSize: digits(1, limits.pageSizeMax).default(10).describe('Hits per page, 1–50.'),
     facets: booleanParam(true).describe('Count facets over the whole result set.'),
+    disjunctiveFacets: booleanParam(false).describe(
+      "Count each facet without its own filter (other filters still apply), so a selected value's alternatives keep their counts.",
+    ),
+    facetLimit: digits(1, limits.facetLimitMax).optional().describe('At most this many values per facet, the most frequent first.'),
     collapse: booleanParam(true).describe('Fold near-duplicate articles into their canonical hit.'),
     key: siteKeyParamSchema,
   })

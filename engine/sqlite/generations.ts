@@ -165,7 +165,7 @@ export function removeOldGenerations(files: GenerationFiles, keep: Array<string 
   const prefix = `${files.fileName}.`;
   for (const entry of readdirSync(files.dataDir)) {
     if (!entry.startsWith(prefix) || entry.endsWith('.building') || entry.endsWith('.link')) continue;
-    const generation = entry.replace(/-(wal|shm|journal)$/u, '');
+    const generation = entry.replace(/-(wal|shm|journal|columns)$/u, '');
     if (keep.includes(generation)) continue;
     if (!/^[0-9a-z]+-p\d+-[0-9a-z]+$/u.test(generation.slice(prefix.length))) continue;
     try {

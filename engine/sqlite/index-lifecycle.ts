@@ -15,6 +15,7 @@ import { dictionaryVersion } from '../analysis/segment.js';
 import type { EngineDocument } from '../document.js';
 import { EngineUnavailableError, IndexSchemaError, type EngineError } from '../errors.js';
 import { AnswerCache } from './answer-cache.js';
+import { readSnapshot, stampOf, writeSnapshot } from './column-snapshot.js';
 import { DocumentWriter } from './document-writer.js';
 import {
   linkPathOf,
@@ -27,14 +28,41 @@ import {
   writeGeneration,
   type GenerationFiles,
 } from './generations.js';
-import { MemoryIndex } from './memory-index.js';
+import { MemoryIndex, type MemoryRow } from './memory-index.js';
 import type { Connection, ReadContext } from './read-context.js';
 import { readStoredDocuments } from './resegment.js';
-import { canReadStoredDocuments, configureConnection, createSchema, isEmptyDatabase, readStoredVersions, schemaVersion } from './schema.js';
+import {
+  canReadStoredDocuments,
+  configureConnection,
+  configureReadConnection,
+  createSchema,
+  getMeta,
+  isEmptyDatabase,
+  readStoredVersions,
+  schemaVersion,
+  writeSeqKey,
+} from './schema.js';
 import { translateError } from './sqlite-errors.js';
 
 export interface LiveIndex extends Connection {
   writer: DocumentWriter;
+}
+
+/** Writes committed by the writer thread, applied by a follower to its own in-memory columns. */
+export interface WriteNotice {
+  /** The index's write sequence number after the write (meta `write_seq`). */
+  seq: string;
+  upserts: Array<[number, MemoryRow]>;
+  removes: number[];
+}
+
+export interface LifecycleOptions {
+  /**
+   * Read only, for a read worker beside the process's writer: opens whatever
+   * generation is current (the writer migrates and rebuilds), never writes,
+   * and learns of the writer's writes from notices rather than by reloading.
+   */
+  follower?: boolean;
 }
 
 /** Writes made while a rebuild runs, replayed into the new generation. */
@@ -55,11 +83,17 @@ export class IndexLifecycle {
   private backgroundErrorValue: EngineError | null = null;
   private journal: Journal | null = null;
   private closed = false;
+  private readonly follower: boolean;
+  /** Follower: the write sequence its columns reflect through notices. */
+  private noticedSeq: string | null = null;
+  /** The stamp of the columns saved beside the open generation, when they match memory. */
+  private savedStamp: string | null = null;
 
-  constructor(files: GenerationFiles, cacheSize: number) {
+  constructor(files: GenerationFiles, cacheSize: number, options: LifecycleOptions = {}) {
     this.files = { dataDir: resolve(files.dataDir), fileName: files.fileName };
     this.linkPath = linkPathOf(this.files);
     this.cache = new AnswerCache(cacheSize);
+    this.follower = options.follower === true;
   }
 
   get dataDir(): string {
@@ -100,6 +134,12 @@ export class IndexLifecycle {
 
   private async open(): Promise<void> {
     mkdirSync(this.files.dataDir, { recursive: true });
+    if (this.follower) {
+      const target = readTarget(this.files);
+      if (target === null) throw new EngineUnavailableError(`no index at ${this.linkPath} to read`);
+      this.adopt(this.openReader(target.path), target.path, target.name);
+      return;
+    }
     removeAbandonedBuilds(this.files);
     const target = readTarget(this.files);
     if (target === null) {
@@ -138,6 +178,26 @@ export class IndexLifecycle {
     } finally {
       if (this.live?.db !== db) db.close();
     }
+  }
+
+  private openReader(path: string): Database.Database {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      configureReadConnection(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return db;
+  }
+
+  /** Follower: applies a write the writer committed, so the next read needs no reload. */
+  applyNotice(notice: WriteNotice): void {
+    if (!this.live) return;
+    for (const [row, doc] of notice.upserts) this.memory.setRow(row, doc);
+    for (const row of notice.removes) this.memory.removeRow(row);
+    this.noticedSeq = notice.seq;
+    this.cache.clear();
   }
 
   private startResegmenting(path: string): void {
@@ -186,7 +246,7 @@ export class IndexLifecycle {
   private adopt(db: Database.Database, path: string, target: string | null): void {
     // Per-connection view of the FTS vocabulary, for document frequencies.
     db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, fts, 'row')");
-    this.memory.load(db);
+    this.loadMemory(db, path);
     this.cache.clear();
     this.live = {
       db,
@@ -206,9 +266,9 @@ export class IndexLifecycle {
       const current = readLinkName(this.files);
       if (current !== null && current !== live.target) {
         const path = resolve(this.files.dataDir, current);
-        const db = new Database(path, { fileMustExist: true });
+        const db = this.follower ? this.openReader(path) : new Database(path, { fileMustExist: true });
         try {
-          configureConnection(db);
+          if (!this.follower) configureConnection(db);
           this.adopt(db, path, current);
         } catch (error) {
           db.close();
@@ -221,8 +281,36 @@ export class IndexLifecycle {
     const version = live.db.pragma('data_version', { simple: true }) as number;
     if (version !== live.dataVersion) {
       live.dataVersion = version;
-      this.memory.load(live.db);
+      // A follower already holds what the writer's notices carried; anything
+      // else (another process wrote) means loading the columns again.
+      if (this.follower && this.noticedSeq !== null && getMeta(live.db, writeSeqKey) === this.noticedSeq) return;
+      this.loadMemory(live.db, live.path);
       this.cache.clear();
+    }
+  }
+
+  /** The columns from the copy saved beside the index when it matches, else from SQL (and saved, by the writer). */
+  private loadMemory(db: Database.Database, path: string): void {
+    const stamp = stampOf(db);
+    const saved = readSnapshot(path, stamp);
+    if (saved) {
+      this.memory.loadColumns(saved);
+      this.savedStamp = stamp;
+      return;
+    }
+    this.memory.load(db);
+    this.savedStamp = !this.follower && writeSnapshot(path, stamp, this.memory.toColumns()) ? stamp : null;
+  }
+
+  /** The writer saves the columns on close when writes changed them, so the next open reads one file. */
+  private saveMemory(): void {
+    const live = this.live;
+    if (!live || this.follower) return;
+    try {
+      const stamp = stampOf(live.db);
+      if (stamp !== this.savedStamp && writeSnapshot(live.path, stamp, this.memory.toColumns())) this.savedStamp = stamp;
+    } catch {
+      // Only a faster next open is lost.
     }
   }
 
@@ -275,6 +363,7 @@ export class IndexLifecycle {
     this.closed = true;
     await this.opening?.catch(() => undefined);
     await this.background;
+    this.saveMemory();
     this.live?.db.close();
     this.live = null;
     this.cache.clear();

@@ -13,85 +13,18 @@
 import type Database from 'better-sqlite3';
 import { documentFacetValues, facetFields, type EngineDocument, type FacetField } from '../document.js';
 import type { FacetCounts, SearchFilters, SortOrder } from '../port.js';
+import { FacetColumn, type FacetColumnData } from './facet-column.js';
 import { compactText } from './fts-query.js';
 
 const noYear = -2147483648;
 const noDate = -1;
 
-/** Values of one facet field for every row: the first value in a typed array, the rare others in a map. */
-class FacetColumn {
-  readonly values: string[] = [];
-  private readonly codes = new Map<string, number>();
-  first: Int32Array;
-  private readonly extra = new Map<number, number[]>();
-
-  constructor(capacity: number) {
-    this.first = new Int32Array(capacity).fill(-1);
-  }
-
-  grow(capacity: number): void {
-    const next = new Int32Array(capacity).fill(-1);
-    next.set(this.first);
-    this.first = next;
-  }
-
-  codeOf(value: string): number | undefined {
-    return this.codes.get(value);
-  }
-
-  private intern(value: string): number {
-    let code = this.codes.get(value);
-    if (code === undefined) {
-      code = this.values.length;
-      this.values.push(value);
-      this.codes.set(value, code);
-    }
-    return code;
-  }
-
-  add(row: number, value: string): void {
-    const code = this.intern(value);
-    if (this.first[row] === -1) {
-      this.first[row] = code;
-      return;
-    }
-    if (this.first[row] === code) return;
-    const more = this.extra.get(row);
-    if (!more) this.extra.set(row, [code]);
-    else if (!more.includes(code)) more.push(code);
-  }
-
-  clear(row: number): void {
-    this.first[row] = -1;
-    this.extra.delete(row);
-  }
-
-  /** True when any of the row's values has `allowed[code] === 1`. */
-  matches(row: number, allowed: Uint8Array): boolean {
-    const first = this.first[row] ?? -1;
-    if (first === -1) return false;
-    if (allowed[first] === 1) return true;
-    const more = this.extra.get(row);
-    if (more) for (const code of more) if (allowed[code] === 1) return true;
-    return false;
-  }
-
-  codesOf(row: number): number[] {
-    const first = this.first[row] ?? -1;
-    if (first === -1) return [];
-    return [first, ...(this.extra.get(row) ?? [])];
-  }
-
-  count(row: number, counts: Uint32Array): void {
-    const first = this.first[row] ?? -1;
-    if (first === -1) return;
-    counts[first] = (counts[first] ?? 0) + 1;
-    const more = this.extra.get(row);
-    if (more) for (const code of more) counts[code] = (counts[code] ?? 0) + 1;
-  }
-}
-
 export type RowFilter = (row: number) => boolean;
+
+interface FieldCheck {
+  field: FacetField | null;
+  test: RowFilter;
+}
 
 export interface CollectOptions {
   filter: RowFilter | null;
@@ -134,6 +67,23 @@ export interface MemoryDocument {
   duplicateOf: string | null;
 }
 
+/** What the index keeps of a document: its columns and facet values, small enough to post to another thread. */
+export interface MemoryRow extends MemoryDocument {
+  facets: Record<FacetField, string[]>;
+}
+
+export function memoryRowOf(doc: EngineDocument): MemoryRow {
+  return {
+    id: doc.id,
+    title: doc.title,
+    publishedAt: doc.publishedAt,
+    year: doc.year,
+    topicality: doc.topicality,
+    duplicateOf: doc.duplicateOf,
+    facets: documentFacetValues(doc),
+  };
+}
+
 /** `YYYY-MM-DD` → yyyymmdd; a year alone sorts as day 0 of that year; neither → no date (sorted last). */
 function toDateKey(publishedAt: string | null, year: number | null): number {
   const match = publishedAt ? /^(\d{4})-(\d{2})-(\d{2})/u.exec(publishedAt) : null;
@@ -147,6 +97,19 @@ function compareIds(a: string, b: string): number {
 
 function emptyFacetCounts(): FacetCounts {
   return { province: {}, city: {}, hospital: {}, year: {}, awardType: {}, awardLevel: {}, hospitalKind: {} };
+}
+
+/** Everything the index holds that is not derived, as saved beside the index file (column-snapshot.ts). */
+export interface MemoryColumns {
+  capacity: number;
+  live: Uint8Array<ArrayBuffer>;
+  ids: Array<string | undefined>;
+  titleKeys: string[];
+  dateKeys: Int32Array<ArrayBuffer>;
+  years: Int32Array<ArrayBuffer>;
+  topicality: Float32Array<ArrayBuffer>;
+  duplicateOfIds: Array<string | null>;
+  facets: Record<FacetField, FacetColumnData>;
 }
 
 export class MemoryIndex {
@@ -219,6 +182,48 @@ export class MemoryIndex {
     this.dateOrders = null;
   }
 
+  toColumns(): MemoryColumns {
+    const facets = {} as Record<FacetField, FacetColumnData>;
+    for (const field of facetFields) facets[field] = this.facets[field].toData();
+    return {
+      capacity: this.capacity,
+      live: this.live,
+      ids: this.ids,
+      titleKeys: this.titleKeys,
+      dateKeys: this.dateKeys,
+      years: this.years,
+      topicality: this.topicality,
+      duplicateOfIds: this.duplicateOfIds,
+      facets,
+    };
+  }
+
+  /** Replaces everything with saved columns (taken over, not copied). */
+  loadColumns(columns: MemoryColumns): void {
+    this.capacity = columns.capacity;
+    this.live = columns.live;
+    this.ids = columns.ids;
+    this.titleKeys = columns.titleKeys;
+    this.dateKeys = columns.dateKeys;
+    this.years = columns.years;
+    this.topicality = columns.topicality;
+    this.duplicateOfIds = columns.duplicateOfIds;
+    this.rowById.clear();
+    this.liveCount = 0;
+    for (let row = 0; row < this.capacity; row++) {
+      if (this.live[row] !== 1) continue;
+      this.liveCount++;
+      const id = this.ids[row];
+      if (id !== undefined) this.rowById.set(id, row);
+    }
+    this.facets = this.makeFacetColumns(0);
+    for (const field of facetFields) this.facets[field] = FacetColumn.fromData(columns.facets[field]);
+    this.passMarks = new Int32Array(this.capacity);
+    this.groupMarks = new Int32Array(this.capacity);
+    this.groupRep = new Int32Array(this.capacity);
+    this.invalidate();
+  }
+
   /** Replaces everything with the contents of `db` (docs and facets tables). */
   load(db: Database.Database): void {
     this.capacity = 0;
@@ -272,8 +277,13 @@ export class MemoryIndex {
 
   /** Records a written document (after its transaction committed). */
   setDocument(row: number, doc: EngineDocument): void {
+    this.setRow(row, memoryRowOf(doc));
+  }
+
+  /** Records a written document from the fields this index keeps (what another thread's writes send). */
+  setRow(row: number, doc: MemoryRow): void {
     this.setColumns(row, doc);
-    const values = documentFacetValues(doc);
+    const values = doc.facets;
     for (const field of facetFields) {
       const column = this.facets[field];
       column.clear(row);
@@ -357,10 +367,19 @@ export class MemoryIndex {
   /**
    * A predicate for `filters`, or null when they constrain nothing. A value
    * that no document has makes its field, and so the whole filter, match
-   * nothing: values are compared, never interpreted.
+   * nothing: values are compared, never interpreted. Several filter sets are
+   * AND-ed (a request's filters and its fixed scope).
    */
-  compileFilter(filters: SearchFilters): RowFilter | null {
-    const checks: RowFilter[] = [];
+  compileFilter(...filterSets: Array<SearchFilters | undefined>): RowFilter | null {
+    const checks = filterSets.flatMap((filters) => (filters ? this.compileChecks(filters).map((check) => check.test) : []));
+    if (checks.length === 0) return null;
+    if (checks.length === 1) return checks[0] ?? null;
+    return (row) => checks.every((check) => check(row));
+  }
+
+  /** One check per constrained field; `field` is null for the year range, which no facet count lifts. */
+  private compileChecks(filters: SearchFilters): FieldCheck[] {
+    const checks: FieldCheck[] = [];
     const byField: Array<[FacetField, ReadonlyArray<string> | undefined]> = [
       ['province', filters.province],
       ['city', filters.city],
@@ -382,8 +401,7 @@ export class MemoryIndex {
           any = true;
         }
       }
-      if (!any) return () => false;
-      checks.push((row) => column.matches(row, allowed));
+      checks.push({ field, test: any ? (row) => column.matches(row, allowed) : () => false });
     }
     const from = filters.yearFrom;
     const to = filters.yearTo;
@@ -391,14 +409,15 @@ export class MemoryIndex {
       const years = this.years;
       const low = from ?? -Infinity;
       const high = to ?? Infinity;
-      checks.push((row) => {
-        const year = years[row] ?? noYear;
-        return year !== noYear && year >= low && year <= high;
+      checks.push({
+        field: null,
+        test: (row) => {
+          const year = years[row] ?? noYear;
+          return year !== noYear && year >= low && year <= high;
+        },
       });
     }
-    if (checks.length === 0) return null;
-    if (checks.length === 1) return checks[0] ?? null;
-    return (row) => checks.every((check) => check(row));
+    return checks;
   }
 
   /** Every live row in date order (newest first for date_desc), undated rows last, ties by id. */
@@ -565,20 +584,84 @@ export class MemoryIndex {
     return { reps, scores: repScores, folded };
   }
 
-  countFacets(rows: ArrayLike<number>): FacetCounts {
+  /** Facet counts over `rows`; at most `limit` values a field (the most frequent) when given. */
+  countFacets(rows: ArrayLike<number>, limit?: number): FacetCounts {
     const out = emptyFacetCounts();
     for (const field of facetFields) {
       const column = this.facets[field];
       const counts = new Uint32Array(column.values.length);
       for (let i = 0; i < rows.length; i++) column.count(rows[i] ?? 0, counts);
-      const entries: Array<[string, number]> = [];
-      counts.forEach((count, code) => {
-        if (count > 0) entries.push([column.values[code] ?? '', count]);
-      });
-      entries.sort((a, b) => b[1] - a[1] || compareIds(a[0], b[0]));
-      const record: Record<string, number> = {};
-      for (const [value, count] of entries) record[value] = count;
-      out[field] = record;
+      out[field] = column.toRecord(counts, limit);
+    }
+    return out;
+  }
+
+  /**
+   * Disjunctive counts: for each field `filters` constrains, its values
+   * counted over the `candidates` that pass every other filter (and `fixed`,
+   * which is never lifted), as a faceted search UI shows the alternatives to
+   * a selected value. One pass sorts each candidate by which single field
+   * check it fails. Collapsing counts a near-duplicate group once, by its
+   * canonical article when that is among the rows, else by its first row.
+   * When `tiers` are given and some counted row is exact (tier 0), only
+   * exact rows count, as for the conjunctive counts.
+   */
+  countLiftedFacets(
+    candidates: ArrayLike<number>,
+    filters: SearchFilters,
+    fixed: RowFilter | null,
+    options: { collapse: boolean; tiers: Uint8Array | null; limit?: number },
+  ): Partial<FacetCounts> {
+    const checks = this.compileChecks(filters);
+    const lifted = checks.flatMap((check, i) => (check.field === null ? [] : [{ field: check.field, index: i }]));
+    if (lifted.length === 0) return {};
+    const sets: number[][] = lifted.map(() => []);
+    const slotOf = new Int32Array(checks.length).fill(-1);
+    lifted.forEach(({ index }, slot) => (slotOf[index] = slot));
+    for (let i = 0; i < candidates.length; i++) {
+      const row = candidates[i] ?? 0;
+      if (this.live[row] !== 1 || (fixed && !fixed(row))) continue;
+      let failed = -1;
+      let several = false;
+      for (let c = 0; c < checks.length; c++) {
+        if (checks[c]?.test(row)) continue;
+        if (failed !== -1 || slotOf[c] === -1) {
+          several = true;
+          break;
+        }
+        failed = c;
+      }
+      if (several) continue;
+      if (failed === -1) for (const set of sets) set.push(row);
+      else sets[slotOf[failed] ?? 0]?.push(row);
+    }
+    const out: Partial<FacetCounts> = {};
+    lifted.forEach(({ field }, slot) => {
+      let rows = sets[slot] ?? [];
+      const tiers = options.tiers;
+      if (tiers && rows.some((row) => tiers[row] === 0)) rows = rows.filter((row) => tiers[row] === 0);
+      if (options.collapse) rows = this.oneRowPerGroup(rows);
+      const column = this.facets[field];
+      const counts = new Uint32Array(column.values.length);
+      for (const row of rows) column.count(row, counts);
+      out[field] = column.toRecord(counts, options.limit);
+    });
+    return out;
+  }
+
+  /** `rows` with each near-duplicate group reduced to its canonical row if present, else its first row. */
+  private oneRowPerGroup(rows: readonly number[]): number[] {
+    const stamp = this.nextStamp();
+    const groups = this.getGroups();
+    for (const row of rows) this.passMarks[row] = stamp;
+    const out: number[] = [];
+    for (const row of rows) {
+      const group = groups[row] ?? row;
+      if (group !== row) {
+        if (this.passMarks[group] === stamp || this.groupMarks[group] === stamp) continue;
+        this.groupMarks[group] = stamp;
+      }
+      out.push(row);
     }
     return out;
   }

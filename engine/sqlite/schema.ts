@@ -158,6 +158,23 @@ export function configureConnection(db: Database.Database): void {
   db.pragma('temp_store = MEMORY');
 }
 
+/** Settings for a read-only connection beside the writer's (a read worker's): the writer chose WAL. */
+export function configureReadConnection(db: Database.Database): void {
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -32768');
+  db.pragma('temp_store = MEMORY');
+}
+
+/** Meta key counting committed writes, so a read worker can tell a write it was told about from one it was not. */
+export const writeSeqKey = 'write_seq';
+
+/** Increments the write sequence inside the caller's transaction; returns the new value. */
+export function bumpWriteSeq(db: Database.Database): string {
+  const next = String(Number(getMeta(db, writeSeqKey) ?? '0') + 1);
+  setMeta(db, writeSeqKey, next);
+  return next;
+}
+
 /** Settings for a file being built by replaceAll: nobody reads it until it is complete and fsynced. */
 export function configureBuildConnection(db: Database.Database): void {
   db.pragma('journal_mode = OFF');

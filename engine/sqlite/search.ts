@@ -88,6 +88,9 @@ export function search(ctx: ReadContext, request: SearchRequest): SearchResult {
     request.pageSize,
     request.facets,
     request.collapse,
+    request.fixedFilters,
+    request.disjunctiveFacets,
+    request.facetLimit,
   ])}`;
   const result = ctx.cache.remember(key, () => runSearch(ctx, request));
   if (result.partial === true) ctx.cache.forget(key);
@@ -101,7 +104,7 @@ function pastDeadline(request: SearchRequest): boolean {
 
 function runSearch(ctx: ReadContext, request: SearchRequest): SearchResult {
   const { memory } = ctx;
-  const filter = memory.compileFilter(request.filters);
+  const filter = memory.compileFilter(request.filters, request.fixedFilters);
   const pageSize = Math.max(0, Math.floor(request.pageSize));
   const offset = Math.max(0, Math.floor(request.page) - 1) * pageSize;
   const dateSort: Exclude<SortOrder, 'relevance'> = request.sort === 'date_asc' ? 'date_asc' : 'date_desc';
@@ -114,7 +117,7 @@ function runSearch(ctx: ReadContext, request: SearchRequest): SearchResult {
       duplicates: hit.duplicates,
       exact: isExact[offset + i] === 1,
     }));
-    return toResult(ctx, page, collected.reps, isExact, request.facets, terms);
+    return toResult(ctx, request, page, collected.reps, isExact, terms, { candidates: rows, tiers });
   };
 
   // No query: list what the filters allow, newest first.
@@ -148,7 +151,7 @@ function runSearch(ctx: ReadContext, request: SearchRequest): SearchResult {
     const row = collapsed.reps[i] ?? 0;
     return { row, score: collapsed.scores[i] ?? 0, duplicates: collapsed.folded.get(row) ?? [], exact: isExact[i] === 1 };
   });
-  const result = toResult(ctx, page, collapsed.reps, isExact, request.facets, terms);
+  const result = toResult(ctx, request, page, collapsed.reps, isExact, terms, { candidates: scored.rows, tiers: match.tiers });
   return partial ? { ...result, partial: true } : result;
 }
 
@@ -162,19 +165,26 @@ function exactness(reps: readonly number[], folded: ReadonlyMap<number, number[]
   return out;
 }
 
+/** The rows facet counts start from before filtering: what disjunctive counts lift filters over. */
+interface FacetSource {
+  candidates: ArrayLike<number>;
+  tiers: Uint8Array | null;
+}
+
 function toResult(
   ctx: ReadContext,
+  request: SearchRequest,
   page: readonly PageEntry[],
   reps: readonly number[],
   isExact: Uint8Array,
-  withFacets: boolean,
   terms: readonly string[],
+  source: FacetSource,
 ): SearchResult {
   let total = 0;
   for (const flag of isExact) total += flag;
   const partialTotal = reps.length - total;
   let facets: FacetCounts | null = null;
-  if (withFacets) facets = ctx.memory.countFacets(total > 0 && partialTotal > 0 ? reps.filter((_, i) => isExact[i] === 1) : reps);
+  if (request.facets) facets = countResultFacets(ctx, request, reps, isExact, total, source);
   const documents = loadDocuments(
     ctx,
     page.map((hit) => hit.row),
@@ -192,6 +202,27 @@ function toResult(
     });
   }
   return { hits, total, partialTotal, relaxed: total === 0 && partialTotal > 0, facets };
+}
+
+function countResultFacets(
+  ctx: ReadContext,
+  request: SearchRequest,
+  reps: readonly number[],
+  isExact: Uint8Array,
+  total: number,
+  source: FacetSource,
+): FacetCounts {
+  const { memory } = ctx;
+  const limit = request.facetLimit;
+  const counted = total > 0 && total < reps.length ? reps.filter((_, i) => isExact[i] === 1) : reps;
+  const facets = memory.countFacets(counted, limit);
+  if (!request.disjunctiveFacets) return facets;
+  const lifted = memory.countLiftedFacets(source.candidates, request.filters, memory.compileFilter(request.fixedFilters), {
+    collapse: request.collapse,
+    tiers: source.tiers,
+    ...(limit !== undefined ? { limit } : {}),
+  });
+  return { ...facets, ...lifted };
 }
 
 /** Rows matching one clause (its alternatives, and its contiguous text when quoted), remembered until the next write. */

@@ -8,7 +8,9 @@
  * - document-writer.ts: the rows of one document, written together;
  * - search.ts: query execution; related.ts; suggest.ts;
  * - memory-index.ts: the in-memory columns filters, facets and collapsing run on;
- * - answer-cache.ts: what reads remember until the next write.
+ * - answer-cache.ts: what reads remember until the next write;
+ * - read-pool.ts, read-worker.ts: reads on worker threads, each a follower
+ *   of this thread's writes.
  */
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -29,10 +31,12 @@ import type {
   VocabularyEntry,
 } from '../port.js';
 import { deserialiseDocument, type StoredRow } from './document-writer.js';
-import { IndexLifecycle } from './index-lifecycle.js';
+import { IndexLifecycle, type WriteNotice } from './index-lifecycle.js';
+import { memoryRowOf } from './memory-index.js';
+import { ReadPool, type ReadCalls, type ReadOp } from './read-pool.js';
 import { statement, type ReadContext } from './read-context.js';
 import { findRelated } from './related.js';
-import { getMeta, setMeta } from './schema.js';
+import { bumpWriteSeq, getMeta, setMeta } from './schema.js';
 import { search } from './search.js';
 import { lookUpVocabulary, suggest } from './suggest.js';
 import { translateError } from './sqlite-errors.js';
@@ -46,20 +50,45 @@ export interface SqliteEngineConfig {
   fileName?: string;
   /** Entries (match sets, scores, whole answers) kept until the next write; 0 disables (for cold benchmarks). */
   resultCacheSize?: number;
+  /**
+   * Worker threads answering search, related, suggest and facet reads, each
+   * with its own read-only connection (SEARCH_READ_WORKERS). 0 (the default)
+   * reads on the calling thread.
+   */
+  readWorkers?: number;
+  /** Open read-only and follow a writer's notices (what a read worker does). */
+  follower?: boolean;
 }
 
 export class SqliteEngine implements SearchEngine {
   readonly name = 'sqlite' as const;
   private readonly index: IndexLifecycle;
+  private readonly pool: ReadPool | null;
 
   constructor(config: SqliteEngineConfig) {
     const fileName = config.fileName ?? 'search.sqlite';
     if (basename(fileName) !== fileName) throw new TypeError('fileName must be a plain file name');
-    this.index = new IndexLifecycle({ dataDir: config.dataDir, fileName }, config.resultCacheSize ?? 256);
+    const resultCacheSize = config.resultCacheSize ?? 256;
+    const follower = config.follower === true;
+    this.index = new IndexLifecycle({ dataDir: config.dataDir, fileName }, resultCacheSize, { follower });
+    const workers = follower ? 0 : Math.max(0, Math.floor(config.readWorkers ?? 0));
+    this.pool = workers > 0 ? new ReadPool(workers, { dataDir: this.index.dataDir, fileName, resultCacheSize }) : null;
   }
 
   async init(): Promise<void> {
     await this.index.ready();
+    // Workers open the index the writer has just migrated; reads stay on this thread until one is ready.
+    this.pool?.start();
+  }
+
+  /** Read workers that have opened the index (0 without a pool). */
+  get readWorkersReady(): number {
+    return this.pool?.readyWorkers ?? 0;
+  }
+
+  /** Follower: a write the writer committed (see read-pool.ts). */
+  applyNotice(notice: WriteNotice): void {
+    this.index.applyNotice(notice);
   }
 
   /** Resolves when background work (a rebuild after a dictionary change) has finished. */
@@ -68,6 +97,7 @@ export class SqliteEngine implements SearchEngine {
   }
 
   async close(): Promise<void> {
+    await this.pool?.close();
     await this.index.close();
   }
 
@@ -86,15 +116,16 @@ export class SqliteEngine implements SearchEngine {
     });
     if (valid.length === 0) return;
     try {
-      const written = live.db.transaction(() => {
+      const { rows: written, seq } = live.db.transaction(() => {
         const rows = valid.map((document) => [live.writer.write(document), document] as const);
         setMeta(live.db, 'last_updated_at', new Date().toISOString());
-        return rows;
+        return { rows, seq: bumpWriteSeq(live.db) };
       })();
       for (const [row, document] of written) {
         this.index.memory.setDocument(row, document);
         this.index.journalUpsert(document);
       }
+      this.pool?.notify({ seq, upserts: written.map(([row, document]) => [row, memoryRowOf(document)]), removes: [] });
     } catch (error) {
       throw translateError(error, 'write', 'upsert');
     } finally {
@@ -106,12 +137,14 @@ export class SqliteEngine implements SearchEngine {
     const live = await this.index.ready();
     if (ids.length === 0) return;
     try {
-      const removed = live.db.transaction(() => {
+      const { rows: removed, seq } = live.db.transaction(() => {
         const rows = ids.map((id) => live.writer.remove(id)).filter((row): row is number => row !== null);
-        if (rows.length > 0) setMeta(live.db, 'last_updated_at', new Date().toISOString());
-        return rows;
+        if (rows.length === 0) return { rows, seq: null };
+        setMeta(live.db, 'last_updated_at', new Date().toISOString());
+        return { rows, seq: bumpWriteSeq(live.db) };
       })();
       for (const row of removed) this.index.memory.removeRow(row);
+      if (seq !== null) this.pool?.notify({ seq, upserts: [], removes: removed });
       for (const id of ids) this.index.journalDelete(id);
     } catch (error) {
       throw translateError(error, 'write', 'delete');
@@ -126,6 +159,13 @@ export class SqliteEngine implements SearchEngine {
 
   // ── reads ────────────────────────────────────────────────────────────────
 
+  /** On a read worker when one is ready, else on this thread. */
+  private async pooled<Op extends ReadOp, T>(op: Op, args: ReadCalls[Op], run: (ctx: ReadContext) => T): Promise<T> {
+    const answer = this.pool?.run(op, args);
+    if (answer) return (await answer) as T;
+    return this.read(op, run);
+  }
+
   private async read<T>(what: string, run: (ctx: ReadContext) => T): Promise<T> {
     const ctx = await this.index.context();
     try {
@@ -136,15 +176,17 @@ export class SqliteEngine implements SearchEngine {
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
-    return this.read('search', (ctx) => search(ctx, request));
+    return this.pooled('search', request, (ctx) => search(ctx, request));
   }
 
   async related(request: RelatedRequest): Promise<RelatedHit[]> {
+    // On this thread: it segments the article's keywords, and jieba's
+    // dictionaries (~265 MB) are loaded per thread; this one has them already.
     return this.read('related', (ctx) => findRelated(ctx, request));
   }
 
   async suggest(request: SuggestRequest): Promise<Suggestion[]> {
-    return this.read('suggest', (ctx) => suggest(ctx, request));
+    return this.pooled('suggest', request, (ctx) => suggest(ctx, request));
   }
 
   async vocabulary(keys: readonly string[]): Promise<VocabularyEntry[]> {
@@ -153,7 +195,7 @@ export class SqliteEngine implements SearchEngine {
   }
 
   async facetValues(filters: SearchFilters): Promise<FacetCounts> {
-    return this.read('facetValues', ({ memory }) => {
+    return this.pooled('facetValues', filters, ({ memory }) => {
       const collected = memory.collect(memory.dateOrder('date_desc'), {
         filter: memory.compileFilter(filters),
         collapse: true,

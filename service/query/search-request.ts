@@ -35,6 +35,10 @@ export function buildSearchRequest(params: SearchQuery, scope: SiteScope | null)
       pageSize: params.pageSize,
       facets: params.facets,
       collapse: params.collapse,
+      // The scope holds for facet counts too: disjunctive counts never lift it.
+      ...(scope !== null ? { fixedFilters: { hospital: [scope.hospital] } } : {}),
+      ...(params.disjunctiveFacets ? { disjunctiveFacets: true } : {}),
+      ...(params.facetLimit !== undefined ? { facetLimit: params.facetLimit } : {}),
     },
   };
 }

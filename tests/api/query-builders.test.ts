@@ -11,7 +11,7 @@ const jingzhou: SiteScope = { key: 'jz-first-2024', hospital: '荆州市第一�
 
 describe('searchQuerySchema', () => {
   it('applies the documented defaults', () => {
-    expect(parse({})).toEqual({ q: '', page: 1, pageSize: 10, facets: true, collapse: true });
+    expect(parse({})).toEqual({ q: '', page: 1, pageSize: 10, facets: true, disjunctiveFacets: false, collapse: true });
   });
 
   it.each([
@@ -23,6 +23,7 @@ describe('searchQuerySchema', () => {
     [{ pageSize: '50', page: '3' }, { pageSize: 50, page: 3 }],
     [{ awardLevel: ['national', 'provincial'] }, { awardLevel: ['national', 'provincial'] }],
     [{ hospitalKind: ['中医', '妇幼'] }, { hospitalKind: ['中医', '妇幼'] }],
+    [{ disjunctiveFacets: 'true', facetLimit: '5' }, { disjunctiveFacets: true, facetLimit: 5 }],
   ])('parses %j', (input, expected) => {
     expect(parse(input)).toMatchObject(expected);
   });
@@ -40,6 +41,10 @@ describe('searchQuerySchema', () => {
     [{ awardLevel: 'galactic' }, 'awardLevel'],
     [{ hospitalKind: '火星' }, 'hospitalKind'],
     [{ year: '22' }, 'year'],
+    [{ facetLimit: '0' }, 'facetLimit'],
+    [{ facetLimit: '1001' }, 'facetLimit'],
+    [{ facetLimit: 'ten' }, 'facetLimit'],
+    [{ disjunctiveFacets: 'maybe' }, 'disjunctiveFacets'],
     [{ yearFrom: '2023', yearTo: '2021' }, 'yearFrom'],
     [{ sort: 'popular' }, 'sort'],
     [{ province: '' }, 'province'],
@@ -135,6 +140,22 @@ describe('buildSearchRequest', () => {
   it('a site key confines the search to its hospital', () => {
     const plan = buildSearchRequest(parse({ q: '党建' }), jingzhou);
     expect(plan.kind === 'search' && plan.request.filters).toEqual({ hospital: ['荆州市第一人民医院'] });
+  });
+
+  it('a site key is a fixed filter, so disjunctive hospital counts stay within it', () => {
+    const plan = buildSearchRequest(parse({ q: '党建', disjunctiveFacets: 'true' }), jingzhou);
+    expect(plan.kind === 'search' && plan.request).toMatchObject({
+      fixedFilters: { hospital: ['荆州市第一人民医院'] },
+      disjunctiveFacets: true,
+    });
+  });
+
+  it('passes disjunctive facets and the facet limit through, and leaves them out by default', () => {
+    const plan = buildSearchRequest(parse({ q: '党建', disjunctiveFacets: '1', facetLimit: '3' }), null);
+    expect(plan.kind === 'search' && plan.request).toMatchObject({ disjunctiveFacets: true, facetLimit: 3 });
+    const plain = buildSearchRequest(parse({ q: '党建' }), null);
+    expect(plain.kind === 'search' && 'disjunctiveFacets' in plain.request).toBe(false);
+    expect(plain.kind === 'search' && 'fixedFilters' in plain.request).toBe(false);
   });
 });
 

@@ -101,7 +101,16 @@ const hostileQueries = [
   '党建'.repeat(200),
 ];
 
-export function runEngineContract(name: string, makeEngine: MakeEngine): void {
+export interface ContractOptions {
+  /**
+   * The adapter honours `fixedFilters`, `disjunctiveFacets` and `facetLimit`.
+   * The Meilisearch adapter does not yet (it needs one multi-search query
+   * per filtered field), so its run skips those checks.
+   */
+  facetOptions?: boolean;
+}
+
+export function runEngineContract(name: string, makeEngine: MakeEngine, options: ContractOptions = {}): void {
   describe(`${name}: search engine contract`, () => {
     let engine: SearchEngine;
 
@@ -373,6 +382,70 @@ export function runEngineContract(name: string, makeEngine: MakeEngine): void {
       it('counts the kind of hospital read from the hospital names', async () => {
         const counts = await engine.facetValues({ province: ['山东'] });
         expect(counts.hospitalKind).toEqual({ 妇幼: 1, 综合: 1 });
+      });
+    });
+
+    describe.skipIf(options.facetOptions !== true)('disjunctive facets, fixed filters, top values', () => {
+      const withoutField = (filters: SearchFilters, field: keyof SearchFilters): SearchFilters => {
+        const rest = { ...filters };
+        delete rest[field];
+        return rest;
+      };
+
+      it.each<[string, string, SearchFilters]>([
+        ['one filtered field', '双带头人', { province: ['山东'] }],
+        ['two filtered fields', '双带头人', { province: ['山东'], year: [2023] }],
+        ['a filter beside a year range', '党建', { province: ['浙江'], yearFrom: 2021 }],
+        ['a value nobody has', '党建', { province: ['火星'] }],
+        ['several clauses', '党建 品牌', { awardLevel: ['provincial'] }],
+        ['no query', '', { province: ['山东'], city: ['潍坊'] }],
+      ])('%s: each filtered field counts as if its own filter were absent', async (_name, raw, filters) => {
+        const result = await search(raw, { filters, facets: true, disjunctiveFacets: true });
+        const conjunctive = await search(raw, { filters, facets: true });
+        expect(idsOf(result)).toEqual(idsOf(conjunctive));
+        expect(result.total).toBe(conjunctive.total);
+        for (const field of facetFields) {
+          const constrained = filters[field] !== undefined;
+          const expected = constrained
+            ? (await search(raw, { filters: withoutField(filters, field), facets: true })).facets?.[field]
+            : conjunctive.facets?.[field];
+          expect(result.facets?.[field], field).toEqual(expected);
+        }
+      });
+
+      it('shows the alternatives to a selected province', async () => {
+        const result = await search('双带头人', { filters: { province: ['山东'] }, facets: true, disjunctiveFacets: true });
+        expect(result.facets?.province).toEqual({ 山东: 2, 湖北: 1 });
+        expect(result.facets?.city).toEqual({ 临沂: 1, 潍坊: 1 });
+      });
+
+      it('never lifts the fixed filters', async () => {
+        const scope: SearchFilters = { hospital: ['蒙阴县人民医院'] };
+        const result = await search('双带头人', {
+          filters: { hospital: ['蒙阴县人民医院'] },
+          fixedFilters: scope,
+          facets: true,
+          disjunctiveFacets: true,
+        });
+        expect(idsOf(result)).toEqual([fixtures.mengyin.id]);
+        expect(result.facets?.hospital).toEqual({ 蒙阴县人民医院: 1 });
+        expect(result.facets?.province).toEqual({ 山东: 1 });
+      });
+
+      it('ANDs the fixed filters with the request filters', async () => {
+        const result = await search('双带头人', { filters: { province: ['山东'] }, fixedFilters: { city: ['潍坊'] }, facets: true });
+        expect(idsOf(result)).toEqual([fixtures.weifang.id]);
+        expect(result.facets?.province).toEqual({ 山东: 1 });
+      });
+
+      it.each([1, 2])('facetLimit %i keeps the most frequent values of each field', async (limit) => {
+        const full = await search('党建', { facets: true });
+        const top = await search('党建', { facets: true, facetLimit: limit });
+        // Compared as records: a record lists integer-like keys (years) in ascending order whatever the insertion order.
+        for (const field of facetFields) {
+          const ranked = Object.entries(full.facets?.[field] ?? {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+          expect(top.facets?.[field], field).toEqual(Object.fromEntries(ranked.slice(0, limit)));
+        }
       });
     });
 

@@ -4,16 +4,18 @@
  * several processes on one index).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyseQuery } from '../../engine/analysis/query.js';
 import { IndexCorruptError, IndexSchemaError } from '../../engine/errors.js';
 import type { SearchRequest } from '../../engine/port.js';
 import { deserialiseDocument, serialiseDocument, type StoredRow } from '../../engine/sqlite/document-writer.js';
+import { snapshotPathOf } from '../../engine/sqlite/column-snapshot.js';
 import { schemaVersion } from '../../engine/sqlite/schema.js';
 import { SqliteEngine, currentGenerationPath } from '../../engine/sqlite/sqlite-engine.js';
 import { runEngineContract } from './contract.js';
@@ -55,7 +57,7 @@ function withRawDatabase(dataDir: string, fn: (db: Database.Database) => void): 
   }
 }
 
-runEngineContract('sqlite', () => openEngine());
+runEngineContract('sqlite', () => openEngine(), { facetOptions: true });
 
 describe('SqliteEngine on disk', () => {
   it('keeps an acknowledged upsert when the process is killed with SIGKILL', async () => {
@@ -99,6 +101,54 @@ describe('SqliteEngine on disk', () => {
       expect((await second.facetValues({})).province['山东']).toBe(2);
     } finally {
       await second.close();
+    }
+  });
+
+  it('opens from the columns saved beside the index when they match it', async () => {
+    const dataDir = makeDataDir();
+    const first = await openEngine(dataDir);
+    await first.upsert(fixtureDocuments);
+    const before = await first.search(makeRequest('双带头人'));
+    await first.close();
+    const snapshot = snapshotPathOf(currentGenerationPath(dataDir) ?? '');
+    // Tampered on purpose: the next open must show the saved value, proving it read no table.
+    const saved = deserialize(readFileSync(snapshot)) as { columns: { facets: { province: { values: string[] } } } };
+    const values = saved.columns.facets.province.values;
+    values[values.indexOf('山东')] = '山东(saved)';
+    writeFileSync(snapshot, serialize(saved));
+    const second = await openEngine(dataDir);
+    try {
+      expect((await second.facetValues({})).province['山东(saved)']).toBe(2);
+      expect(await second.search(makeRequest('双带头人'))).toEqual(before);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('loads from the tables when the saved columns are stale or unreadable', async () => {
+    const dataDir = makeDataDir();
+    const first = await openEngine(dataDir);
+    await first.upsert([fixtures.mengyin]);
+    await first.close();
+    const snapshot = snapshotPathOf(currentGenerationPath(dataDir) ?? '');
+    const stale = `${dataDir}/stale-columns`;
+    copyFileSync(snapshot, stale);
+    const second = await openEngine(dataDir);
+    await second.upsert([fixtures.weifang]);
+    await second.close();
+    copyFileSync(stale, snapshot);
+    const third = await openEngine(dataDir);
+    try {
+      expect((await third.facetValues({})).city).toEqual({ 临沂: 1, 潍坊: 1 });
+    } finally {
+      await third.close();
+    }
+    writeFileSync(snapshot, 'not a snapshot');
+    const fourth = await openEngine(dataDir);
+    try {
+      expect((await fourth.facetValues({})).city).toEqual({ 临沂: 1, 潍坊: 1 });
+    } finally {
+      await fourth.close();
     }
   });
 
@@ -224,7 +274,7 @@ describe('SqliteEngine on disk', () => {
       const generations = new Set(
         readdirSync(dataDir)
           .filter((f) => f.startsWith('search.sqlite.'))
-          .map((f) => f.replace(/-(wal|shm)$/u, '')),
+          .map((f) => f.replace(/-(wal|shm|columns)$/u, '')),
       );
       expect(generations.size).toBe(2);
       expect(generations.has(currentGenerationPath(dataDir)?.split('/').at(-1) ?? '')).toBe(true);
