@@ -25,6 +25,7 @@ import { resolveSiteKey, type SiteKeys } from './middleware/site-key.js';
 import type { ApiOperation } from './openapi.js';
 import { Readiness } from './readiness.js';
 import { adminOperations, createAdminRoutes } from './routes/admin.js';
+import { articlePageOperations, createArticlePageRoutes } from './routes/article-page.js';
 import { articleOperations, createArticleRoutes } from './routes/articles.js';
 import type { RouteDeps } from './routes/deps.js';
 import { createDocsRoutes, docsOperations } from './routes/docs.js';
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     ...healthOperations,
     ...docsOperations,
     ...pageOperations,
+    ...articlePageOperations,
   ];
   const routeDeps: RouteDeps = {
     engine: deps.engine,
@@ -161,6 +163,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     createAdminRoutes,
     createHealthRoutes,
     createDocsRoutes,
+    createArticlePageRoutes,
   ]) {
     app.route('/', routes(routeDeps));
   }

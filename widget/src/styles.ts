@@ -51,6 +51,7 @@ mark{background:var(--mk);color:inherit;padding:0 1px;border-radius:2px}
 .m{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 0}
 .m span{display:inline-block;padding:0 8px;font-size:.8em;color:var(--mu);background:var(--sf);border-radius:999px}
 .m .aw{color:var(--a)}
+.m .og{display:inline-block;font-size:.8em;color:var(--a)}
 .rb{display:inline-block;margin:6px 0 0;padding:2px 0;font-size:.85em;color:var(--a)}
 .rel{display:block;margin:6px 0 0 12px;padding-left:12px;border-left:2px solid var(--bd);font-size:.9em}
 .rel li{display:block;padding:4px 0}

@@ -45,13 +45,11 @@ function toSafeHref(url: string | null): string | null {
   return url && /^https?:\/\//i.test(url) ? url : null;
 }
 
-function renderTitle(hit: Hit): HTMLElement {
-  const href = toSafeHref(hit.url);
-  const title = href
-    ? h('a', { class: 't', href, target: '_blank', rel: 'noopener noreferrer' })
-    : h('span', { class: 't' });
-  title.append(hit.titleHighlighted ? renderSnippet(document, hit.titleHighlighted) : hit.title || messages.untitled);
-  return title;
+/** Text for the title slot: the indexer derives titles, the snippet covers anything indexed before that. */
+function titleText(hit: Hit): string {
+  if (hit.title.trim()) return hit.title;
+  const text = hit.snippet.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').trim();
+  return text.length > 30 ? `${text.slice(0, 30)}…` : text || messages.untitled;
 }
 
 const suggestDelayMs = 150;
@@ -79,6 +77,14 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   const isPage = options.mode === 'page';
   const fetchApi = <T>(path: string, params: Params, signal: AbortSignal): Promise<T> =>
     getJson<T>(buildUrl(api, path, params, siteKey), signal);
+
+  /** Every result opens the service's article page (the key keeps it inside the site's hospital). */
+  function renderTitle(hit: Hit): HTMLElement {
+    const href = buildUrl(api, `/articles/${encodeURIComponent(hit.id)}`, { q: query }, siteKey);
+    const title = h('a', isPage ? { class: 't', href } : { class: 't', href, target: '_blank', rel: 'noopener' });
+    title.append(hit.titleHighlighted && hit.title.trim() ? renderSnippet(document, hit.titleHighlighted) : titleText(hit));
+    return title;
+  }
 
   // ---- DOM -----------------------------------------------------------------
   const input = h('input', {
@@ -414,6 +420,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
       ...hit.awardTypes.map((award) => h('span', { class: 'aw' }, award)),
       ...hit.awardLevels.map((level) => h('span', { class: 'aw' }, formatFacetValue('awardLevel', level))),
       hit.duplicates.length > 0 && h('span', {}, messages.duplicates(hit.duplicates.length)),
+      toSafeHref(hit.url) && h('a', { class: 'og', href: toSafeHref(hit.url), target: '_blank', rel: 'noopener noreferrer' }, messages.original),
     );
   }
 
