@@ -34,6 +34,7 @@ export interface SearchResponse {
   pageSize: number;
   relaxed: boolean;
   facets: Partial<Record<FacetName, Record<string, number>>> | null;
+  tookMs?: number;
 }
 
 export interface Suggestion {

@@ -23,22 +23,10 @@ import {
 } from './api.js';
 import { formatFacetValue, messages } from './messages.js';
 import { facetNames, readOptions, type FacetName, type OptionSource, type WidgetOptions } from './options.js';
+import { createEditorControls, readSort, readYear, type EditorState } from './controls.js';
+import { h } from './dom.js';
 import { renderSnippet } from './snippet.js';
 import { styles } from './styles.js';
-
-type Child = Node | string | null | undefined | false;
-type Props = Record<string, string | number | boolean | ((event: Event) => void) | null | undefined>;
-
-/** Element builder: strings become text nodes (Node.append), never markup. */
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(props)) {
-    if (typeof value === 'function') element.addEventListener(name.slice(2), value);
-    else if (value !== null && value !== undefined && value !== false) element.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children) if (child) element.append(child);
-  return element;
-}
 
 /** Article URLs come from crawled pages: only http(s) may become a link (no javascript:). */
 function toSafeHref(url: string | null): string | null {
@@ -53,7 +41,11 @@ function titleText(hit: Hit): string {
 }
 
 const suggestDelayMs = 150;
+/** Results follow the text once typing pauses this long; the request itself takes a few ms on the service. */
+const liveSearchDelayMs = 120;
 const collapsedFacetSize = 8;
+/** Facets with more values than this get a filter box on the editors' page. */
+const facetFilterMin = 10;
 
 /** Attach the widget to `target`. Returns false when the element already holds one. */
 export function mountSearch(target: Element, options: WidgetOptions): boolean {
@@ -106,6 +98,12 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   const facetBox = h('div', { class: 'fs' });
   const hitList = h('ol', { class: 'hits', 'aria-label': messages.results, hidden: true });
   const pager = h('div', { class: isPage ? 'pg' : 'lm' });
+  const activeBar = h('div', { class: 'act', hidden: true });
+  const controls = createEditorControls((change) => {
+    editor = { ...editor, ...change };
+    page = 1;
+    void search('push');
+  });
   const root = h(
     'div',
     { class: `dj ${options.theme} ${options.mode}` },
@@ -116,7 +114,9 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
       h('div', { class: 'combo' }, input, listbox),
       h('button', { class: 'go', type: 'submit' }, messages.submit),
     ),
+    isPage && controls.element,
     status,
+    activeBar,
     h('div', { class: 'cols' }, facetBox, h('div', {}, hitList, pager)),
   );
   shadow.append(root);
@@ -210,14 +210,17 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     // the visitor picks 党建: wait for compositionend instead.
     if (composing || event.isComposing) return;
     scheduleSuggestions();
+    scheduleLiveSearch();
   });
   input.addEventListener('compositionstart', () => {
     composing = true;
     cancelSuggestions();
+    clearTimeout(liveTimer);
   });
   input.addEventListener('compositionend', () => {
     composing = false;
     scheduleSuggestions();
+    scheduleLiveSearch();
   });
   input.addEventListener('blur', () => {
     cancelSuggestions();
@@ -249,6 +252,8 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   // ---- Search ----------------------------------------------------------------
   let query = '';
   let filters: Filters = {};
+  let editor: EditorState = { sort: null, yearFrom: null, yearTo: null };
+  const facetFilterText = new Map<FacetName, string>();
   let page = 1;
   let shown = 0;
   let total = 0;
@@ -257,7 +262,13 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   let searchSeq = 0;
   let searchAbort: AbortController | null = null;
 
-  const hasFilters = (): boolean => Object.values(filters).some((values) => values.length > 0);
+  const hasFilters = (): boolean =>
+    Object.values(filters).some((values) => values.length > 0) || editor.yearFrom !== null || editor.yearTo !== null;
+  const editorParams = (): Params => ({
+    sort: editor.sort ?? undefined,
+    yearFrom: editor.yearFrom ?? undefined,
+    yearTo: editor.yearTo ?? undefined,
+  });
   const isSelected = (facet: FacetName, value: string): boolean => (filters[facet] ?? []).includes(value);
 
   function onSubmit(event: Event): void {
@@ -266,6 +277,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   }
 
   function startSearch(): void {
+    clearTimeout(liveTimer);
     cancelSuggestions();
     closeSuggestions();
     query = input.value.trim();
@@ -273,11 +285,31 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     void search('push');
   }
 
+  // ---- Results while typing: the suggestion list stays open above them ------
+  let liveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function scheduleLiveSearch(): void {
+    clearTimeout(liveTimer);
+    liveTimer = setTimeout(() => {
+      const text = input.value.trim();
+      if (composing || text === query) return;
+      query = text;
+      page = 1;
+      // One history entry per search the visitor meant, not per pause in typing.
+      void search('replace');
+    }, liveSearchDelayMs);
+  }
+
   async function search(history: 'push' | 'replace' | 'none', append = false): Promise<void> {
     const seq = ++searchSeq;
     searchAbort?.abort();
     if (isPage && history !== 'none') writeUrlState(history);
-    if (!query && !hasFilters()) {
+    if (isPage) {
+      controls.show(editor, query !== '');
+      renderActive();
+    }
+    // The editors' page lists the newest articles for an empty query; a hospital's box waits for words.
+    if (!query && !hasFilters() && !isPage) {
       status.replaceChildren();
       hitList.hidden = true;
       hitList.replaceChildren();
@@ -295,9 +327,13 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     const selectedFacets = append ? [] : options.facets.filter((facet) => (filters[facet] ?? []).length > 0);
     try {
       const [data, ...others] = await Promise.all([
-        fetchApi<SearchResponse>('/v1/search', buildSearchParams(query, filters, page, options.pageSize), controller.signal),
+        fetchApi<SearchResponse>('/v1/search', { ...buildSearchParams(query, filters, page, options.pageSize), ...editorParams() }, controller.signal),
         ...selectedFacets.map((facet) =>
-          fetchApi<SearchResponse>('/v1/search', buildSearchParams(query, { ...filters, [facet]: [] }, 1, 1), controller.signal),
+          fetchApi<SearchResponse>(
+            '/v1/search',
+            { ...buildSearchParams(query, { ...filters, [facet]: [] }, 1, 1), ...editorParams() },
+            controller.signal,
+          ),
         ),
       ]);
       if (seq !== searchSeq) return;
@@ -329,7 +365,12 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
       renderFacets();
     }
     if (total === 0) renderEmpty();
-    else status.replaceChildren(h('p', {}, messages.found(total)), data.relaxed ? h('p', {}, messages.relaxed) : '');
+    else
+      status.replaceChildren(
+        isPage && !query ? h('p', { class: 'nw' }, messages.newest) : '',
+        h('p', {}, messages.found(total), isPage && typeof data.tookMs === 'number' ? h('span', { class: 'tk' }, ` · ${messages.took(data.tookMs)}`) : ''),
+        data.relaxed ? h('p', {}, messages.relaxed) : '',
+      );
     renderPager();
   }
 
@@ -460,6 +501,61 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     );
   }
 
+  /** One chip per active filter (click removes it) and "clear all": the editors' page only. */
+  function renderActive(): void {
+    const chips = facetNames.flatMap((facet) =>
+      (filters[facet] ?? []).map((value) =>
+        h(
+          'button',
+          { type: 'button', class: 'ac', 'data-facet': facet, 'data-value': value, onclick: () => toggleFilter(facet, value) },
+          `${messages.facets[facet]}：${formatFacetValue(facet, value)} ×`,
+        ),
+      ),
+    );
+    if (editor.yearFrom !== null || editor.yearTo !== null) {
+      chips.push(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'ac',
+            'data-facet': 'yearRange',
+            onclick: () => {
+              editor = { ...editor, yearFrom: null, yearTo: null };
+              page = 1;
+              void search('push');
+            },
+          },
+          `${messages.facets.year}：${messages.yearRange(editor.yearFrom, editor.yearTo)} ×`,
+        ),
+      );
+    }
+    activeBar.hidden = chips.length === 0;
+    activeBar.replaceChildren(
+      ...(chips.length === 0
+        ? []
+        : [
+            h('span', { class: 'fl' }, messages.activeFilters),
+            ...chips,
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'clr',
+                onclick: () => {
+                  filters = {};
+                  editor = { ...editor, yearFrom: null, yearTo: null };
+                  facetFilterText.clear();
+                  page = 1;
+                  void search('push');
+                },
+              },
+              messages.clearAll,
+            ),
+          ]),
+    );
+  }
+
   function toggleFilter(facet: FacetName, value: string): void {
     const current = filters[facet] ?? [];
     const next = current.includes(value) ? current.filter((selected) => selected !== value) : [...current, value];
@@ -478,11 +574,33 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
         );
         if (entries.length === 0) return '';
         const expanded = expandedFacets.has(facet);
-        return h(
-          'div',
-          { class: 'fg', role: 'group', 'aria-label': messages.facets[facet] },
-          h('span', { class: 'fl' }, messages.facets[facet]),
-          ...entries.slice(0, expanded ? entries.length : collapsedFacetSize).map(([value, count]) =>
+        // A long list (83 hospitals) gets a box that narrows it to the names containing the text.
+        const filterText = isPage && entries.length > facetFilterMin ? (facetFilterText.get(facet) ?? '') : '';
+        const visible = filterText
+          ? entries.filter(([value]) => formatFacetValue(facet, value).includes(filterText))
+          : entries.slice(0, expanded ? entries.length : collapsedFacetSize);
+        const chipList = h('div', { class: 'cl' });
+        const filterBox =
+          isPage && entries.length > facetFilterMin
+            ? h('input', {
+                type: 'search',
+                class: 'ff',
+                'data-facet': facet,
+                'aria-label': messages.filterFacet(messages.facets[facet]),
+                placeholder: messages.filterFacet(messages.facets[facet]),
+                value: filterText,
+              })
+            : null;
+        filterBox?.addEventListener('input', () => {
+          facetFilterText.set(facet, filterBox.value.trim());
+          const focusAt = filterBox.selectionStart;
+          renderFacets();
+          const again = facetBox.querySelector<HTMLInputElement>(`input.ff[data-facet=${facet}]`);
+          again?.focus();
+          if (again && focusAt !== null) again.setSelectionRange(focusAt, focusAt);
+        });
+        chipList.append(
+          ...visible.map(([value, count]) =>
             h(
               'button',
               {
@@ -497,7 +615,15 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
               h('span', { class: 'n' }, String(count)),
             ),
           ),
-          entries.length > collapsedFacetSize &&
+        );
+        return h(
+          'div',
+          { class: 'fg', role: 'group', 'aria-label': messages.facets[facet] },
+          h('span', { class: 'fl' }, messages.facets[facet]),
+          filterBox,
+          chipList,
+          !filterText &&
+            entries.length > collapsedFacetSize &&
             h(
               'button',
               {
@@ -547,7 +673,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
 
   // ---- Page mode: state lives in the URL so /search?q=… links can be shared --
   function writeUrlState(history: 'push' | 'replace'): void {
-    const params = buildUrl('', '', { q: query, ...filters, page: page > 1 ? page : undefined }, null);
+    const params = buildUrl('', '', { q: query, ...filters, ...editorParams(), page: page > 1 ? page : undefined }, null);
     const url = params || location.pathname;
     if (url === location.search || (!params && !location.search)) return;
     if (history === 'push') window.history.pushState(null, '', url);
@@ -563,25 +689,13 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
       const values = params.getAll(facet).filter(Boolean);
       if (values.length > 0) filters[facet] = values;
     }
+    editor = { sort: readSort(params.get('sort')), yearFrom: readYear(params.get('yearFrom')), yearTo: readYear(params.get('yearTo')) };
     page = Math.max(1, Number.parseInt(params.get('page') ?? '', 10) || 1);
-  }
-
-  async function showAllFacets(): Promise<void> {
-    try {
-      const data = await fetchApi<{ facets?: SearchResponse['facets'] }>('/v1/facets', {}, new AbortController().signal);
-      if (query || hasFilters()) return;
-      // Accept both {facets: {...}} and a bare facet map.
-      facetCounts = data.facets ?? (data as SearchResponse['facets']);
-      renderFacets();
-    } catch (error) {
-      renderFailure(error);
-    }
   }
 
   function loadFromUrl(): void {
     readUrlState();
-    if (query || hasFilters()) void search('replace');
-    else void showAllFacets();
+    void search('replace');
   }
 
   if (isPage) {
