@@ -69,6 +69,8 @@ export const envSchema = z
     RATE_LIMIT_IP_BURST: integer(1, 1_000_000, 40),
     RATE_LIMIT_KEY_PER_MINUTE: integer(0, 1_000_000, 600),
     RATE_LIMIT_KEY_BURST: integer(1, 1_000_000, 120),
+    /** Most rows one GET /v1/export sends. */
+    EXPORT_MAX_ROWS: integer(1, 1_000_000, 10_000),
     /** Behind a reverse proxy: take the client address from the first X-Forwarded-For entry. */
     TRUST_PROXY: flag,
     LOG_LEVEL: z.enum(logLevels).default('info'),

@@ -29,6 +29,7 @@ import { articlePageOperations, createArticlePageRoutes } from './routes/article
 import { articleOperations, createArticleRoutes } from './routes/articles.js';
 import type { RouteDeps } from './routes/deps.js';
 import { createDocsRoutes, docsOperations } from './routes/docs.js';
+import { createExportRoutes, exportOperations } from './routes/export.js';
 import { createFacetRoutes, facetOperations } from './routes/facets.js';
 import { createHealthRoutes, healthOperations } from './routes/health.js';
 import { pagesRoutes } from './routes/pages.js';
@@ -51,6 +52,8 @@ export interface AppDeps {
   trustProxy?: boolean;
   /** Clock for the rate limiter (ms). */
   now?: () => number;
+  /** Most rows one export sends (default 10 000). */
+  exportMaxRows?: number;
   /** Shared with start-up's corpus sync, so admin writes and the sync never interleave. */
   writes?: WriteQueue;
 }
@@ -117,6 +120,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const operations: ApiOperation[] = [
     ...searchOperations,
+    ...exportOperations,
     ...suggestOperations,
     ...facetOperations,
     ...articleOperations,
@@ -133,6 +137,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     readiness,
     metrics,
     writes: deps.writes ?? new WriteQueue(),
+    exportMaxRows: deps.exportMaxRows ?? 10_000,
     publicGuard: every(resolveSiteKey(deps.siteKeys ?? new Map()), limitBySiteKey(perSiteKey)),
     adminGuard: requireAdmin(deps.adminToken),
     operations: () => operations,
@@ -164,6 +169,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     createHealthRoutes,
     createDocsRoutes,
     createArticlePageRoutes,
+    createExportRoutes,
   ]) {
     app.route('/', routes(routeDeps));
   }

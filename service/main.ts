@@ -113,6 +113,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       perSiteKey: { perMinute: env.RATE_LIMIT_KEY_PER_MINUTE, burst: env.RATE_LIMIT_KEY_BURST },
     },
     trustProxy: env.TRUST_PROXY,
+    exportMaxRows: env.EXPORT_MAX_ROWS,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {

@@ -298,3 +298,16 @@ export const errorBodySchema = z
     }),
   })
   .register(apiRegistry, { id: 'Error' });
+
+// ---- Export (GET /v1/export) ------------------------------------------------
+
+export const exportFormatSchema = z.enum(['csv', 'jsonl']);
+
+/** The search parameters, so a /v1/search or /search URL exports as is; page, pageSize and facets are accepted and ignored. */
+export const exportQuerySchema = z
+  .strictObject({
+    ...searchQuerySchema.shape,
+    format: exportFormatSchema.default('csv').describe('csv (UTF-8 with a byte-order mark, for Excel) or jsonl (one JSON object per line).'),
+  })
+  .superRefine(checkYearRange);
+export type ExportQuery = z.infer<typeof exportQuerySchema>;

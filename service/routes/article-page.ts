@@ -6,6 +6,7 @@
  * hospital's article is a 404 for that key).
  */
 import { Hono, type Context } from 'hono';
+import { z } from 'zod';
 import { html, raw } from 'hono/html';
 import { analyseQuery } from '../../engine/analysis/query.js';
 import { escapeHtml, highlight } from '../../engine/analysis/snippet.js';
@@ -17,7 +18,14 @@ import { isInScope } from '../query/present.js';
 import { buildRelatedRequest } from '../query/search-request.js';
 import type { SiteScope } from '../query/filters.js';
 import { applyPageHeaders, renderLayout } from '../pages/layout.js';
+import { articleIdParamsSchema, limits, siteKeyParamSchema } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
+
+/** Not strict: a shared link may carry tracking parameters, which a page should survive. */
+const articlePageQuerySchema = z.object({
+  q: z.string().max(limits.queryChars).optional().describe('Words to highlight in the title and text.'),
+  key: siteKeyParamSchema,
+});
 
 export const articlePageOperations: ApiOperation[] = [
   {
@@ -26,12 +34,14 @@ export const articlePageOperations: ApiOperation[] = [
     operationId: 'articlePage',
     tag: 'pages',
     summary: 'One article as a page: metadata, the full text with `q` highlighted, reposts and related articles',
+    params: articleIdParamsSchema,
+    query: articlePageQuerySchema,
     siteKey: true,
     responses: {
       200: { description: 'HTML page.', contentType: 'text/html; charset=utf-8' },
       404: { description: 'No such article (or outside the site key’s hospital).', contentType: 'text/html; charset=utf-8' },
     },
-    errors: ['invalid_site_key', 'rate_limited'],
+    errors: ['validation_failed', 'invalid_site_key', 'rate_limited'],
   },
 ];
 
@@ -139,7 +149,7 @@ export function createArticlePageRoutes(deps: RouteDeps): Hono<AppEnv> {
   app.get('/articles/:id', deps.publicGuard, async (c) => {
     applyPageHeaders(c);
     const id = c.req.param('id');
-    const q = (c.req.query('q') ?? '').trim().slice(0, 200);
+    const q = (c.req.query('q') ?? '').trim().slice(0, limits.queryChars);
     const scope = c.get('siteScope');
     const doc = id.length <= 200 ? await deps.engine.get(id) : null;
     if (!doc || (scope && !isInScope(doc, scope.hospital))) return notFound(c);

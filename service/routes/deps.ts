@@ -17,6 +17,8 @@ export interface RouteDeps {
   publicGuard: MiddlewareHandler<AppEnv>;
   /** Bearer-token check: in front of every admin route. */
   adminGuard: MiddlewareHandler<AppEnv>;
+  /** Most rows one GET /v1/export sends (EXPORT_MAX_ROWS). */
+  exportMaxRows: number;
   /** Every documented operation (for /openapi.json and /docs). */
   operations: () => readonly ApiOperation[];
 }

@@ -3,7 +3,7 @@
  * against the real service: results while typing, the article page, the
  * editors' controls on /search, export, analytics, themes and accessibility.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -234,5 +234,22 @@ describe.skipIf(!browserAvailable)(`editors and visitors in Chromium${skipReason
     expect(new URL(page.url()).search).toBe('');
     expect(await readTotal(page)).toBe(total);
     expect(await page.locator('button.ac').count()).toBe(0);
+  });
+
+  it('downloads the result set as CSV with the 导出 button: as many rows as the total', async () => {
+    const page = await openPage(`${service.origin}/search?q=${encodeURIComponent('党建')}&sort=date_desc`);
+    await page.locator('.hit').first().waitFor();
+    const total = await readTotal(page);
+    expect(total).toBeGreaterThan(10);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出' }).click()]);
+    const file = await download.path();
+    const bytes = await readFile(file);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1);
+    // Quoted fields may hold commas but, being titles and names, never line breaks.
+    const lines = text.split('\r\n').filter((line) => line !== '');
+    expect(lines[0]).toBe('title,date,hospital,province,city,honours,levels,url,article');
+    expect(lines.length - 1).toBe(total);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
   });
 });

@@ -52,6 +52,7 @@ export const messages = {
   yearPlaceholder: '年份',
   yearRange: (from: number | null, to: number | null): string => `${from ?? '…'}–${to ?? '…'}年`,
   clearAll: '清除全部',
+  exportCsv: '导出',
   activeFilters: '已选条件',
   filterFacet: (name: string): string => `筛选${name}`,
   took: (ms: number): string => `用时 ${ms < 1 ? '<1' : Math.round(ms)} 毫秒`,

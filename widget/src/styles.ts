@@ -54,6 +54,7 @@ button:focus-visible,a:focus-visible{outline:2px solid var(--a);outline-offset:2
 .ac{display:inline-block;padding:2px 10px;font-size:.85em;border:1px solid var(--a);border-radius:999px;color:var(--a);background:var(--bg)}
 .clr{display:inline-block;padding:2px 8px;font-size:.85em;color:var(--a);text-decoration:underline}
 .tk{display:inline;color:var(--mu)}
+.ex{display:inline-block;min-height:32px;line-height:30px;margin-left:auto;padding:0 12px;border:1px solid var(--a);border-radius:var(--r);color:var(--a);text-decoration:none}
 .nw{display:block;font-weight:600;color:var(--fg)}
 .more{display:inline-block;font-size:.85em;color:var(--a);padding:2px 6px}
 .hits{display:block;list-style:none;margin:8px 0 0;padding:0}

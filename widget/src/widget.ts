@@ -104,6 +104,9 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     page = 1;
     void search('push');
   });
+  // A plain link: the browser downloads the file itself, however long the list.
+  const exportLink = h('a', { class: 'ex', href: '', download: '' }, messages.exportCsv);
+  controls.element.append(exportLink);
   const root = h(
     'div',
     { class: `dj ${options.theme} ${options.mode}` },
@@ -307,6 +310,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     if (isPage) {
       controls.show(editor, query !== '');
       renderActive();
+      exportLink.href = buildUrl(api, '/v1/export', { format: 'csv', ...buildSearchParams(query, filters, 1, 1), page: undefined, pageSize: undefined, ...editorParams() }, siteKey);
     }
     // The editors' page lists the newest articles for an empty query; a hospital's box waits for words.
     if (!query && !hasFilters() && !isPage) {

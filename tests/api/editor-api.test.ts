@@ -1,7 +1,7 @@
 /**
- * The server-rendered article page (GET /articles/:id) against the real
- * server over the seed corpus: metadata, highlighted text, reposts, related
- * articles, escaping, and the site key's scope.
+ * What editors use beyond search, against the real server over the seed
+ * corpus: the server-rendered article page (GET /articles/:id), the export
+ * (GET /v1/export), and search analytics.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   const dirs = await makeTempDirs();
   const keysFile = join(dirs.root, 'site-keys.json');
   await writeFile(keysFile, JSON.stringify([{ key: siteKey, hospital: scopedHospital }]));
-  server = await startTestServer({ ADMIN_TOKEN: adminToken, SITE_KEYS_FILE: keysFile, RATE_LIMIT_IP_PER_MINUTE: '0', RATE_LIMIT_KEY_PER_MINUTE: '0' }, { dirs });
+  server = await startTestServer({ ADMIN_TOKEN: adminToken, SITE_KEYS_FILE: keysFile, RATE_LIMIT_IP_PER_MINUTE: '0', RATE_LIMIT_KEY_PER_MINUTE: '0', EXPORT_MAX_ROWS: '3' }, { dirs });
   api = server.url;
 }, 120_000);
 
@@ -107,5 +107,64 @@ describe('GET /articles/:id', () => {
     expect(refused.status).toBe(404);
     const bad = await fetch(`${api}/articles/${encodeURIComponent(inside!.id)}?key=unknown-key-123`);
     expect(bad.status).toBe(401);
+  });
+});
+
+/** A small RFC 4180 reader for the tests (quoted fields, doubled quotes, CRLF). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
+    else if (ch !== '\r') field += ch;
+  }
+  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  return rows;
+}
+
+describe('GET /v1/export', () => {
+  it('streams CSV with a BOM and the documented columns, capped by EXPORT_MAX_ROWS', async () => {
+    const res = await fetch(`${api}/v1/export?q=${encodeURIComponent('党建')}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="dangjian-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parseCsv(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1));
+    expect(rows[0]).toEqual(['title', 'date', 'hospital', 'province', 'city', 'honours', 'levels', 'url', 'article']);
+    const total = Number(res.headers.get('x-export-total'));
+    const search = await getJson<{ total: number }>(`${api}/v1/search?q=${encodeURIComponent('党建')}`);
+    expect(total).toBe(search.body.total);
+    expect(rows.length - 1).toBe(Math.min(total, 3));
+    expect(res.headers.get('x-export-truncated')).toBe(String(total > 3));
+    for (const row of rows.slice(1)) expect(row[8]).toMatch(new RegExp(`^${api}/articles/`));
+  });
+
+  it('exports JSON lines, and a site key exports only its hospital', async () => {
+    const res = await fetch(`${api}/v1/export?format=jsonl&key=${siteKey}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const lines = (await res.text()).trim().split('\n').map((line) => JSON.parse(line) as { hospital: string });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((line) => line.hospital === scopedHospital)).toBe(true);
+  });
+
+  it('answers 400 naming the field for a bad format or year range, and 401 for an unknown key', async () => {
+    const bad = await getJson<{ error: { field?: string } }>(`${api}/v1/export?format=xlsx`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('format');
+    const range = await getJson<{ error: { field?: string } }>(`${api}/v1/export?yearFrom=2024&yearTo=2020`);
+    expect(range.status).toBe(400);
+    expect(range.body.error.field).toBe('yearFrom');
+    expect((await fetch(`${api}/v1/export?key=not-a-key-123`)).status).toBe(401);
   });
 });
