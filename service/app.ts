@@ -30,6 +30,9 @@ import { articleOperations, createArticleRoutes } from './routes/articles.js';
 import type { RouteDeps } from './routes/deps.js';
 import { createDocsRoutes, docsOperations } from './routes/docs.js';
 import { createExportRoutes, exportOperations } from './routes/export.js';
+import { analyticsOperations, createAnalyticsRoutes } from './routes/analytics.js';
+import { createSearchAnalytics } from './analytics/recorder.js';
+import type { AnalyticsStore } from './analytics/store.js';
 import { createFacetRoutes, facetOperations } from './routes/facets.js';
 import { createHealthRoutes, healthOperations } from './routes/health.js';
 import { pagesRoutes } from './routes/pages.js';
@@ -52,6 +55,8 @@ export interface AppDeps {
   trustProxy?: boolean;
   /** Clock for the rate limiter (ms). */
   now?: () => number;
+  /** Per-day search and click counts (service/analytics); none when unset. */
+  analytics?: AnalyticsStore;
   /** Most rows one export sends (default 10 000). */
   exportMaxRows?: number;
   /** Shared with start-up's corpus sync, so admin writes and the sync never interleave. */
@@ -121,6 +126,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const operations: ApiOperation[] = [
     ...searchOperations,
     ...exportOperations,
+    ...analyticsOperations,
     ...suggestOperations,
     ...facetOperations,
     ...articleOperations,
@@ -138,6 +144,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     metrics,
     writes: deps.writes ?? new WriteQueue(),
     exportMaxRows: deps.exportMaxRows ?? 10_000,
+    analytics: deps.analytics ? createSearchAnalytics(deps.analytics, metrics.registry) : null,
+    adminToken: deps.adminToken,
     publicGuard: every(resolveSiteKey(deps.siteKeys ?? new Map()), limitBySiteKey(perSiteKey)),
     adminGuard: requireAdmin(deps.adminToken),
     operations: () => operations,
@@ -170,6 +178,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     createDocsRoutes,
     createArticlePageRoutes,
     createExportRoutes,
+    createAnalyticsRoutes,
   ]) {
     app.route('/', routes(routeDeps));
   }

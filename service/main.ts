@@ -29,6 +29,7 @@ import { countRejections } from '../indexer/rejections.js';
 import { createApp } from './app.js';
 import { loadSiteKeys } from './middleware/site-key.js';
 import { Readiness } from './readiness.js';
+import { AnalyticsStore } from './analytics/store.js';
 
 export interface StartOptions {
   /** Where JSON log lines go (default: stdout). */
@@ -99,6 +100,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   const engine = await createEngine(engineConfigFromEnv(env));
   const readiness = new Readiness();
   const writes = new WriteQueue();
+  const analytics = new AnalyticsStore(env.DATA_DIR);
   const app = createApp({
     engine,
     writes,
@@ -114,6 +116,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     },
     trustProxy: env.TRUST_PROXY,
     exportMaxRows: env.EXPORT_MAX_ROWS,
+    analytics,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -201,6 +204,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       // Indexing writes through the engine: let it finish before closing it.
       await ready.catch(() => undefined);
       await engine.close();
+      analytics.close();
       logger.info('stopped');
     })();
     return closing;

@@ -311,3 +311,52 @@ export const exportQuerySchema = z
   })
   .superRefine(checkYearRange);
 export type ExportQuery = z.infer<typeof exportQuerySchema>;
+
+// ---- Search analytics (POST /v1/events, GET /v1/admin/analytics) -------------
+
+export const eventBodySchema = z
+  .strictObject({
+    type: z.literal('click').describe('A visitor opened a result.'),
+    query: z.string().max(limits.queryChars).describe('The search the result was found by.'),
+    id: z.string().min(1).max(200).optional().describe('The article opened.'),
+    position: z.number().int().min(1).max(10_000).optional().describe('1-based rank of the result in the list.'),
+  })
+  .register(apiRegistry, { id: 'Event' });
+
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/u, 'must be a date YYYY-MM-DD')
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'must be a real date');
+
+export const analyticsQuerySchema = z
+  .strictObject({
+    from: isoDay.optional().describe('First day (UTC, inclusive); default 30 days before `to`.'),
+    to: isoDay.optional().describe('Last day (UTC, inclusive); default today.'),
+    limit: digits(1, 500).default(50).describe('Rows per list.'),
+  })
+  .superRefine((value, ctx) => {
+    if (value.from !== undefined && value.to !== undefined && value.from > value.to) {
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
+    }
+  });
+
+const queryStatsSchema = z.object({
+  query: z.string(),
+  searches: z.number().int(),
+  noExactMatch: z.number().int().describe('Searches that found no article with every word.'),
+  clicks: z.number().int(),
+  clickThrough: z.number().describe('clicks / searches.'),
+  lastTotal: z.number().int().describe('Exact matches at the latest search in the period.'),
+});
+
+export const analyticsResponseSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    searches: z.number().int(),
+    clicks: z.number().int(),
+    distinctQueries: z.number().int(),
+    topQueries: z.array(queryStatsSchema),
+    noExactMatchQueries: z.array(queryStatsSchema),
+  })
+  .register(apiRegistry, { id: 'AnalyticsReport' });

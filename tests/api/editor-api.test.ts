@@ -116,18 +116,29 @@ function parseCsv(text: string): string[][] {
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  const endField = (): void => {
+    row.push(field);
+    field = '';
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else if (ch !== '\r') field += ch;
+    if (quoted && ch === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (quoted && ch === '"') quoted = false;
+    else if (quoted) field += ch;
+    else if (ch === '"') quoted = true;
+    else if (ch === ',') endField();
+    else if (ch === '\n') {
+      endField();
+      rows.push(row);
+      row = [];
+    } else if (ch !== '\r') field += ch;
   }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  if (field !== '' || row.length > 0) {
+    endField();
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -166,5 +177,72 @@ describe('GET /v1/export', () => {
     expect(range.status).toBe(400);
     expect(range.body.error.field).toBe('yearFrom');
     expect((await fetch(`${api}/v1/export?key=not-a-key-123`)).status).toBe(401);
+  });
+});
+
+describe('search analytics', () => {
+  const auth = { Authorization: `Bearer ${adminToken}` };
+
+  it('counts searches by normalised query and clicks sent as a simple text/plain request', async () => {
+    const marker = `无人机急救${Date.now() % 1000}`;
+    await fetch(`${api}/v1/search?q=${encodeURIComponent(`  ${marker}  `)}`);
+    await fetch(`${api}/v1/search?q=${encodeURIComponent(marker)}`);
+    // Paging through the same search, and the box's one-hit facet lookups, are not new searches.
+    await fetch(`${api}/v1/search?q=${encodeURIComponent(marker)}&page=2`);
+    await fetch(`${api}/v1/search?q=${encodeURIComponent(marker)}&pageSize=1`);
+    await fetch(`${api}/v1/search?q=${encodeURIComponent('党建')}`);
+    const click = await fetch(`${api}/v1/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
+      body: JSON.stringify({ type: 'click', query: '党建', id: 'x', position: 1 }),
+    });
+    expect(click.status).toBe(204);
+
+    const res = await getJson<{
+      searches: number;
+      topQueries: { query: string; searches: number; clicks: number; clickThrough: number }[];
+      noExactMatchQueries: { query: string; noExactMatch: number }[];
+    }>(`${api}/v1/admin/analytics`, { headers: auth });
+    expect(res.status).toBe(200);
+    const markerRow = res.body.topQueries.find((q) => q.query === marker);
+    expect(markerRow?.searches).toBe(2);
+    expect(res.body.noExactMatchQueries.find((q) => q.query === marker)?.noExactMatch).toBe(2);
+    const dangjian = res.body.topQueries.find((q) => q.query === '党建');
+    expect(dangjian?.clicks).toBeGreaterThanOrEqual(1);
+    expect(dangjian?.clickThrough).toBeGreaterThan(0);
+
+    const metrics = await (await fetch(`${api}/metrics`)).text();
+    expect(Number(/^search_zero_results_total (\d+)/mu.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses bad events and bad ranges with 400 naming the field, other media types with 415, and needs the token', async () => {
+    const post = (body: string, type = 'text/plain') => fetch(`${api}/v1/events`, { method: 'POST', headers: { 'Content-Type': type }, body });
+    const notJson = await getJson<{ error: { field: string } }>(`${api}/v1/events`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'click' });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error.field).toBe('body');
+    const badType = await post(JSON.stringify({ type: 'view', query: 'x' }));
+    expect(badType.status).toBe(400);
+    expect(((await badType.json()) as { error: { field: string } }).error.field).toBe('type');
+    expect((await post('{}', 'application/x-www-form-urlencoded')).status).toBe(415);
+    expect((await post(JSON.stringify({ type: 'click', query: 'x'.repeat(5000) }))).status).toBe(413);
+    const range = await getJson<{ error: { field: string } }>(`${api}/v1/admin/analytics?from=2024-05-02&to=2024-05-01`, { headers: auth });
+    expect(range.status).toBe(400);
+    expect(range.body.error.field).toBe('from');
+    expect((await fetch(`${api}/v1/admin/analytics`)).status).toBe(401);
+  });
+
+  it('shows the report on /admin/analytics only for the admin token', async () => {
+    const form = await fetch(`${api}/admin/analytics`);
+    expect(form.status).toBe(200);
+    const login = await form.text();
+    expect(login).toContain('name="token"');
+    expect(login).not.toContain('热门检索词');
+    const wrong = await fetch(`${api}/admin/analytics`, { method: 'POST', body: new URLSearchParams({ token: 'wrong-token-000000' }) });
+    expect(wrong.status).toBe(401);
+    const right = await fetch(`${api}/admin/analytics`, { method: 'POST', body: new URLSearchParams({ token: adminToken }) });
+    expect(right.status).toBe(200);
+    expect(await right.text()).toContain('热门检索词');
+    const withHeader = await fetch(`${api}/admin/analytics`, { headers: auth });
+    expect(await withHeader.text()).toContain('没有完全匹配的检索词');
   });
 });

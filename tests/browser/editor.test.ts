@@ -19,6 +19,8 @@ import {
   type RunningService,
 } from './harness.js';
 
+const adminToken = 'browser-admin-token-8d1f3c';
+
 describe.skipIf(!browserAvailable)(`editors and visitors in Chromium${skipReason}`, () => {
   let service: RunningService;
   let browser: Browser;
@@ -27,7 +29,12 @@ describe.skipIf(!browserAvailable)(`editors and visitors in Chromium${skipReason
   beforeAll(async () => {
     await mkdir(artifactsDir, { recursive: true });
     // The seeds plus the 112 development articles (42 of them untitled, 83 hospitals).
-    service = await startService({ extraArticles: [join(repoRoot, 'tests/fixtures/corpus-dev/articles.jsonl')], siteKeys: [], corsOrigins: [] });
+    service = await startService({
+      extraArticles: [join(repoRoot, 'tests/fixtures/corpus-dev/articles.jsonl')],
+      siteKeys: [],
+      corsOrigins: [],
+      env: { ADMIN_TOKEN: adminToken },
+    });
     browser = await launchChromium();
     // The first searches after start-up load dictionaries and warm the read workers; the
     // timings below are about the page, so they are taken on a warm service.
@@ -251,5 +258,27 @@ describe.skipIf(!browserAvailable)(`editors and visitors in Chromium${skipReason
     expect(lines[0]).toBe('title,date,hospital,province,city,honours,levels,url,article');
     expect(lines.length - 1).toBe(total);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
+  });
+
+  it('shows a search and a click made here on /admin/analytics, behind the admin token', async () => {
+    const marker = '先锋党支部';
+    const page = await openPage(`${service.origin}/search?q=${encodeURIComponent(marker)}`);
+    await page.locator('.hit').first().waitFor();
+    await Promise.all([
+      page.waitForRequest((request) => new URL(request.url()).pathname === '/v1/events'),
+      page.waitForURL(/\/articles\//),
+      page.locator('.hit a.t').first().click(),
+    ]);
+
+    const admin = await openPage(`${service.origin}/admin/analytics`);
+    expect(await admin.locator('body').innerText()).not.toContain('热门检索词');
+    await admin.locator('#token').fill(adminToken);
+    await Promise.all([admin.waitForURL(/\/admin\/analytics/), admin.getByRole('button', { name: '查看' }).click()]);
+    await admin.locator('#top').waitFor();
+    const row = admin.locator('section[aria-labelledby=top] tr', { hasText: marker });
+    const cells = await row.first().locator('td').allInnerTexts();
+    expect(Number(cells[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(cells[3])).toBeGreaterThanOrEqual(1);
+    await admin.screenshot({ path: join(artifactsDir, 'admin-analytics-light.png'), fullPage: true });
   });
 });

@@ -70,10 +70,25 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   const fetchApi = <T>(path: string, params: Params, signal: AbortSignal): Promise<T> =>
     getJson<T>(buildUrl(api, path, params, siteKey), signal);
 
+  /**
+   * Counts a click for the search analytics: sendBeacon survives the page
+   * being left, and a text/plain body keeps it a simple request (no preflight).
+   * Only the query and the article travel: nothing about the visitor.
+   */
+  function reportClick(id: string): void {
+    if (!query || typeof navigator.sendBeacon !== 'function') return;
+    try {
+      navigator.sendBeacon(buildUrl(api, '/v1/events', {}, siteKey), JSON.stringify({ type: 'click', query, id }));
+    } catch {
+      // Analytics must never get in the way of opening the article.
+    }
+  }
+
   /** Every result opens the service's article page (the key keeps it inside the site's hospital). */
   function renderTitle(hit: Hit): HTMLElement {
     const href = buildUrl(api, `/articles/${encodeURIComponent(hit.id)}`, { q: query }, siteKey);
     const title = h('a', isPage ? { class: 't', href } : { class: 't', href, target: '_blank', rel: 'noopener' });
+    title.addEventListener('click', () => reportClick(hit.id));
     title.append(hit.titleHighlighted && hit.title.trim() ? renderSnippet(document, hit.titleHighlighted) : titleText(hit));
     return title;
   }
