@@ -164,7 +164,7 @@ export function createAnalyticsRoutes(deps: RouteDeps): Hono<AppEnv> {
 
   app.post('/admin/analytics', limitBody(maxEventBytes), async (c) => {
     if (deps.adminToken === undefined) return page(c, html`<section><h1>检索统计</h1><p>管理功能未启用：请设置 ADMIN_TOKEN。</p></section>`, 403);
-    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const form: Record<string, unknown> = await c.req.parseBody().catch(() => ({}));
     const token = typeof form['token'] === 'string' ? form['token'] : '';
     if (!isSameToken(token, deps.adminToken)) return page(c, renderLogin('令牌不正确。'), 401);
     return reportPage(c, day(form['from']), day(form['to']));
