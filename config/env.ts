@@ -75,6 +75,8 @@ export const envSchema = z
     RATE_LIMIT_IP_BURST: integer(1, 1_000_000, 40),
     RATE_LIMIT_KEY_PER_MINUTE: integer(0, 1_000_000, 600),
     RATE_LIMIT_KEY_BURST: integer(1, 1_000_000, 120),
+    /** Most rows one GET /v1/export sends. */
+    EXPORT_MAX_ROWS: integer(1, 1_000_000, 10_000),
     /**
      * Behind reverse proxies: how many of them (true = 1) append to
      * X-Forwarded-For. The client address is the entry the outermost trusted

@@ -28,9 +28,14 @@ import type { ApiOperation } from './openapi.js';
 import { Readiness } from './readiness.js';
 import { limits } from './schemas.js';
 import { adminOperations, createAdminRoutes } from './routes/admin.js';
+import { articlePageOperations, createArticlePageRoutes } from './routes/article-page.js';
 import { articleOperations, createArticleRoutes } from './routes/articles.js';
 import type { RouteDeps } from './routes/deps.js';
 import { createDocsRoutes, docsOperations } from './routes/docs.js';
+import { createExportRoutes, exportOperations } from './routes/export.js';
+import { analyticsOperations, createAnalyticsRoutes } from './routes/analytics.js';
+import { createSearchAnalytics } from './analytics/recorder.js';
+import type { AnalyticsStore } from './analytics/store.js';
 import { createFacetRoutes, facetOperations } from './routes/facets.js';
 import { createHealthRoutes, healthOperations } from './routes/health.js';
 import { pagesRoutes } from './routes/pages.js';
@@ -62,6 +67,10 @@ export interface AppDeps {
   searchTimeoutMs?: number;
   /** Clock for the rate limiter (ms). */
   now?: () => number;
+  /** Per-day search and click counts (service/analytics); none when unset. */
+  analytics?: AnalyticsStore;
+  /** Most rows one export sends (default 10 000). */
+  exportMaxRows?: number;
   /** Shared with start-up's corpus sync, so admin writes and the sync never interleave. */
   writes?: WriteQueue;
 }
@@ -142,6 +151,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const operations: ApiOperation[] = [
     ...searchOperations,
+    ...exportOperations,
+    ...analyticsOperations,
     ...suggestOperations,
     ...facetOperations,
     ...articleOperations,
@@ -150,6 +161,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     ...healthOperations,
     ...docsOperations,
     ...pageOperations,
+    ...articlePageOperations,
   ];
   const routeDeps: RouteDeps = {
     engine: deps.engine,
@@ -157,6 +169,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     readiness,
     metrics,
     writes: deps.writes ?? new WriteQueue(),
+    exportMaxRows: deps.exportMaxRows ?? 10_000,
+    analytics: deps.analytics ? createSearchAnalytics(deps.analytics, metrics.registry) : null,
+    adminToken: deps.adminToken,
     publicGuard: every(resolveSiteKey(deps.siteKeys ?? new Map()), limitBySiteKey(perSiteKey)),
     adminGuard: requireAdmin(deps.adminToken),
     searchTimeoutMs: deps.searchTimeoutMs ?? 0,
@@ -204,6 +219,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     createAdminRoutes,
     createHealthRoutes,
     createDocsRoutes,
+    createArticlePageRoutes,
+    createExportRoutes,
+    createAnalyticsRoutes,
   ]) {
     app.route('/', routes(routeDeps));
   }

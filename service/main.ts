@@ -31,6 +31,7 @@ import { createApp } from './app.js';
 import { loadSiteKeys } from './middleware/site-key.js';
 import { Readiness } from './readiness.js';
 import { describeDataDirProblem, lockDataDir } from './data-dir-lock.js';
+import { AnalyticsStore } from './analytics/store.js';
 
 export interface StartOptions {
   /** Where JSON log lines go (default: stdout). */
@@ -107,6 +108,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   const engine = await createEngine(servingEngineConfig(env));
   const readiness = new Readiness();
   const writes = new WriteQueue();
+  const analytics = new AnalyticsStore(env.DATA_DIR);
   const app = createApp({
     engine,
     writes,
@@ -125,6 +127,8 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     searchTimeoutMs: env.SEARCH_TIMEOUT_MS,
     minArticleChars: env.MIN_ARTICLE_CHARS,
     metricsToken: env.METRICS_TOKEN,
+    exportMaxRows: env.EXPORT_MAX_ROWS,
+    analytics,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -258,6 +262,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       await ready.catch(() => undefined);
       await engine.close();
       lock?.release();
+      analytics.close();
       logger.info('stopped');
     })();
     return closing;

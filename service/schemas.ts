@@ -340,3 +340,65 @@ export const errorBodySchema = z
     }),
   })
   .register(apiRegistry, { id: 'Error' });
+
+// ---- Export (GET /v1/export) ------------------------------------------------
+
+export const exportFormatSchema = z.enum(['csv', 'jsonl']);
+
+/** The search parameters, so a /v1/search or /search URL exports as is; page, pageSize and facets are accepted and ignored. */
+export const exportQuerySchema = z
+  .strictObject({
+    ...searchQuerySchema.shape,
+    format: exportFormatSchema.default('csv').describe('csv (UTF-8 with a byte-order mark, for Excel) or jsonl (one JSON object per line).'),
+  })
+  .superRefine(checkYearRange);
+export type ExportQuery = z.infer<typeof exportQuerySchema>;
+
+// ---- Search analytics (POST /v1/events, GET /v1/admin/analytics) -------------
+
+export const eventBodySchema = z
+  .strictObject({
+    type: z.literal('click').describe('A visitor opened a result.'),
+    query: z.string().max(limits.queryChars).describe('The search the result was found by.'),
+    id: z.string().min(1).max(200).optional().describe('The article opened.'),
+    position: z.number().int().min(1).max(10_000).optional().describe('1-based rank of the result in the list.'),
+  })
+  .register(apiRegistry, { id: 'Event' });
+
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/u, 'must be a date YYYY-MM-DD')
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'must be a real date');
+
+export const analyticsQuerySchema = z
+  .strictObject({
+    from: isoDay.optional().describe('First day (UTC, inclusive); default 30 days before `to`.'),
+    to: isoDay.optional().describe('Last day (UTC, inclusive); default today.'),
+    limit: digits(1, 500).default(50).describe('Rows per list.'),
+  })
+  .superRefine((value, ctx) => {
+    if (value.from !== undefined && value.to !== undefined && value.from > value.to) {
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
+    }
+  });
+
+const queryStatsSchema = z.object({
+  query: z.string(),
+  searches: z.number().int(),
+  noExactMatch: z.number().int().describe('Searches that found no article with every word.'),
+  clicks: z.number().int(),
+  clickThrough: z.number().describe('clicks / searches.'),
+  lastTotal: z.number().int().describe('Exact matches at the latest search in the period.'),
+});
+
+export const analyticsResponseSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    searches: z.number().int(),
+    clicks: z.number().int(),
+    distinctQueries: z.number().int(),
+    topQueries: z.array(queryStatsSchema),
+    noExactMatchQueries: z.array(queryStatsSchema),
+  })
+  .register(apiRegistry, { id: 'AnalyticsReport' });

@@ -6,6 +6,7 @@ import type { Metrics } from '../middleware/metrics.js';
 import type { ApiOperation } from '../openapi.js';
 import type { Readiness } from '../readiness.js';
 import type { WriteQueue } from '../write-queue.js';
+import type { SearchAnalytics } from '../analytics/recorder.js';
 
 export interface RouteDeps {
   engine: SearchEngine;
@@ -21,6 +22,12 @@ export interface RouteDeps {
   minArticleChars: number;
   /** The search time budget (SEARCH_TIMEOUT_MS); 0: none. */
   searchTimeoutMs: number;
+  /** Search and click counts; null when the service runs without them (tests around a bare engine). */
+  analytics: SearchAnalytics | null;
+  /** For the analytics page's own token check (its form cannot send a header). */
+  adminToken: string | undefined;
+  /** Most rows one GET /v1/export sends (EXPORT_MAX_ROWS). */
+  exportMaxRows: number;
   /** Every documented operation (for /openapi.json and /docs). */
   operations: () => readonly ApiOperation[];
 }

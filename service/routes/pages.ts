@@ -9,24 +9,12 @@
  * from the same public API a hospital site uses, so what editors see is what
  * visitors get. Every interpolated value goes through hono/html's escaping.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { html } from 'hono/html';
-import type { HtmlEscapedString } from 'hono/utils/html';
 import { loadWidgetBundle } from '../../widget/build.js';
+import { applyPageHeaders, renderLayout } from '../pages/layout.js';
 
 export const pagesRoutes = new Hono();
-
-/**
- * The pages run no inline script and talk only to their own origin, so a
- * strict policy costs nothing and contains any escaping mistake.
- */
-const pageSecurityHeaders: Record<string, string> = {
-  'Content-Security-Policy':
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-  'Cache-Control': 'no-cache',
-};
 
 /** Script-tag attributes, shown on the demo page (README.md documents the same list). */
 const widgetAttributes: { name: string; description: string; fallback: string }[] = [
@@ -39,47 +27,6 @@ const widgetAttributes: { name: string; description: string; fallback: string }[
   { name: 'data-facets', description: '筛选项，逗号分隔：province,city,hospital,year,awardType,awardLevel', fallback: 'year,awardType' },
   { name: 'data-search-page', description: '服务不可用时引导访客前往的搜索页', fallback: '检索服务的 /search' },
 ];
-
-const pageStyle = `
-*{box-sizing:border-box}
-body{margin:0;font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;line-height:1.7;color:#1f2328;background:#f6f7f9}
-header{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 28px;background:#b4232a;color:#fff;padding:14px 20px}
-header a{color:#fff;text-decoration:none;margin-right:16px}
-header a[aria-current]{text-decoration:underline;text-underline-offset:4px}
-main{max-width:1100px;margin:0 auto;padding:20px}
-section{background:#fff;border:1px solid #e2e5e9;border-radius:10px;padding:20px;margin:0 0 20px}
-h1{font-size:1.5em;margin:0 0 8px}
-h2{font-size:1.15em;margin:0 0 10px}
-code,pre{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:.9em;background:#f1f3f5;border-radius:4px}
-code{padding:1px 4px}
-pre{padding:12px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
-table{border-collapse:collapse;width:100%;font-size:.92em}
-th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e2e5e9;vertical-align:top;overflow-wrap:anywhere}
-.muted{color:#5b6470}
-@media (max-width:600px){main{padding:12px}section{padding:14px}}
-`;
-
-function renderLayout(title: string, current: 'demo' | 'search', body: HtmlEscapedString | Promise<HtmlEscapedString>) {
-  return html`<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style>${pageStyle}</style>
-</head>
-<body>
-<header><strong>党建文章检索</strong><nav><a href="/"${current === 'demo' ? html` aria-current="page"` : ''}>演示</a><a href="/search"${current === 'search' ? html` aria-current="page"` : ''}>编辑检索</a><a href="/docs">API 文档</a></nav></header>
-<main>
-${body}
-</main>
-</body>
-</html>`;
-}
-
-function applyPageHeaders(c: Context): void {
-  for (const [name, value] of Object.entries(pageSecurityHeaders)) c.header(name, value);
-}
 
 pagesRoutes.get('/', (c) => {
   applyPageHeaders(c);

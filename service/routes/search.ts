@@ -73,6 +73,8 @@ export function createSearchRoutes(deps: RouteDeps): Hono<AppEnv> {
       };
     }
     body.tookMs = Math.round((performance.now() - started) * 100) / 100;
+    // A search is counted once, at its first page; one-hit lookups (the box's facet counts) are not searches.
+    if (params.page === 1 && params.pageSize > 1) deps.analytics?.recordSearch(params.q, body.total);
     return c.json(body, 200);
   });
   return app;

@@ -80,6 +80,8 @@ export async function startService(options: {
   extraArticles: string[];
   siteKeys: { key: string; hospital: string; name?: string }[];
   corsOrigins: string[];
+  /** Extra environment for the service (ADMIN_TOKEN, EXPORT_MAX_ROWS…). */
+  env?: Record<string, string>;
 }): Promise<RunningService> {
   const workDir = await mkdtemp(join(tmpdir(), 'dj-browser-'));
   const corpusDir = join(workDir, 'corpus');
@@ -110,6 +112,7 @@ export async function startService(options: {
       RATE_LIMIT_IP_BURST: '100000',
       RATE_LIMIT_KEY_BURST: '100000',
       ADMIN_TOKEN: '',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -262,6 +262,8 @@ describe.skipIf(!browserAvailable)(`search box in Chromium${skipReason}`, () => 
 
     await typeInBox(page, '党建');
     const options = page.getByRole('option');
+    // Results arrive while typing and move the page under the list: measure once both are in.
+    await page.locator('.hit').first().waitFor();
     await options.nth(1).waitFor();
     const first = await options.nth(0).boundingBox();
     const second = await options.nth(1).boundingBox();

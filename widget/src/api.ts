@@ -36,6 +36,7 @@ export interface SearchResponse {
   /** What was searched instead of the typed text (pinyin read as Chinese, a homophone typo corrected). */
   interpretedAs?: string | null;
   facets: Partial<Record<FacetName, Record<string, number>>> | null;
+  tookMs?: number;
 }
 
 export interface Suggestion {

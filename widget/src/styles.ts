@@ -41,6 +41,21 @@ button:focus-visible,a:focus-visible{outline:2px solid var(--a);outline-offset:2
 .chip{display:inline-block;padding:2px 10px;font-size:.85em;border:1px solid var(--bd);border-radius:999px;background:var(--bg);color:var(--fg)}
 .chip[aria-pressed=true]{color:#fff;background:var(--a);border-color:var(--a)}
 .chip .n{display:inline;margin-left:4px;opacity:.7}
+.cl{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
+.ff{display:block;width:100%;min-height:36px;padding:4px 10px;font-size:.85em}
+.ctl{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;margin:10px 0 0;font-size:.9em;color:var(--mu)}
+.ctl label{display:inline}
+.sg{display:inline-flex;gap:4px;align-items:center;margin-right:8px}
+.so{display:inline-block;min-height:32px;padding:2px 10px;border:1px solid var(--bd);background:var(--bg);color:var(--fg)}
+.so[aria-pressed=true]{color:#fff;background:var(--a);border-color:var(--a)}
+.ctl select,.ctl input{display:inline-block;width:auto;min-height:36px;padding:4px 8px;font:inherit;color:var(--fg);background:var(--bg);border:1px solid var(--bd);border-radius:var(--r)}
+.ctl input{width:6.5em}
+.act{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:8px 0 0}
+.ac{display:inline-block;padding:2px 10px;font-size:.85em;border:1px solid var(--a);border-radius:999px;color:var(--a);background:var(--bg)}
+.clr{display:inline-block;padding:2px 8px;font-size:.85em;color:var(--a);text-decoration:underline}
+.tk{display:inline;color:var(--mu)}
+.ex{display:inline-block;min-height:32px;line-height:30px;margin-left:auto;padding:0 12px;border:1px solid var(--a);border-radius:var(--r);color:var(--a);text-decoration:none}
+.nw{display:block;font-weight:600;color:var(--fg)}
 .more{display:inline-block;font-size:.85em;color:var(--a);padding:2px 6px}
 .hits{display:block;list-style:none;margin:8px 0 0;padding:0}
 .hit{display:block;padding:12px 0;border-top:1px solid var(--bd)}
@@ -51,6 +66,7 @@ mark{background:var(--mk);color:inherit;padding:0 1px;border-radius:2px}
 .m{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 0}
 .m span{display:inline-block;padding:0 8px;font-size:.8em;color:var(--mu);background:var(--sf);border-radius:999px}
 .m .aw{color:var(--a)}
+.m .og{display:inline-block;font-size:.8em;color:var(--a)}
 .rb{display:inline-block;margin:6px 0 0;padding:2px 0;font-size:.85em;color:var(--a)}
 .rel{display:block;margin:6px 0 0 12px;padding-left:12px;border-left:2px solid var(--bd);font-size:.9em}
 .rel li{display:block;padding:4px 0}

@@ -23,39 +23,29 @@ import {
 } from './api.js';
 import { formatFacetValue, messages } from './messages.js';
 import { facetNames, readOptions, type FacetName, type OptionSource, type WidgetOptions } from './options.js';
+import { createEditorControls, readSort, readYear, type EditorState } from './controls.js';
+import { h } from './dom.js';
 import { renderSnippet } from './snippet.js';
 import { styles } from './styles.js';
-
-type Child = Node | string | null | undefined | false;
-type Props = Record<string, string | number | boolean | ((event: Event) => void) | null | undefined>;
-
-/** Element builder: strings become text nodes (Node.append), never markup. */
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(props)) {
-    if (typeof value === 'function') element.addEventListener(name.slice(2), value);
-    else if (value !== null && value !== undefined && value !== false) element.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children) if (child) element.append(child);
-  return element;
-}
 
 /** Article URLs come from crawled pages: only http(s) may become a link (no javascript:). */
 function toSafeHref(url: string | null): string | null {
   return url && /^https?:\/\//i.test(url) ? url : null;
 }
 
-function renderTitle(hit: Hit): HTMLElement {
-  const href = toSafeHref(hit.url);
-  const title = href
-    ? h('a', { class: 't', href, target: '_blank', rel: 'noopener noreferrer' })
-    : h('span', { class: 't' });
-  title.append(hit.titleHighlighted ? renderSnippet(document, hit.titleHighlighted) : hit.title || messages.untitled);
-  return title;
+/** Text for the title slot: the indexer derives titles, the snippet covers anything indexed before that. */
+function titleText(hit: Hit): string {
+  if (hit.title.trim()) return hit.title;
+  const text = hit.snippet.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').trim();
+  return text.length > 30 ? `${text.slice(0, 30)}…` : text || messages.untitled;
 }
 
 const suggestDelayMs = 150;
+/** Results follow the text once typing pauses this long; the request itself takes a few ms on the service. */
+const liveSearchDelayMs = 120;
 const collapsedFacetSize = 8;
+/** Facets with more values than this get a filter box on the editors' page. */
+const facetFilterMin = 10;
 
 /** Attach the widget to `target`. Returns false when the element already holds one. */
 export function mountSearch(target: Element, options: WidgetOptions): boolean {
@@ -80,6 +70,29 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   const fetchApi = <T>(path: string, params: Params, signal: AbortSignal): Promise<T> =>
     getJson<T>(buildUrl(api, path, params, siteKey), signal);
 
+  /**
+   * Counts a click for the search analytics: sendBeacon survives the page
+   * being left, and a text/plain body keeps it a simple request (no preflight).
+   * Only the query and the article travel: nothing about the visitor.
+   */
+  function reportClick(id: string): void {
+    if (!query || typeof navigator.sendBeacon !== 'function') return;
+    try {
+      navigator.sendBeacon(buildUrl(api, '/v1/events', {}, siteKey), JSON.stringify({ type: 'click', query, id }));
+    } catch {
+      // Analytics must never get in the way of opening the article.
+    }
+  }
+
+  /** Every result opens the service's article page (the key keeps it inside the site's hospital). */
+  function renderTitle(hit: Hit): HTMLElement {
+    const href = buildUrl(api, `/articles/${encodeURIComponent(hit.id)}`, { q: query }, siteKey);
+    const title = h('a', isPage ? { class: 't', href } : { class: 't', href, target: '_blank', rel: 'noopener' });
+    title.addEventListener('click', () => reportClick(hit.id));
+    title.append(hit.titleHighlighted && hit.title.trim() ? renderSnippet(document, hit.titleHighlighted) : titleText(hit));
+    return title;
+  }
+
   // ---- DOM -----------------------------------------------------------------
   const input = h('input', {
     id: 'q',
@@ -100,6 +113,15 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   const facetBox = h('div', { class: 'fs' });
   const hitList = h('ol', { class: 'hits', 'aria-label': messages.results, hidden: true });
   const pager = h('div', { class: isPage ? 'pg' : 'lm' });
+  const activeBar = h('div', { class: 'act', hidden: true });
+  const controls = createEditorControls((change) => {
+    editor = { ...editor, ...change };
+    page = 1;
+    void search('push');
+  });
+  // A plain link: the browser downloads the file itself, however long the list.
+  const exportLink = h('a', { class: 'ex', href: '', download: '' }, messages.exportCsv);
+  controls.element.append(exportLink);
   const root = h(
     'div',
     { class: `dj ${options.theme} ${options.mode}` },
@@ -110,7 +132,9 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
       h('div', { class: 'combo' }, input, listbox),
       h('button', { class: 'go', type: 'submit' }, messages.submit),
     ),
+    isPage && controls.element,
     status,
+    activeBar,
     h('div', { class: 'cols' }, facetBox, h('div', {}, hitList, pager)),
   );
   shadow.append(root);
@@ -204,14 +228,17 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     // the visitor picks 党建: wait for compositionend instead.
     if (composing || event.isComposing) return;
     scheduleSuggestions();
+    scheduleLiveSearch();
   });
   input.addEventListener('compositionstart', () => {
     composing = true;
     cancelSuggestions();
+    clearTimeout(liveTimer);
   });
   input.addEventListener('compositionend', () => {
     composing = false;
     scheduleSuggestions();
+    scheduleLiveSearch();
   });
   input.addEventListener('blur', () => {
     cancelSuggestions();
@@ -243,6 +270,8 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   // ---- Search ----------------------------------------------------------------
   let query = '';
   let filters: Filters = {};
+  let editor: EditorState = { sort: null, yearFrom: null, yearTo: null };
+  const facetFilterText = new Map<FacetName, string>();
   let page = 1;
   let shown = 0;
   let total = 0;
@@ -251,7 +280,13 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   let searchSeq = 0;
   let searchAbort: AbortController | null = null;
 
-  const hasFilters = (): boolean => Object.values(filters).some((values) => values.length > 0);
+  const hasFilters = (): boolean =>
+    Object.values(filters).some((values) => values.length > 0) || editor.yearFrom !== null || editor.yearTo !== null;
+  const editorParams = (): Params => ({
+    sort: editor.sort ?? undefined,
+    yearFrom: editor.yearFrom ?? undefined,
+    yearTo: editor.yearTo ?? undefined,
+  });
   const isSelected = (facet: FacetName, value: string): boolean => (filters[facet] ?? []).includes(value);
 
   function onSubmit(event: Event): void {
@@ -260,6 +295,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   }
 
   function startSearch(): void {
+    clearTimeout(liveTimer);
     cancelSuggestions();
     closeSuggestions();
     query = input.value.trim();
@@ -267,11 +303,32 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     void search('push');
   }
 
+  // ---- Results while typing: the suggestion list stays open above them ------
+  let liveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function scheduleLiveSearch(): void {
+    clearTimeout(liveTimer);
+    liveTimer = setTimeout(() => {
+      const text = input.value.trim();
+      if (composing || text === query) return;
+      query = text;
+      page = 1;
+      // One history entry per search the visitor meant, not per pause in typing.
+      void search('replace');
+    }, liveSearchDelayMs);
+  }
+
   async function search(history: 'push' | 'replace' | 'none', append = false): Promise<void> {
     const seq = ++searchSeq;
     searchAbort?.abort();
     if (isPage && history !== 'none') writeUrlState(history);
-    if (!query && !hasFilters()) {
+    if (isPage) {
+      controls.show(editor, query !== '');
+      renderActive();
+      exportLink.href = buildUrl(api, '/v1/export', { format: 'csv', ...buildSearchParams(query, filters, 1, 1), page: undefined, pageSize: undefined, ...editorParams() }, siteKey);
+    }
+    // The editors' page lists the newest articles for an empty query; a hospital's box waits for words.
+    if (!query && !hasFilters() && !isPage) {
       status.replaceChildren();
       hitList.hidden = true;
       hitList.replaceChildren();
@@ -289,9 +346,13 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     const selectedFacets = append ? [] : options.facets.filter((facet) => (filters[facet] ?? []).length > 0);
     try {
       const [data, ...others] = await Promise.all([
-        fetchApi<SearchResponse>('/v1/search', buildSearchParams(query, filters, page, options.pageSize), controller.signal),
+        fetchApi<SearchResponse>('/v1/search', { ...buildSearchParams(query, filters, page, options.pageSize), ...editorParams() }, controller.signal),
         ...selectedFacets.map((facet) =>
-          fetchApi<SearchResponse>('/v1/search', buildSearchParams(query, { ...filters, [facet]: [] }, 1, 1), controller.signal),
+          fetchApi<SearchResponse>(
+            '/v1/search',
+            { ...buildSearchParams(query, { ...filters, [facet]: [] }, 1, 1), ...editorParams() },
+            controller.signal,
+          ),
         ),
       ]);
       if (seq !== searchSeq) return;
@@ -326,7 +387,8 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     else
       status.replaceChildren(
         data.interpretedAs ? h('p', {}, messages.interpretedAs(data.interpretedAs)) : '',
-        h('p', {}, messages.found(total)),
+        isPage && !query ? h('p', { class: 'nw' }, messages.newest) : '',
+        h('p', {}, messages.found(total), isPage && typeof data.tookMs === 'number' ? h('span', { class: 'tk' }, ` · ${messages.took(data.tookMs)}`) : ''),
         data.relaxed ? h('p', {}, messages.relaxed) : '',
       );
     renderPager();
@@ -419,6 +481,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
       ...hit.awardTypes.map((award) => h('span', { class: 'aw' }, award)),
       ...hit.awardLevels.map((level) => h('span', { class: 'aw' }, formatFacetValue('awardLevel', level))),
       hit.duplicates.length > 0 && h('span', {}, messages.duplicates(hit.duplicates.length)),
+      toSafeHref(hit.url) && h('a', { class: 'og', href: toSafeHref(hit.url), target: '_blank', rel: 'noopener noreferrer' }, messages.original),
     );
   }
 
@@ -458,6 +521,61 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     );
   }
 
+  /** One chip per active filter (click removes it) and "clear all": the editors' page only. */
+  function renderActive(): void {
+    const chips = facetNames.flatMap((facet) =>
+      (filters[facet] ?? []).map((value) =>
+        h(
+          'button',
+          { type: 'button', class: 'ac', 'data-facet': facet, 'data-value': value, onclick: () => toggleFilter(facet, value) },
+          `${messages.facets[facet]}：${formatFacetValue(facet, value)} ×`,
+        ),
+      ),
+    );
+    if (editor.yearFrom !== null || editor.yearTo !== null) {
+      chips.push(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'ac',
+            'data-facet': 'yearRange',
+            onclick: () => {
+              editor = { ...editor, yearFrom: null, yearTo: null };
+              page = 1;
+              void search('push');
+            },
+          },
+          `${messages.facets.year}：${messages.yearRange(editor.yearFrom, editor.yearTo)} ×`,
+        ),
+      );
+    }
+    activeBar.hidden = chips.length === 0;
+    activeBar.replaceChildren(
+      ...(chips.length === 0
+        ? []
+        : [
+            h('span', { class: 'fl' }, messages.activeFilters),
+            ...chips,
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'clr',
+                onclick: () => {
+                  filters = {};
+                  editor = { ...editor, yearFrom: null, yearTo: null };
+                  facetFilterText.clear();
+                  page = 1;
+                  void search('push');
+                },
+              },
+              messages.clearAll,
+            ),
+          ]),
+    );
+  }
+
   function toggleFilter(facet: FacetName, value: string): void {
     const current = filters[facet] ?? [];
     const next = current.includes(value) ? current.filter((selected) => selected !== value) : [...current, value];
@@ -476,11 +594,33 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
         );
         if (entries.length === 0) return '';
         const expanded = expandedFacets.has(facet);
-        return h(
-          'div',
-          { class: 'fg', role: 'group', 'aria-label': messages.facets[facet] },
-          h('span', { class: 'fl' }, messages.facets[facet]),
-          ...entries.slice(0, expanded ? entries.length : collapsedFacetSize).map(([value, count]) =>
+        // A long list (83 hospitals) gets a box that narrows it to the names containing the text.
+        const filterText = isPage && entries.length > facetFilterMin ? (facetFilterText.get(facet) ?? '') : '';
+        const visible = filterText
+          ? entries.filter(([value]) => formatFacetValue(facet, value).includes(filterText))
+          : entries.slice(0, expanded ? entries.length : collapsedFacetSize);
+        const chipList = h('div', { class: 'cl' });
+        const filterBox =
+          isPage && entries.length > facetFilterMin
+            ? h('input', {
+                type: 'search',
+                class: 'ff',
+                'data-facet': facet,
+                'aria-label': messages.filterFacet(messages.facets[facet]),
+                placeholder: messages.filterFacet(messages.facets[facet]),
+                value: filterText,
+              })
+            : null;
+        filterBox?.addEventListener('input', () => {
+          facetFilterText.set(facet, filterBox.value.trim());
+          const focusAt = filterBox.selectionStart;
+          renderFacets();
+          const again = facetBox.querySelector<HTMLInputElement>(`input.ff[data-facet=${facet}]`);
+          again?.focus();
+          if (again && focusAt !== null) again.setSelectionRange(focusAt, focusAt);
+        });
+        chipList.append(
+          ...visible.map(([value, count]) =>
             h(
               'button',
               {
@@ -495,7 +635,15 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
               h('span', { class: 'n' }, String(count)),
             ),
           ),
-          entries.length > collapsedFacetSize &&
+        );
+        return h(
+          'div',
+          { class: 'fg', role: 'group', 'aria-label': messages.facets[facet] },
+          h('span', { class: 'fl' }, messages.facets[facet]),
+          filterBox,
+          chipList,
+          !filterText &&
+            entries.length > collapsedFacetSize &&
             h(
               'button',
               {
@@ -545,7 +693,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
 
   // ---- Page mode: state lives in the URL so /search?q=… links can be shared --
   function writeUrlState(history: 'push' | 'replace'): void {
-    const params = buildUrl('', '', { q: query, ...filters, page: page > 1 ? page : undefined }, null);
+    const params = buildUrl('', '', { q: query, ...filters, ...editorParams(), page: page > 1 ? page : undefined }, null);
     const url = params || location.pathname;
     if (url === location.search || (!params && !location.search)) return;
     if (history === 'push') window.history.pushState(null, '', url);
@@ -561,25 +709,13 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
       const values = params.getAll(facet).filter(Boolean);
       if (values.length > 0) filters[facet] = values;
     }
+    editor = { sort: readSort(params.get('sort')), yearFrom: readYear(params.get('yearFrom')), yearTo: readYear(params.get('yearTo')) };
     page = Math.max(1, Number.parseInt(params.get('page') ?? '', 10) || 1);
-  }
-
-  async function showAllFacets(): Promise<void> {
-    try {
-      const data = await fetchApi<{ facets?: SearchResponse['facets'] }>('/v1/facets', {}, new AbortController().signal);
-      if (query || hasFilters()) return;
-      // Accept both {facets: {...}} and a bare facet map.
-      facetCounts = data.facets ?? (data as SearchResponse['facets']);
-      renderFacets();
-    } catch (error) {
-      renderFailure(error);
-    }
   }
 
   function loadFromUrl(): void {
     readUrlState();
-    if (query || hasFilters()) void search('replace');
-    else void showAllFacets();
+    void search('replace');
   }
 
   if (isPage) {
