@@ -69,6 +69,8 @@ export const envSchema = z
     RATE_LIMIT_IP_BURST: integer(1, 1_000_000, 40),
     RATE_LIMIT_KEY_PER_MINUTE: integer(0, 1_000_000, 600),
     RATE_LIMIT_KEY_BURST: integer(1, 1_000_000, 120),
+    /** Requests with the valid admin token, per address, instead of the visitors' limit; the burst is one minute's worth. */
+    RATE_LIMIT_ADMIN_PER_MINUTE: integer(0, 1_000_000, 6000),
     /** Behind a reverse proxy: take the client address from the first X-Forwarded-For entry. */
     TRUST_PROXY: flag,
     LOG_LEVEL: z.enum(logLevels).default('info'),

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { SearchEngine } from '../engine/port.js';
 import type { AppEnv } from './context.js';
 import { ApiError, createErrorHandler, respondWithError } from './errors.js';
-import { requireAdmin } from './middleware/admin-auth.js';
+import { hasAdminToken, requireAdmin } from './middleware/admin-auth.js';
 import { corsAllowlist } from './middleware/cors.js';
 import { createMetrics } from './middleware/metrics.js';
 import { TokenBuckets, limitByAddress, limitBySiteKey, type BucketSettings } from './middleware/rate-limit.js';
@@ -45,7 +45,8 @@ export interface AppDeps {
   siteKeys?: SiteKeys;
   adminToken?: string | undefined;
   corsOrigins?: readonly string[];
-  rateLimit?: { perIp: BucketSettings; perSiteKey: BucketSettings };
+  /** `admin`: requests with the valid admin token, instead of `perIp` (default: unlimited). */
+  rateLimit?: { perIp: BucketSettings; perSiteKey: BucketSettings; admin?: BucketSettings };
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy?: boolean;
   /** Clock for the rate limiter (ms). */
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const metrics = createMetrics(deps.engine, deps.logger);
   const perIp = new TokenBuckets(deps.rateLimit?.perIp ?? noLimit, deps.now);
   const perSiteKey = new TokenBuckets(deps.rateLimit?.perSiteKey ?? noLimit, deps.now);
+  const perAdmin = new TokenBuckets(deps.rateLimit?.admin ?? noLimit, deps.now);
 
   const operations: ApiOperation[] = [
     ...searchOperations,
@@ -142,7 +144,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', metrics.track);
   app.use('/v1/*', corsAllowlist(deps.corsOrigins ?? []));
   app.use('/openapi.json', corsAllowlist(deps.corsOrigins ?? []));
-  app.use('/v1/*', limitByAddress(perIp, createClientAddress(deps.trustProxy ?? false)));
+  app.use(
+    '/v1/*',
+    limitByAddress(perIp, createClientAddress(deps.trustProxy ?? false), {
+      isAdmin: (c) => hasAdminToken(c.req.header('Authorization'), deps.adminToken),
+      buckets: perAdmin,
+    }),
+  );
   app.use('/v1/*', async (_c, next) => {
     if (readiness.state !== 'ready') {
       throw new ApiError('not_ready', `The service is not ready (${readiness.detail}). Try again shortly.`, {

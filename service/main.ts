@@ -111,6 +111,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     rateLimit: {
       perIp: { perMinute: env.RATE_LIMIT_IP_PER_MINUTE, burst: env.RATE_LIMIT_IP_BURST },
       perSiteKey: { perMinute: env.RATE_LIMIT_KEY_PER_MINUTE, burst: env.RATE_LIMIT_KEY_BURST },
+      admin: { perMinute: env.RATE_LIMIT_ADMIN_PER_MINUTE, burst: Math.max(1, env.RATE_LIMIT_ADMIN_PER_MINUTE) },
     },
     trustProxy: env.TRUST_PROXY,
   });
