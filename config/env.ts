@@ -71,6 +71,9 @@ export const envSchema = z
     RATE_LIMIT_KEY_BURST: integer(1, 1_000_000, 120),
     /** Requests with the valid admin token, per address, instead of the visitors' limit; the burst is one minute's worth. */
     RATE_LIMIT_ADMIN_PER_MINUTE: integer(0, 1_000_000, 6000),
+    /** Batch ingest (POST /v1/articles with an array or JSON lines): most articles and bytes per request. */
+    INGEST_BATCH_MAX_ITEMS: integer(1, 100_000, 1000),
+    INGEST_BATCH_MAX_BYTES: integer(1024, 1024 * 1024 * 1024, 32 * 1024 * 1024),
     /** Behind a reverse proxy: take the client address from the first X-Forwarded-For entry. */
     TRUST_PROXY: flag,
     LOG_LEVEL: z.enum(logLevels).default('info'),

@@ -35,6 +35,8 @@ import { createRelatedRoutes, relatedOperations } from './routes/related.js';
 import { createSearchRoutes, searchOperations } from './routes/search.js';
 import { createSuggestRoutes, suggestOperations } from './routes/suggest.js';
 import { WriteQueue } from './write-queue.js';
+import { IdempotencyStore } from './idempotency.js';
+import type { BatchLimits } from './routes/ingest-body.js';
 
 export interface AppDeps {
   engine: SearchEngine;
@@ -51,6 +53,10 @@ export interface AppDeps {
   trustProxy?: boolean;
   /** Clock for the rate limiter (ms). */
   now?: () => number;
+  /** Where replies to Idempotency-Key writes are kept (default: in memory). */
+  idempotencyDir?: string;
+  /** Batch ingest limits (default 1000 articles, 32 MB). */
+  ingestLimits?: BatchLimits;
   /** Shared with start-up's corpus sync, so admin writes and the sync never interleave. */
   writes?: WriteQueue;
 }
@@ -133,6 +139,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     readiness,
     metrics,
     writes: deps.writes ?? new WriteQueue(),
+    ingestLimits: deps.ingestLimits ?? { maxItems: 1000, maxBytes: 32 * 1024 * 1024 },
+    idempotency: new IdempotencyStore(deps.idempotencyDir),
     publicGuard: every(resolveSiteKey(deps.siteKeys ?? new Map()), limitBySiteKey(perSiteKey)),
     adminGuard: requireAdmin(deps.adminToken),
     operations: () => operations,

@@ -16,6 +16,7 @@ import { realpathSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { EnvError, engineConfigFromEnv, loadEnv, type Env } from '../config/env.js';
@@ -114,6 +115,8 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       admin: { perMinute: env.RATE_LIMIT_ADMIN_PER_MINUTE, burst: Math.max(1, env.RATE_LIMIT_ADMIN_PER_MINUTE) },
     },
     trustProxy: env.TRUST_PROXY,
+    idempotencyDir: join(env.DATA_DIR, 'idempotency'),
+    ingestLimits: { maxItems: env.INGEST_BATCH_MAX_ITEMS, maxBytes: env.INGEST_BATCH_MAX_BYTES },
   });
 
   const server = await new Promise<Server>((resolve, reject) => {

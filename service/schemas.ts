@@ -298,3 +298,38 @@ export const errorBodySchema = z
     }),
   })
   .register(apiRegistry, { id: 'Error' });
+
+// --- Batch ingest (POST /v1/articles with an array or JSON lines) ---
+
+export const articleBatchInputSchema = z
+  .array(articleInputSchema)
+  .describe('Several articles at once; also accepted as application/x-ndjson, one article object per line.')
+  .register(apiRegistry, { id: 'ArticleBatchInput' });
+
+export const ingestBodySchema = z.union([articleInputSchema, articleBatchInputSchema]);
+
+export const batchItemResultSchema = z
+  .union([
+    z.object({
+      status: z.union([z.literal(201), z.literal(200)]).describe('201: added; 200: updated an article with the same URL or content.'),
+      id: z.string(),
+      duplicateOf: z.string().nullable(),
+      article: ingestResponseSchema,
+    }),
+    z.object({
+      status: z.union([z.literal(400), z.literal(413)]),
+      error: errorBodySchema.shape.error.describe('As a single post would answer; `field` starts with the item, e.g. `items[3].text`.'),
+    }),
+  ])
+  .register(apiRegistry, { id: 'BatchItemResult' });
+export type BatchItemResult = z.infer<typeof batchItemResultSchema>;
+
+export const batchIngestResponseSchema = z
+  .object({
+    items: z.array(batchItemResultSchema).describe('One result per article, in the order sent.'),
+    created: z.number().int(),
+    updated: z.number().int(),
+    failed: z.number().int(),
+  })
+  .register(apiRegistry, { id: 'BatchIngestResponse' });
+export type BatchIngestResponse = z.infer<typeof batchIngestResponseSchema>;

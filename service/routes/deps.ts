@@ -6,6 +6,8 @@ import type { Metrics } from '../middleware/metrics.js';
 import type { ApiOperation } from '../openapi.js';
 import type { Readiness } from '../readiness.js';
 import type { WriteQueue } from '../write-queue.js';
+import type { IdempotencyStore } from '../idempotency.js';
+import type { BatchLimits } from './ingest-body.js';
 
 export interface RouteDeps {
   engine: SearchEngine;
@@ -13,6 +15,10 @@ export interface RouteDeps {
   readiness: Readiness;
   metrics: Metrics;
   writes: WriteQueue;
+  /** Batch ingest: most articles and bytes per request. */
+  ingestLimits: BatchLimits;
+  /** Replies to writes sent with an Idempotency-Key. */
+  idempotency: IdempotencyStore;
   /** Site key resolution and its rate limit: in front of every public data route. */
   publicGuard: MiddlewareHandler<AppEnv>;
   /** Bearer-token check: in front of every admin route. */
