@@ -10,10 +10,24 @@
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { Worker, workerData, type WorkerOptions } from 'node:worker_threads';
+import { getAnalysisOverrides, setAnalysisOverrides, type AnalysisOverrides } from '../config/data.js';
+
+// A worker's modules are its own instances: the run-time synonyms and
+// dictionary words travel with its start-up data, so it segments as this thread does.
+const overridesKey = 'analysisOverrides';
+
+/** In a worker thread: take the run-time synonyms and dictionary words the parent had when it started us. */
+export function adoptAnalysisOverrides(): void {
+  const given = (workerData as Record<string, unknown> | null)?.[overridesKey] as AnalysisOverrides | undefined;
+  if (given) setAnalysisOverrides(given);
+}
 
 /** `name` without extension, e.g. `build-worker`, resolved beside this module. */
 export function startIndexerWorker(name: string, options: Pick<WorkerOptions, 'workerData'> = {}): Worker {
+  const data: unknown = options.workerData;
+  const withOverrides = { ...(typeof data === 'object' && data !== null ? data : {}), [overridesKey]: getAnalysisOverrides() };
+  options = { ...options, workerData: withOverrides };
   const ext = extname(fileURLToPath(import.meta.url));
   const url = new URL(`./${name}${ext === '.ts' ? '.ts' : '.js'}`, import.meta.url);
   if (ext !== '.ts') return new Worker(url, options);

@@ -25,6 +25,7 @@ import { resolveSiteKey, type SiteKeys } from './middleware/site-key.js';
 import type { ApiOperation } from './openapi.js';
 import { Readiness } from './readiness.js';
 import { adminOperations, createAdminRoutes } from './routes/admin.js';
+import { analysisOperations, createAnalysisRoutes } from './routes/analysis.js';
 import { articleOperations, createArticleRoutes } from './routes/articles.js';
 import type { RouteDeps } from './routes/deps.js';
 import { createDocsRoutes, docsOperations } from './routes/docs.js';
@@ -53,6 +54,8 @@ export interface AppDeps {
   trustProxy?: boolean;
   /** Clock for the rate limiter (ms). */
   now?: () => number;
+  /** Where the run-time synonyms and dictionary are kept (default: in memory). */
+  analysisDir?: string;
   /** Where replies to Idempotency-Key writes are kept (default: in memory). */
   idempotencyDir?: string;
   /** Batch ingest limits (default 1000 articles, 32 MB). */
@@ -129,6 +132,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     ...articleOperations,
     ...relatedOperations,
     ...adminOperations,
+    ...analysisOperations,
     ...healthOperations,
     ...docsOperations,
     ...pageOperations,
@@ -141,6 +145,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     writes: deps.writes ?? new WriteQueue(),
     ingestLimits: deps.ingestLimits ?? { maxItems: 1000, maxBytes: 32 * 1024 * 1024 },
     idempotency: new IdempotencyStore(deps.idempotencyDir),
+    analysisDir: deps.analysisDir,
     publicGuard: every(resolveSiteKey(deps.siteKeys ?? new Map()), limitBySiteKey(perSiteKey)),
     adminGuard: requireAdmin(deps.adminToken),
     operations: () => operations,
@@ -175,6 +180,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     createRelatedRoutes,
     createArticleRoutes,
     createAdminRoutes,
+    createAnalysisRoutes,
     createHealthRoutes,
     createDocsRoutes,
   ]) {

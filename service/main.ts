@@ -28,6 +28,8 @@ import { indexCorpus } from '../indexer/pipeline.js';
 import { WriteQueue } from './write-queue.js';
 import { countRejections } from '../indexer/rejections.js';
 import { createApp } from './app.js';
+import { readOverrides } from './analysis/overrides-store.js';
+import { adoptStoredOverrides } from './analysis/run-time-analysis.js';
 import { loadSiteKeys } from './middleware/site-key.js';
 import { Readiness } from './readiness.js';
 
@@ -97,6 +99,9 @@ function closeHttpServer(server: Server, timeoutMs: number): Promise<void> {
 export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(env, options.logStream);
   const siteKeys = await loadSiteKeys(env.SITE_KEYS_FILE);
+  // Before the engine opens: the dictionary in force decides whether its index must be segmented again.
+  const analysisDir = join(env.DATA_DIR, 'analysis');
+  adoptStoredOverrides(await readOverrides(analysisDir));
   const engine = await createEngine(engineConfigFromEnv(env));
   const readiness = new Readiness();
   const writes = new WriteQueue();
@@ -116,6 +121,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     },
     trustProxy: env.TRUST_PROXY,
     idempotencyDir: join(env.DATA_DIR, 'idempotency'),
+    analysisDir,
     ingestLimits: { maxItems: env.INGEST_BATCH_MAX_ITEMS, maxBytes: env.INGEST_BATCH_MAX_BYTES },
   });
 

@@ -19,7 +19,7 @@ export interface ApiResponseSpec {
 }
 
 export interface ApiOperation {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** Hono pattern: `/v1/articles/:id`. */
   path: string;
   operationId: string;

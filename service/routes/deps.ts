@@ -17,6 +17,8 @@ export interface RouteDeps {
   writes: WriteQueue;
   /** Batch ingest: most articles and bytes per request. */
   ingestLimits: BatchLimits;
+  /** DATA_DIR/analysis: the run-time synonyms and dictionary (undefined: kept in memory). */
+  analysisDir?: string | undefined;
   /** Replies to writes sent with an Idempotency-Key. */
   idempotency: IdempotencyStore;
   /** Site key resolution and its rate limit: in front of every public data route. */
