@@ -71,8 +71,11 @@ function post(base: string, body: unknown): Promise<Response> {
 }
 
 export async function runIngestBench(options: IngestBenchOptions): Promise<IngestBenchResult> {
-  const singles = options.singles ?? Math.min(200, options.size);
-  const all = [...generateArticles(options.size + singles)].map(({ url, title, text }) => ({ url, title, text }));
+  const singles = options.singles ?? Math.min(100, options.size);
+  // Titles the generator leaves out are null there; the API takes absent fields, not nulls.
+  const all = [...generateArticles(options.size + singles)].map(({ url, title, text }) =>
+    Object.fromEntries(Object.entries({ url, title, text }).filter(([, v]) => v !== null && v !== undefined)),
+  );
   const root = mkdtempSync(join(tmpdir(), 'dangjian-ingest-bench-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;

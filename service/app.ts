@@ -26,6 +26,7 @@ import type { ApiOperation } from './openapi.js';
 import { Readiness } from './readiness.js';
 import { adminOperations, createAdminRoutes } from './routes/admin.js';
 import { analysisOperations, createAnalysisRoutes } from './routes/analysis.js';
+import { adminPageOperations, adminPageRoutes } from './routes/admin-page.js';
 import { articleOperations, createArticleRoutes } from './routes/articles.js';
 import type { RouteDeps } from './routes/deps.js';
 import { createDocsRoutes, docsOperations } from './routes/docs.js';
@@ -136,6 +137,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     ...healthOperations,
     ...docsOperations,
     ...pageOperations,
+    ...adminPageOperations,
   ];
   const routeDeps: RouteDeps = {
     engine: deps.engine,
@@ -188,6 +190,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }
 
   app.route('/', pagesRoutes);
+  app.route('/', adminPageRoutes);
 
   app.notFound((c) => respondWithError(c, new ApiError('not_found', `No route ${c.req.method} ${c.req.path}.`)));
   app.onError(createErrorHandler(deps.logger));
