@@ -2,6 +2,7 @@
  * `npm run bench -- [--size 1000|10000|100000] [--http] [--engine sqlite] [--mode index|rebuild]
  *                   [--reuse-index] [--regenerate] [--queries 3000] [--seconds 20]
  *                   [--cpu-prof index|query|server]`
+ * `npm run bench -- --ingest [--size 2000] [--batch 500]`: batch ingest over HTTP only (bench/ingest.ts).
  *
  * --queries: searches in the mix (suggest gets half as many, related a quarter);
  * --seconds: length of each HTTP load run.
@@ -856,6 +857,8 @@ async function main(): Promise<void> {
       queries: { type: 'string', default: '3000' },
       seconds: { type: 'string', default: '20' },
       'cpu-prof': { type: 'string' },
+      ingest: { type: 'boolean', default: false },
+      batch: { type: 'string', default: '500' },
       phase: { type: 'string' },
       'phase-args': { type: 'string' },
     },
@@ -866,6 +869,13 @@ async function main(): Promise<void> {
   }
   const size = Number(values.size);
   if (!Number.isInteger(size) || size <= 0) throw new Error(`--size must be a positive integer, got ${values.size}`);
+  if (values.ingest) {
+    const batch = Number(values.batch);
+    if (!Number.isInteger(batch) || batch <= 0) throw new Error(`--batch must be a positive integer, got ${values.batch}`);
+    const { formatIngestReport, runIngestBench } = await import('./ingest.js');
+    console.log(formatIngestReport(await runIngestBench({ size, batch })));
+    return;
+  }
   if (values.engine !== 'sqlite' && values.engine !== 'meilisearch') throw new Error('--engine must be sqlite or meilisearch');
   if (values.mode !== 'index' && values.mode !== 'rebuild') throw new Error('--mode must be index or rebuild');
   const args: PhaseArgs = {

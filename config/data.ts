@@ -71,22 +71,94 @@ export function loadHospitals(): HospitalEntry[] {
 }
 
 let synonyms: string[][] | undefined;
+/** The shipped groups, then the run-time ones (setAnalysisOverrides). */
 export function loadSynonymGroups(): string[][] {
   synonyms ??= parse('synonyms.json', synonymsFileSchema).groups;
-  return synonyms;
+  return overrides.synonyms.groups.length > 0 ? [...synonyms, ...overrides.synonyms.groups] : synonyms;
 }
 
 let oneWay: OneWaySynonym[] | undefined;
 export function loadOneWaySynonyms(): OneWaySynonym[] {
   oneWay ??= parse('synonyms.json', synonymsFileSchema).oneWay;
-  return oneWay;
+  return overrides.synonyms.oneWay.length > 0 ? [...oneWay, ...overrides.synonyms.oneWay] : oneWay;
 }
 
 let dictionary: string[] | undefined;
-/** Words (first column of dictionary.txt). */
+/** Words (first column of dictionary.txt), then the run-time ones. */
 export function loadDictionaryWords(): string[] {
   dictionary ??= readWordList('dictionary.txt').map((line) => line.split(/\s+/u)[0] ?? line);
-  return dictionary;
+  return overrides.dictionary.length > 0 ? [...dictionary, ...overrides.dictionary.map((e) => e.word)] : dictionary;
+}
+
+/** The shipped synonyms and dictionary alone, without run-time additions. */
+export function loadShippedAnalysisData(): { synonyms: SynonymsFile; dictionary: string[] } {
+  const file = parse('synonyms.json', synonymsFileSchema);
+  dictionary ??= readWordList('dictionary.txt').map((line) => line.split(/\s+/u)[0] ?? line);
+  return { synonyms: { groups: file.groups, oneWay: file.oneWay }, dictionary };
+}
+
+// --- Run-time additions (DATA_DIR/analysis, edited through the admin API) ---
+// Kept apart from the shipped files, which stay the defaults; the loaders above
+// return the shipped entries followed by these.
+
+export { synonymsFileSchema };
+export type SynonymsFile = z.infer<typeof synonymsFileSchema>;
+
+/** A jieba user word: frequency (how strongly it stays whole) and part of speech are optional. */
+export const dictionaryEntrySchema = z.strictObject({
+  word: z
+    .string()
+    .min(1)
+    .max(50)
+    .regex(/^[^\s#]+$/u, 'must be one word without spaces or #'),
+  frequency: z.number().int().min(1).max(10_000_000).optional(),
+  tag: z
+    .string()
+    .regex(/^[A-Za-z]{1,8}$/u, 'must be a part-of-speech tag such as n, nz, v')
+    .optional(),
+});
+export type DictionaryEntry = z.infer<typeof dictionaryEntrySchema>;
+
+export interface AnalysisOverrides {
+  synonyms: SynonymsFile;
+  dictionary: DictionaryEntry[];
+}
+
+export const emptyAnalysisOverrides: AnalysisOverrides = { synonyms: { groups: [], oneWay: [] }, dictionary: [] };
+
+let overrides: AnalysisOverrides = emptyAnalysisOverrides;
+
+/** Replace the run-time additions; callers then reload what derives from them (segmenter, expansions). */
+export function setAnalysisOverrides(next: AnalysisOverrides): void {
+  overrides = next;
+}
+
+export function getAnalysisOverrides(): AnalysisOverrides {
+  return overrides;
+}
+
+/** dictionary.txt lines: `word [frequency] [tag]`, `#` comments. */
+export function parseDictionaryText(text: string): DictionaryEntry[] {
+  const out: DictionaryEntry[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const [word = '', second, third] = line.split(/\s+/u);
+    const entry: DictionaryEntry = { word };
+    if (second !== undefined && /^\d+$/u.test(second)) {
+      entry.frequency = Number(second);
+      if (third !== undefined) entry.tag = third;
+    } else if (second !== undefined) {
+      entry.tag = second;
+    }
+    out.push(entry);
+  }
+  return out;
+}
+
+export function formatDictionaryText(entries: readonly DictionaryEntry[]): string {
+  const header = '# Domain words for jieba, one per line: word [frequency] [tag].\n';
+  return header + entries.map((e) => [e.word, e.frequency, e.tag].filter((v) => v !== undefined).join(' ')).join('\n') + (entries.length > 0 ? '\n' : '');
 }
 
 let stopwords: Set<string> | undefined;

@@ -88,6 +88,11 @@ export const envSchema = z
       .regex(/^(?:true|false|\d{1,2})$/u, 'must be true, false or the number of proxies in front (0-99)')
       .transform((v): boolean | number => (v === 'true' ? true : v === 'false' ? false : Number(v)))
       .default(false),
+    /** Requests with the valid admin token, per address, instead of the visitors' limit; the burst is one minute's worth. */
+    RATE_LIMIT_ADMIN_PER_MINUTE: integer(0, 1_000_000, 6000),
+    /** Batch ingest (POST /v1/articles with an array or JSON lines): most articles and bytes per request. */
+    INGEST_BATCH_MAX_ITEMS: integer(1, 100_000, 1000),
+    INGEST_BATCH_MAX_BYTES: integer(1024, 1024 * 1024 * 1024, 32 * 1024 * 1024),
     LOG_LEVEL: z.enum(logLevels).default('info'),
     /**
      * A search's time budget: past it the engine answers with the best results

@@ -179,6 +179,12 @@ export interface SearchEngine {
    */
   replaceAll(documents: AsyncIterable<EngineDocument> | Iterable<EngineDocument>): Promise<void>;
   stats(): Promise<EngineStats>;
+  /**
+   * Optional: push the synonyms and dictionary in force (after a run-time
+   * change) into the engine's own settings. Engines that take analysed
+   * tokens only (the embedded one) leave it out.
+   */
+  applyAnalysisSettings?(): Promise<void>;
   health(): Promise<EngineHealth>;
   close(): Promise<void>;
 }

@@ -90,6 +90,12 @@ export class BuildPool {
     });
   }
 
+  /** Stop the workers (call between jobs); the next job starts fresh ones, with the dictionary in force then. */
+  async restart(): Promise<void> {
+    this.cancelIdleTimer();
+    await this.stopAll();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.cancelIdleTimer();

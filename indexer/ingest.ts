@@ -138,16 +138,20 @@ function only<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
 }
 
-function insideCorpus(corpusDir: string, path: string): boolean {
+export function insideCorpus(corpusDir: string, path: string): boolean {
   const rel = relative(resolve(corpusDir), resolve(path));
   return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep);
 }
 
-export async function ingestArticle(context: IngestContext, given: GivenFields): Promise<IngestResult> {
+export type PreparedArticle =
+  | { ok: true; fields: GivenFields; draft: RawArticle; contentField: 'text' | 'html' }
+  | { ok: false; message: string; field: string };
+
+/** The given fields as they are stored in the corpus, and the draft the pipeline builds from them. */
+export function prepareArticle(given: GivenFields): PreparedArticle {
   const hasText = typeof given.text === 'string' && given.text.trim() !== '';
   const hasHtml = typeof given.html === 'string' && given.html.trim() !== '';
-  if (!hasText && !hasHtml) throw new InvalidArticleError('one of `text` or `html` is required', 'text');
-
+  if (!hasText && !hasHtml) return { ok: false, message: 'one of `text` or `html` is required', field: 'text' };
   const fields: GivenFields = only({
     url: given.url,
     title: given.title,
@@ -160,12 +164,20 @@ export async function ingestArticle(context: IngestContext, given: GivenFields):
   });
   const content = `${JSON.stringify(fields, null, 2)}\n`;
   const draft: RawArticle = { ...fields, sourcePath: '', format: 'api', inputBytes: Buffer.byteLength(content) };
+  return { ok: true, fields, draft, contentField: hasText ? 'text' : 'html' };
+}
+
+export async function ingestArticle(context: IngestContext, given: GivenFields): Promise<IngestResult> {
+  const prepared = prepareArticle(given);
+  if (!prepared.ok) throw new InvalidArticleError(prepared.message, prepared.field);
+  const { fields, draft } = prepared;
+  const content = `${JSON.stringify(fields, null, 2)}\n`;
   // A title given but without content is as much a mistake as such a text.
   if (typeof given.title === 'string' && given.title.trim() !== '' && countRealChars(withoutMarkup(given.title)) === 0) {
     throw new TooLittleTextError('`title` has no letters or digits once markup is removed', 'title');
   }
   const first = (await (context.pool ?? sharedBuildPool()).build(draft)).result;
-  const textField = hasText ? 'text' : 'html';
+  const textField = prepared.contentField;
   if (!first.ok) {
     if (first.rejection.reason === 'empty') throw new TooLittleTextError(`\`${textField}\` holds no article text once cleaned`, textField);
     throw new InvalidArticleError(first.rejection.detail, textField);

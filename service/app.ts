@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { SearchEngine } from '../engine/port.js';
 import type { AppEnv } from './context.js';
 import { ApiError, createErrorHandler, respondWithError } from './errors.js';
-import { requireAdmin } from './middleware/admin-auth.js';
+import { hasAdminToken, requireAdmin } from './middleware/admin-auth.js';
 import { settleUnreadBody } from './middleware/body-guards.js';
 import { docsPageHeaders, noSniff, requireMetricsToken } from './middleware/security-headers.js';
 import { corsAllowlist } from './middleware/cors.js';
@@ -29,6 +29,8 @@ import { Readiness } from './readiness.js';
 import { limits } from './schemas.js';
 import { adminOperations, createAdminRoutes } from './routes/admin.js';
 import { articlePageOperations, createArticlePageRoutes } from './routes/article-page.js';
+import { analysisOperations, createAnalysisRoutes } from './routes/analysis.js';
+import { adminPageOperations, adminPageRoutes } from './routes/admin-page.js';
 import { articleOperations, createArticleRoutes } from './routes/articles.js';
 import type { RouteDeps } from './routes/deps.js';
 import { createDocsRoutes, docsOperations } from './routes/docs.js';
@@ -44,6 +46,8 @@ import { createSearchRoutes, searchOperations } from './routes/search.js';
 import { createSuggestRoutes, suggestOperations } from './routes/suggest.js';
 import { WriteQueue } from './write-queue.js';
 import { defaultMinArticleChars } from '../indexer/ingest.js';
+import { IdempotencyStore } from './idempotency.js';
+import type { BatchLimits } from './routes/ingest-body.js';
 
 export interface AppDeps {
   engine: SearchEngine;
@@ -54,7 +58,8 @@ export interface AppDeps {
   siteKeys?: SiteKeys;
   adminToken?: string | undefined;
   corsOrigins?: readonly string[];
-  rateLimit?: { perIp: BucketSettings; perSiteKey: BucketSettings };
+  /** `admin`: requests with the valid admin token, instead of `perIp` (default: unlimited). */
+  rateLimit?: { perIp: BucketSettings; perSiteKey: BucketSettings; admin?: BucketSettings };
   /** Proxies in front that append to X-Forwarded-For (true = 1); false or 0: use the socket's address. */
   trustProxy?: boolean | number;
   /** READ_ONLY: every write under /v1 answers 405 `read_only`. */
@@ -71,6 +76,12 @@ export interface AppDeps {
   analytics?: AnalyticsStore;
   /** Most rows one export sends (default 10 000). */
   exportMaxRows?: number;
+  /** Where the run-time synonyms and dictionary are kept (default: in memory). */
+  analysisDir?: string;
+  /** Where replies to Idempotency-Key writes are kept (default: in memory). */
+  idempotencyDir?: string;
+  /** Batch ingest limits (default 1000 articles, 32 MB). */
+  ingestLimits?: BatchLimits;
   /** Shared with start-up's corpus sync, so admin writes and the sync never interleave. */
   writes?: WriteQueue;
 }
@@ -148,6 +159,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const metrics = createMetrics(deps.engine, deps.logger, () => readiness.corpusProblems.length);
   const perIp = new TokenBuckets(deps.rateLimit?.perIp ?? noLimit, deps.now);
   const perSiteKey = new TokenBuckets(deps.rateLimit?.perSiteKey ?? noLimit, deps.now);
+  const perAdmin = new TokenBuckets(deps.rateLimit?.admin ?? noLimit, deps.now);
 
   const operations: ApiOperation[] = [
     ...searchOperations,
@@ -158,10 +170,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     ...articleOperations,
     ...relatedOperations,
     ...adminOperations,
+    ...analysisOperations,
     ...healthOperations,
     ...docsOperations,
     ...pageOperations,
     ...articlePageOperations,
+    ...adminPageOperations,
   ];
   const routeDeps: RouteDeps = {
     engine: deps.engine,
@@ -172,6 +186,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     exportMaxRows: deps.exportMaxRows ?? 10_000,
     analytics: deps.analytics ? createSearchAnalytics(deps.analytics, metrics.registry) : null,
     adminToken: deps.adminToken,
+    ingestLimits: deps.ingestLimits ?? { maxItems: 1000, maxBytes: 32 * 1024 * 1024 },
+    idempotency: new IdempotencyStore(deps.idempotencyDir),
+    analysisDir: deps.analysisDir,
     publicGuard: every(resolveSiteKey(deps.siteKeys ?? new Map()), limitBySiteKey(perSiteKey)),
     adminGuard: requireAdmin(deps.adminToken),
     searchTimeoutMs: deps.searchTimeoutMs ?? 0,
@@ -190,7 +207,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/metrics', requireMetricsToken(deps.metricsToken));
   app.use('/v1/*', corsAllowlist(deps.corsOrigins ?? []));
   app.use('/openapi.json', corsAllowlist(deps.corsOrigins ?? []));
-  app.use('/v1/*', limitByAddress(perIp, createClientAddress(deps.trustProxy ?? false)));
+  app.use(
+    '/v1/*',
+    limitByAddress(perIp, createClientAddress(deps.trustProxy ?? false), {
+      isAdmin: (c) => hasAdminToken(c.req.header('Authorization'), deps.adminToken),
+      buckets: perAdmin,
+    }),
+  );
   if (deps.readOnly === true) {
     app.use('/v1/*', async (c, next) => {
       if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
@@ -217,6 +240,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     createRelatedRoutes,
     createArticleRoutes,
     createAdminRoutes,
+    createAnalysisRoutes,
     createHealthRoutes,
     createDocsRoutes,
     createArticlePageRoutes,
@@ -227,6 +251,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }
 
   app.route('/', pagesRoutes);
+  app.route('/', adminPageRoutes);
 
   app.notFound((c) => respondWithError(c, new ApiError('not_found', `No route ${c.req.method} ${c.req.path}.`)));
   app.onError(createErrorHandler(deps.logger));

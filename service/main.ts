@@ -16,6 +16,7 @@ import { realpathSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { EnvError, engineConfigFromEnv, loadEnv, servingEngineConfig, type Env } from '../config/env.js';
@@ -28,6 +29,8 @@ import { checkCorpusDir, indexCorpus } from '../indexer/pipeline.js';
 import { WriteQueue } from './write-queue.js';
 import { countRejections } from '../indexer/rejections.js';
 import { createApp } from './app.js';
+import { readOverrides } from './analysis/overrides-store.js';
+import { adoptStoredOverrides } from './analysis/run-time-analysis.js';
 import { loadSiteKeys } from './middleware/site-key.js';
 import { Readiness } from './readiness.js';
 import { describeDataDirProblem, lockDataDir } from './data-dir-lock.js';
@@ -100,6 +103,9 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   const logger = createLogger(env, options.logStream);
   await checkCorpusDir(env.CORPUS_DIR);
   const siteKeys = await loadSiteKeys(env.SITE_KEYS_FILE);
+  // Before the engine opens: the dictionary in force decides whether its index must be segmented again.
+  const analysisDir = join(env.DATA_DIR, 'analysis');
+  adoptStoredOverrides(await readOverrides(analysisDir));
   // Only the embedded engine's files live in DATA_DIR; Meilisearch serialises its own writers.
   const writesDataDir = env.ENGINE === 'sqlite' && !env.READ_ONLY;
   let dataDirProblem = writesDataDir ? describeDataDirProblem(env.DATA_DIR) : null;
@@ -121,6 +127,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     rateLimit: {
       perIp: { perMinute: env.RATE_LIMIT_IP_PER_MINUTE, burst: env.RATE_LIMIT_IP_BURST },
       perSiteKey: { perMinute: env.RATE_LIMIT_KEY_PER_MINUTE, burst: env.RATE_LIMIT_KEY_BURST },
+      admin: { perMinute: env.RATE_LIMIT_ADMIN_PER_MINUTE, burst: Math.max(1, env.RATE_LIMIT_ADMIN_PER_MINUTE) },
     },
     trustProxy: env.TRUST_PROXY,
     readOnly: env.READ_ONLY,
@@ -129,6 +136,9 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     metricsToken: env.METRICS_TOKEN,
     exportMaxRows: env.EXPORT_MAX_ROWS,
     analytics,
+    idempotencyDir: join(env.DATA_DIR, 'idempotency'),
+    analysisDir,
+    ingestLimits: { maxItems: env.INGEST_BATCH_MAX_ITEMS, maxBytes: env.INGEST_BATCH_MAX_BYTES },
   });
 
   const server = await new Promise<Server>((resolve, reject) => {

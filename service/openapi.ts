@@ -19,7 +19,7 @@ export interface ApiResponseSpec {
 }
 
 export interface ApiOperation {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** Hono pattern: `/v1/articles/:id`. */
   path: string;
   operationId: string;
@@ -29,6 +29,8 @@ export interface ApiOperation {
   query?: z.ZodObject;
   params?: z.ZodObject;
   body?: z.ZodType;
+  /** Media types accepted besides application/json (plain text bodies), with what they hold. */
+  bodyTypes?: Record<string, string>;
   /** Requires the admin bearer token. */
   admin?: boolean;
   /** Accepts a site key. */
@@ -150,7 +152,9 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[], info: 
     const parameters = describeParameters(op);
     if (parameters.length > 0) item['parameters'] = parameters;
     if (op.body) {
-      item['requestBody'] = { required: true, content: { 'application/json': { schema: schemaFor(op.body, 'input') } } };
+      const content: JsonSchema = { 'application/json': { schema: schemaFor(op.body, 'input') } };
+      for (const [type, description] of Object.entries(op.bodyTypes ?? {})) content[type] = { schema: { type: 'string', description } };
+      item['requestBody'] = { required: true, content };
     }
     if (op.admin) item['security'] = [{ adminToken: [] }];
     (paths[path] ??= {})[op.method] = item;

@@ -10,6 +10,7 @@
  * typo like `provice=` would otherwise silently widen a search).
  */
 import { z } from 'zod';
+import { dictionaryEntrySchema } from '../config/data.js';
 import { awardLevelSchema, engineDocumentSchema, facetFields, yearSourceSchema } from '../engine/document.js';
 import { listHospitalKinds } from '../engine/analysis/hospital-kind.js';
 import { errorCodes } from './errors.js';
@@ -402,3 +403,93 @@ export const analyticsResponseSchema = z
     noExactMatchQueries: z.array(queryStatsSchema),
   })
   .register(apiRegistry, { id: 'AnalyticsReport' });
+// --- Batch ingest (POST /v1/articles with an array or JSON lines) ---
+
+export const articleBatchInputSchema = z
+  .array(articleInputSchema)
+  .describe('Several articles at once; also accepted as application/x-ndjson, one article object per line.')
+  .register(apiRegistry, { id: 'ArticleBatchInput' });
+
+export const ingestBodySchema = z.union([articleInputSchema, articleBatchInputSchema]);
+
+export const batchItemResultSchema = z
+  .union([
+    z.object({
+      status: z.union([z.literal(201), z.literal(200)]).describe('201: added; 200: updated an article with the same URL or content.'),
+      id: z.string(),
+      duplicateOf: z.string().nullable(),
+      article: ingestResponseSchema,
+    }),
+    z.object({
+      status: z.union([z.literal(400), z.literal(413)]),
+      error: errorBodySchema.shape.error.describe('As a single post would answer; `field` starts with the item, e.g. `items[3].text`.'),
+    }),
+  ])
+  .register(apiRegistry, { id: 'BatchItemResult' });
+export type BatchItemResult = z.infer<typeof batchItemResultSchema>;
+
+export const batchIngestResponseSchema = z
+  .object({
+    items: z.array(batchItemResultSchema).describe('One result per article, in the order sent.'),
+    created: z.number().int(),
+    updated: z.number().int(),
+    failed: z.number().int(),
+  })
+  .register(apiRegistry, { id: 'BatchIngestResponse' });
+export type BatchIngestResponse = z.infer<typeof batchIngestResponseSchema>;
+
+// --- Synonyms and dictionary at run time (/v1/admin/synonyms, /v1/admin/dictionary, /v1/admin/tasks) ---
+
+const synonymForm = z.string().trim().min(1, 'must not be empty').max(50);
+
+export const synonymsInputSchema = z
+  .strictObject({
+    groups: z.array(z.array(synonymForm).min(2, 'a group needs at least two forms').max(50)).max(5000).describe('Interchangeable forms: a query for any finds the others.'),
+    oneWay: z
+      .array(z.strictObject({ term: synonymForm, alsoMatches: z.array(synonymForm).min(1).max(50) }))
+      .max(5000)
+      .default([])
+      .describe('A query for `term` also finds `alsoMatches`, not the reverse.'),
+  })
+  .register(apiRegistry, { id: 'SynonymsInput' });
+export type SynonymsInput = z.infer<typeof synonymsInputSchema>;
+
+export const dictionaryInputSchema = z
+  .strictObject({ words: z.array(dictionaryEntrySchema).max(20_000).describe('Words jieba keeps whole.') })
+  .register(apiRegistry, { id: 'DictionaryInput' });
+export type DictionaryInput = z.infer<typeof dictionaryInputSchema>;
+
+export const analysisTaskSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['synonyms', 'dictionary']),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+    words: z.number().int().describe('Words added or removed by the change.'),
+    total: z.number().int().describe('Documents to look at.'),
+    scanned: z.number().int(),
+    resegmented: z.number().int().describe('Documents containing a changed word, segmented again.'),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    error: z.string().optional(),
+  })
+  .register(apiRegistry, { id: 'AnalysisTask' });
+export type AnalysisTask = z.infer<typeof analysisTaskSchema>;
+
+export const synonymsResponseSchema = z
+  .object({
+    groups: z.array(z.array(z.string())),
+    oneWay: z.array(z.object({ term: z.string(), alsoMatches: z.array(z.string()) })),
+    shipped: z.object({ groups: z.number().int(), oneWay: z.number().int() }).describe('How many entries config/data/synonyms.json ships (always in force).'),
+    task: analysisTaskSchema.optional().describe('After a change: the background re-segmentation.'),
+  })
+  .register(apiRegistry, { id: 'SynonymsResponse' });
+
+export const dictionaryResponseSchema = z
+  .object({
+    words: z.array(dictionaryEntrySchema),
+    shipped: z.number().int().describe('How many words config/data/dictionary.txt ships (always in force).'),
+    task: analysisTaskSchema.optional(),
+  })
+  .register(apiRegistry, { id: 'DictionaryResponse' });
+
+export const taskIdParamsSchema = z.object({ id: z.string().min(1).max(100).describe('Task id.') });

@@ -46,6 +46,12 @@ export const maxQueryClauses = 10;
 
 let expansionIndex: Map<string, string[]> | undefined;
 
+/** Forget the expansion tables after the synonyms changed at run time; they are rebuilt on next use. */
+export function resetExpansions(): void {
+  expansionIndex = undefined;
+  formsByFirstToken = undefined;
+}
+
 /**
  * form → every form a query for it should also find (itself first): hospital
  * aliases and synonym groups both ways, one-way expansions from their term

@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodejieba from 'nodejieba';
-import { loadDomainWords } from '../../config/data.js';
+import { getAnalysisOverrides, loadDomainWords } from '../../config/data.js';
 
 // jieba's insertWord gives user words a weight too low to beat two frequent
 // single characters (党建 stays 党/建), so the domain words are written to a
@@ -23,7 +23,12 @@ let loaded = false;
 
 function ensureLoaded(): void {
   if (loaded) return;
-  const lines = loadDomainWords().map((w) => `${w.replace(/\s+/gu, '')} ${domainWordFrequency} n`);
+  // Run-time dictionary words may carry their own frequency and part of speech.
+  const own = new Map(getAnalysisOverrides().dictionary.map((e) => [e.word, e]));
+  const lines = loadDomainWords().map((w) => {
+    const entry = own.get(w);
+    return `${w.replace(/\s+/gu, '')} ${entry?.frequency ?? domainWordFrequency} ${entry?.tag ?? 'n'}`;
+  });
   const content = lines.join('\n') + '\n';
   const dir = join(tmpdir(), 'dangjian-search');
   mkdirSync(dir, { recursive: true });
@@ -31,6 +36,17 @@ function ensureLoaded(): void {
   writeFileSync(file, content);
   nodejieba.load({ userDict: file });
   loaded = true;
+}
+
+/**
+ * Loads the dictionary again after the run-time words changed
+ * (setAnalysisOverrides): nodejieba's load() replaces the whole segmenter, so
+ * words taken out are gone too.
+ */
+export function reloadSegmenter(): void {
+  loaded = false;
+  subWordCache.clear();
+  ensureLoaded();
 }
 
 /** Identifies the dictionary in force: a change means documents must be re-segmented. */

@@ -89,6 +89,8 @@ import {
   fromMeiliArticle,
   primaryKey,
   readAggregateSource,
+  buildDictionary,
+  buildSynonyms,
   suggestPrimaryKey,
   titleSuggestionKey,
   toMeiliArticle,
@@ -355,6 +357,14 @@ export class MeilisearchEngine implements SearchEngine {
       await this.#configure(this.#uid, buildIndexSettings());
       await this.#ensureIndex(this.#suggestUid, suggestPrimaryKey);
       await this.#configure(this.#suggestUid, buildSuggestIndexSettings());
+    });
+  }
+
+  /** The synonyms and dictionary in force (run-time additions included), applied to both indexes' settings. */
+  async applyAnalysisSettings(): Promise<void> {
+    await this.#call('write', 'apply analysis settings', async () => {
+      await this.#configure(this.#uid, { synonyms: buildSynonyms(), dictionary: buildDictionary() });
+      await this.#configure(this.#suggestUid, { dictionary: buildDictionary() });
     });
   }
 

@@ -18,6 +18,17 @@ export function isSameToken(given: string, expected: string): boolean {
 
 const bearer = /^Bearer[ ]+([^\s]+)\s*$/iu;
 
+/**
+ * True when the request carries the valid admin token. Lets the per-address
+ * limit tell operators from visitors before any route runs; a wrong token is
+ * false, so guessing stays on the visitors' limit.
+ */
+export function hasAdminToken(authorization: string | undefined, adminToken: string | undefined): boolean {
+  if (adminToken === undefined || authorization === undefined) return false;
+  const match = bearer.exec(authorization);
+  return match?.[1] !== undefined && isSameToken(match[1], adminToken);
+}
+
 export function requireAdmin(adminToken: string | undefined): MiddlewareHandler {
   const expected = adminToken;
   return async (c, next) => {

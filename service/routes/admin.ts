@@ -1,23 +1,29 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
 import { ingestArticle, removeArticle } from '../../indexer/ingest.js';
+import { ingestBatch } from '../../indexer/ingest-batch.js';
 import { rebuildIndex } from '../../indexer/pipeline.js';
 import type { GivenFields } from '../../indexer/types.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../context.js';
 import type { ApiOperation } from '../openapi.js';
-import { limitBody, requireJson } from '../middleware/body-guards.js';
+import { limitBody } from '../middleware/body-guards.js';
+import { checkIdempotencyKey, digestRequest, type StoredReply } from '../idempotency.js';
 import { validate } from '../middleware/validate.js';
 import { presentIngested, presentReindex } from '../query/present.js';
 import {
   articleIdParamsSchema,
-  articleInputSchema,
+  batchIngestResponseSchema,
   emptyQuerySchema,
+  ingestBodySchema,
   ingestResponseSchema,
-  limits,
   reindexResponseSchema,
   type ArticleInput,
+  type BatchIngestResponse,
+  type BatchItemResult,
 } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
+import { ingestMediaType, parseIngestBody, type BatchEntry } from './ingest-body.js';
 
 const adminErrors = ['unauthorized', 'admin_disabled', 'rate_limited', 'not_ready', 'engine_unavailable'] as const;
 
@@ -27,17 +33,23 @@ export const adminOperations: ApiOperation[] = [
     path: '/v1/articles',
     operationId: 'ingestArticle',
     tag: 'admin',
-    summary: 'Add or update an article',
+    summary: 'Add or update an article, or a batch of articles',
     description:
-      'The article goes through the indexing pipeline, is written durably under CORPUS_DIR and is searchable before the response. The same URL (or, without a URL, the same content) updates the existing article instead of adding a second one. A repost of an earlier article comes back with `duplicateOf`. Body at most 2 MB.',
+      'The article goes through the indexing pipeline, is written durably under CORPUS_DIR and is searchable before the response. The same URL (or, without a URL, the same content) updates the existing article instead of adding a second one. A repost of an earlier article comes back with `duplicateOf`. Body at most 2 MB.\n\n' +
+      'A JSON array of articles, or `application/x-ndjson` with one article per line, is a batch (at most INGEST_BATCH_MAX_ITEMS articles and INGEST_BATCH_MAX_BYTES bytes, each article at most 2 MB): every article is validated and indexed on its own and the reply (200) lists a result per article in order, so a bad article never rejects the good ones. The batch is durable as a whole before the reply.\n\n' +
+      'With an `Idempotency-Key` header (any 1–200 printable ASCII characters, e.g. a UUID) a retried request gets the stored reply (marked `Idempotent-Replayed: true`) and nothing is written twice; the same key with a different body is refused (409). Keys are kept for a day.',
     query: emptyQuerySchema,
-    body: articleInputSchema,
+    body: ingestBodySchema,
+    bodyTypes: { 'application/x-ndjson': 'One article object per line (a batch).' },
     admin: true,
     responses: {
-      201: { description: 'Created.', schema: ingestResponseSchema, headers: { Location: 'URL of the article.' } },
-      200: { description: 'Updated: an article with the same URL or content existed.', schema: ingestResponseSchema },
+      201: { description: 'Created (a single article).', schema: ingestResponseSchema, headers: { Location: 'URL of the article.' } },
+      200: {
+        description: 'A single article updated (an article with the same URL or content existed), or the results of a batch.',
+        schema: z.union([ingestResponseSchema, batchIngestResponseSchema]),
+      },
     },
-    errors: ['validation_failed', 'too_little_text', ...adminErrors, 'payload_too_large', 'unsupported_media_type', 'insufficient_storage'],
+    errors: ['validation_failed', 'too_little_text', ...adminErrors, 'conflict', 'payload_too_large', 'unsupported_media_type', 'insufficient_storage'],
   },
   {
     method: 'delete',
@@ -80,21 +92,62 @@ export function createAdminRoutes(deps: RouteDeps): Hono<AppEnv> {
   const context = { engine: deps.engine, corpusDir: deps.corpusDir, minArticleChars: deps.minArticleChars };
   let rebuilding = false;
 
-  app.post(
-    '/v1/articles',
-    deps.adminGuard,
-    requireJson(),
-    limitBody(limits.bodyBytes),
-    validate('query', emptyQuerySchema),
-    validate('json', articleInputSchema),
-    async (c) => {
-      const input = c.req.valid('json');
-      const { document, created } = await deps.writes.run(() => ingestArticle(context, toGivenFields(input)));
-      c.get('logger').info({ articleId: document.id, created, duplicateOf: document.duplicateOf }, 'article ingested');
-      if (created) c.header('Location', `/v1/articles/${encodeURIComponent(document.id)}`);
-      return c.json(presentIngested(document), created ? 201 : 200);
-    },
-  );
+  app.post('/v1/articles', deps.adminGuard, limitBody(deps.ingestLimits.maxBytes), validate('query', emptyQuerySchema), async (c) => {
+    const mediaType = ingestMediaType(c.req.header('Content-Type'));
+    const key = c.req.header('Idempotency-Key');
+    const idempotencyKey = key === undefined ? undefined : checkIdempotencyKey(key);
+    const text = await c.req.text();
+    const parsed = parseIngestBody(text, mediaType, deps.ingestLimits);
+    const request = digestRequest(mediaType, text);
+    const reply = await deps.writes.run(async (): Promise<StoredReply> => {
+      if (idempotencyKey !== undefined) {
+        const stored = await deps.idempotency.find(idempotencyKey, request);
+        if (stored) return { ...stored, headers: { ...stored.headers, 'Idempotent-Replayed': 'true' } };
+      }
+      const fresh = parsed.kind === 'single' ? await ingestOne(c, parsed.input, request) : await ingestMany(c, parsed.entries, request);
+      if (idempotencyKey !== undefined) await deps.idempotency.save(idempotencyKey, fresh);
+      return fresh;
+    });
+    for (const [name, value] of Object.entries(reply.headers)) c.header(name, value);
+    return c.json(reply.body, reply.status as 200 | 201);
+  });
+
+  async function ingestOne(c: Context<AppEnv>, input: ArticleInput, request: string): Promise<StoredReply> {
+    const { document, created } = await ingestArticle(context, toGivenFields(input));
+    c.get('logger').info({ articleId: document.id, created, duplicateOf: document.duplicateOf }, 'article ingested');
+    const headers: Record<string, string> = created ? { Location: `/v1/articles/${encodeURIComponent(document.id)}` } : {};
+    return { request, status: created ? 201 : 200, headers, body: presentIngested(document) };
+  }
+
+  async function ingestMany(c: Context<AppEnv>, entries: BatchEntry[], request: string): Promise<StoredReply> {
+    const valid = entries.flatMap((entry, index) => (entry.ok ? [{ index, input: entry.input }] : []));
+    const outcomes = await ingestBatch(
+      context,
+      valid.map((v) => toGivenFields(v.input)),
+    );
+    const items: BatchItemResult[] = entries.map((entry) => (entry.ok ? null : { status: entry.status, error: entry.error })) as BatchItemResult[];
+    valid.forEach(({ index }, i) => {
+      const outcome = outcomes[i]!;
+      items[index] = outcome.ok
+        ? { status: outcome.created ? 201 : 200, id: outcome.document.id, duplicateOf: outcome.document.duplicateOf, article: presentIngested(outcome.document) }
+        : {
+            status: 400,
+            error: {
+              code: 'validation_failed',
+              message: `Invalid field "items[${index}].${outcome.field}": ${outcome.message}`,
+              field: `items[${index}].${outcome.field}`,
+            },
+          };
+    });
+    const body: BatchIngestResponse = {
+      items,
+      created: items.filter((r) => r.status === 201).length,
+      updated: items.filter((r) => r.status === 200).length,
+      failed: items.filter((r) => r.status >= 400).length,
+    };
+    c.get('logger').info({ articles: items.length, created: body.created, updated: body.updated, failed: body.failed }, 'article batch ingested');
+    return { request, status: 200, headers: {}, body };
+  }
 
   app.delete(
     '/v1/articles/:id',

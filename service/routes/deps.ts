@@ -7,6 +7,8 @@ import type { ApiOperation } from '../openapi.js';
 import type { Readiness } from '../readiness.js';
 import type { WriteQueue } from '../write-queue.js';
 import type { SearchAnalytics } from '../analytics/recorder.js';
+import type { IdempotencyStore } from '../idempotency.js';
+import type { BatchLimits } from './ingest-body.js';
 
 export interface RouteDeps {
   engine: SearchEngine;
@@ -14,6 +16,12 @@ export interface RouteDeps {
   readiness: Readiness;
   metrics: Metrics;
   writes: WriteQueue;
+  /** Batch ingest: most articles and bytes per request. */
+  ingestLimits: BatchLimits;
+  /** DATA_DIR/analysis: the run-time synonyms and dictionary (undefined: kept in memory). */
+  analysisDir?: string | undefined;
+  /** Replies to writes sent with an Idempotency-Key. */
+  idempotency: IdempotencyStore;
   /** Site key resolution and its rate limit: in front of every public data route. */
   publicGuard: MiddlewareHandler<AppEnv>;
   /** Bearer-token check: in front of every admin route. */
