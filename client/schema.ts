@@ -54,6 +54,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search analytics page (Authorization header, or the token typed into its form) */
+        get: operations["analyticsPage"];
+        put?: never;
+        /** Search analytics page for the admin token sent from its form */
+        post: operations["analyticsPageLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/articles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One article as a page: metadata, the full text with `q` highlighted, reposts and related articles */
+        get: operations["articlePage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/docs": {
         parameters: {
             query?: never;
@@ -154,6 +189,23 @@ export interface paths {
         };
         /** Editors' full-page search; the URL holds the state (shareable links) */
         get: operations["searchPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search analytics per query over a range of days */
+        get: operations["searchAnalytics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -320,6 +372,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count a click on a result (no personal data is kept)
+         * @description The body is the JSON event. `Content-Type: text/plain` is accepted as well as `application/json`, so a browser can send it as a CORS simple request (no preflight), for example with `navigator.sendBeacon`. Only per-day counts by normalised query are kept: no address, no user id.
+         */
+        post: operations["recordEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export every article matching a search as CSV or JSON lines
+         * @description Takes the /v1/search parameters (page, pageSize and facets are ignored) and streams every article that matches all the words, up to the EXPORT_MAX_ROWS cap; `X-Export-Total` gives the number of matches and `X-Export-Truncated: true` says the cap cut the file short. CSV columns: title, date, hospital, province, city, honours, levels, url, article (this service's page for it); UTF-8 with a byte-order mark so that Excel shows Chinese correctly.
+         */
+        get: operations["exportSearch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/facets": {
         parameters: {
             query?: never;
@@ -369,7 +461,7 @@ export interface paths {
         };
         /**
          * Search articles
-         * @description Full-text search with filters and facets. All query words must match (aliases and synonyms count); a quoted "phrase" must match contiguously; the last word also matches as a prefix. After the articles matching every word (`exact: true`, counted by `total`), the page fills with partial matches (`exact: false`, counted by `partialTotal`): the word matching the most articles is dropped first, then the next. When no article has every word, only partial matches answer and `relaxed` is true. An empty `q` lists articles within the filters, newest first. With a site key the results are confined to its hospital.
+         * @description Full-text search with filters and facets. All query words must match (aliases and synonyms count); a quoted "phrase" must match contiguously; the last word also matches as a prefix. After the articles matching every word (`exact: true`, counted by `total`), the page fills with partial matches (`exact: false`, counted by `partialTotal`): the word matching the most articles is dropped first, then the next. When no article has every word, only partial matches answer and `relaxed` is true. Pinyin (dangjian, djpp, dang jian pin pai) is searched as the Chinese it spells and a homophone typo (党见品牌) as the word of the index it sounds like: `interpretedAs` says what was searched, `correctedFrom` what was typed. An empty `q` lists articles within the filters, newest first. With a site key the results are confined to its hospital.
          */
         get: operations["search"];
         put?: never;
@@ -438,6 +530,35 @@ export interface components {
             /** @description Words added or removed by the change. */
             words: number;
         };
+        AnalyticsReport: {
+            clicks: number;
+            distinctQueries: number;
+            from: string;
+            noExactMatchQueries: {
+                clicks: number;
+                /** @description clicks / searches. */
+                clickThrough: number;
+                /** @description Exact matches at the latest search in the period. */
+                lastTotal: number;
+                /** @description Searches that found no article with every word. */
+                noExactMatch: number;
+                query: string;
+                searches: number;
+            }[];
+            searches: number;
+            to: string;
+            topQueries: {
+                clicks: number;
+                /** @description clicks / searches. */
+                clickThrough: number;
+                /** @description Exact matches at the latest search in the period. */
+                lastTotal: number;
+                /** @description Searches that found no article with every word. */
+                noExactMatch: number;
+                query: string;
+                searches: number;
+            }[];
+        };
         Article: {
             authors: string[];
             awardLevels: ("national" | "provincial" | "municipal" | "county" | "internal")[];
@@ -503,7 +624,7 @@ export interface components {
             /** @description As a single post would answer; `field` starts with the item, e.g. `items[3].text`. */
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "unauthorized" | "invalid_site_key" | "admin_disabled" | "origin_not_allowed" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "engine_error" | "not_ready" | "engine_unavailable";
+                code: "validation_failed" | "too_little_text" | "unauthorized" | "invalid_site_key" | "admin_disabled" | "origin_not_allowed" | "not_found" | "read_only" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "insufficient_storage" | "engine_error" | "not_ready" | "engine_unavailable" | "client_closed" | "timeout";
                 details?: {
                     message: string;
                     path: string;
@@ -535,7 +656,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "unauthorized" | "invalid_site_key" | "admin_disabled" | "origin_not_allowed" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "engine_error" | "not_ready" | "engine_unavailable";
+                code: "validation_failed" | "too_little_text" | "unauthorized" | "invalid_site_key" | "admin_disabled" | "origin_not_allowed" | "not_found" | "read_only" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "insufficient_storage" | "engine_error" | "not_ready" | "engine_unavailable" | "client_closed" | "timeout";
                 details?: {
                     message: string;
                     path: string;
@@ -544,6 +665,19 @@ export interface components {
                 field?: string;
                 message: string;
             };
+        };
+        Event: {
+            /** @description The article opened. */
+            id?: string;
+            /** @description 1-based rank of the result in the list. */
+            position?: number;
+            /** @description The search the result was found by. */
+            query: string;
+            /**
+             * @description A visitor opened a result.
+             * @constant
+             */
+            type: "click";
         };
         FacetCounts: {
             /** @description awardLevel value → number of matching articles */
@@ -560,6 +694,10 @@ export interface components {
             };
             /** @description hospital value → number of matching articles */
             hospital: {
+                [key: string]: number;
+            };
+            /** @description hospitalKind value → number of matching articles */
+            hospitalKind: {
                 [key: string]: number;
             };
             /** @description province value → number of matching articles */
@@ -599,6 +737,16 @@ export interface components {
             yearSource: ("published" | "inferred") | null;
         };
         Readiness: {
+            corpus?: {
+                /** @description The first 20 of them. An article already indexed from such a file keeps its indexed copy. */
+                rejected: {
+                    detail: string;
+                    path: string;
+                    reason: string;
+                }[];
+                /** @description Corpus files (or JSONL lines) the last scan could not index. */
+                rejectedFiles: number;
+            };
             detail?: string;
             documents?: number;
             /** @enum {string} */
@@ -668,10 +816,16 @@ export interface components {
             yearSource: ("published" | "inferred") | null;
         };
         SearchResponse: {
+            /** @description The text as typed when a homophone typo was corrected (党见品牌 → 党建品牌); null otherwise. */
+            correctedFrom: string | null;
             facets: components["schemas"]["FacetCounts"] | null;
             hits: components["schemas"]["SearchHit"][];
+            /** @description What was searched instead of `query`: pinyin read as Chinese (dangjian, djpp → 党建品牌) or a homophone typo corrected; null when `query` was searched as written. */
+            interpretedAs: string | null;
             page: number;
             pageSize: number;
+            /** @description Present and true when the time budget (SEARCH_TIMEOUT_MS) ran out: the best results found by then, ranked more coarsely. */
+            partial?: boolean;
             /** @description Articles matching only some words (the words matching most articles dropped first), listed after the exact matches. */
             partialTotal: number;
             query: string;
@@ -803,6 +957,151 @@ export interface operations {
                 };
                 content: {
                     "text/javascript; charset=utf-8": string;
+                };
+            };
+            /** @description Internal error (details are in the server log under the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analyticsPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description Internal error (details are in the server log under the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analyticsPageLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description Wrong token: the form again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description Internal error (details are in the server log under the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    articlePage: {
+        parameters: {
+            query?: {
+                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
+                key?: string;
+                /** @description Words to highlight in the title and text. */
+                q?: string;
+            };
+            header?: {
+                /** @description Site key bound to one hospital: results are confined to that hospital. */
+                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
+            };
+            path: {
+                /** @description Article id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such article (or outside the site key’s hospital). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description Rate limited: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Internal error (details are in the server log under the request id). */
@@ -990,6 +1289,89 @@ export interface operations {
             };
             /** @description Internal error (details are in the server log under the request id). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    searchAnalytics: {
+        parameters: {
+            query?: {
+                /** @description First day (UTC, inclusive); default 30 days before `to`. */
+                from?: string;
+                /** @description Rows per list. */
+                limit?: number;
+                /** @description Last day (UTC, inclusive); default today. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Top queries, queries without an exact match, click-through. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReport"];
+                };
+            };
+            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (details are in the server log under the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1689,7 +2071,7 @@ export interface operations {
                             /** @description As a single post would answer; `field` starts with the item, e.g. `items[3].text`. */
                             error: {
                                 /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "invalid_site_key" | "admin_disabled" | "origin_not_allowed" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "engine_error" | "not_ready" | "engine_unavailable";
+                                code: "validation_failed" | "too_little_text" | "unauthorized" | "invalid_site_key" | "admin_disabled" | "origin_not_allowed" | "not_found" | "read_only" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "insufficient_storage" | "engine_error" | "not_ready" | "engine_unavailable" | "client_closed" | "timeout";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1791,6 +2173,15 @@ export interface operations {
             };
             /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2058,6 +2449,209 @@ export interface operations {
             };
         };
     };
+    recordEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Site key bound to one hospital: results are confined to that hospital. */
+                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Counted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than 2 MB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (details are in the server log under the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportSearch: {
+        parameters: {
+            query?: {
+                /** @description Award level. Repeat for OR. */
+                awardLevel?: ("national" | "provincial" | "municipal" | "county" | "internal")[];
+                /** @description Award type from the taxonomy. Repeat for OR. */
+                awardType?: string[];
+                /** @description City without 市 (杭州). Repeat for OR. */
+                city?: string[];
+                /** @description Fold near-duplicate articles into their canonical hit. */
+                collapse?: boolean;
+                /** @description Count each facet without its own filter (other filters still apply), so a selected value's alternatives keep their counts. */
+                disjunctiveFacets?: boolean;
+                /** @description At most this many values per facet, the most frequent first. */
+                facetLimit?: number;
+                /** @description Count facets over the whole result set. */
+                facets?: boolean;
+                /** @description csv (UTF-8 with a byte-order mark, for Excel) or jsonl (one JSON object per line). */
+                format?: "csv" | "jsonl";
+                /** @description Hospital, canonical name or a known alias. Repeat for OR. */
+                hospital?: string[];
+                /** @description Kind of hospital (综合, 中医, 妇幼, 儿童, 肿瘤, 精神, 口腔, 传染病, 卫生院, 社区), read from its name. Repeat for OR. */
+                hospitalKind?: ("口腔" | "肿瘤" | "精神" | "传染病" | "妇幼" | "儿童" | "中医" | "卫生院" | "社区" | "综合")[];
+                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
+                key?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Hits per page, 1–50. */
+                pageSize?: number;
+                /** @description Province, short form (浙江). Repeat for OR. */
+                province?: string[];
+                /** @description Search text. Empty lists articles (newest first) within the filters. */
+                q?: string;
+                /** @description relevance (default with a query) | date_desc (default without) | date_asc. */
+                sort?: "relevance" | "date_desc" | "date_asc";
+                /** @description Publication year. Repeat for OR. */
+                year?: number[];
+                /** @description Earliest year (inclusive). */
+                yearFrom?: number;
+                /** @description Latest year (inclusive). */
+                yearTo?: number;
+            };
+            header?: {
+                /** @description Site key bound to one hospital: results are confined to that hospital. */
+                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching articles, best first (or by date with `sort`). */
+            200: {
+                headers: {
+                    /** @description Number of matching articles. */
+                    "X-Export-Total"?: string;
+                    /** @description true when the cap cut the export short. */
+                    "X-Export-Truncated"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (details are in the server log under the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     facets: {
         parameters: {
             query?: {
@@ -2069,6 +2663,8 @@ export interface operations {
                 city?: string[];
                 /** @description Hospital, canonical name or a known alias. Repeat for OR. */
                 hospital?: string[];
+                /** @description Kind of hospital (综合, 中医, 妇幼, 儿童, 肿瘤, 精神, 口腔, 传染病, 卫生院, 社区), read from its name. Repeat for OR. */
+                hospitalKind?: ("口腔" | "肿瘤" | "精神" | "传染病" | "妇幼" | "儿童" | "中医" | "卫生院" | "社区" | "综合")[];
                 /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
                 key?: string;
                 /** @description Province, short form (浙江). Repeat for OR. */
@@ -2243,10 +2839,16 @@ export interface operations {
                 city?: string[];
                 /** @description Fold near-duplicate articles into their canonical hit. */
                 collapse?: boolean;
+                /** @description Count each facet without its own filter (other filters still apply), so a selected value's alternatives keep their counts. */
+                disjunctiveFacets?: boolean;
+                /** @description At most this many values per facet, the most frequent first. */
+                facetLimit?: number;
                 /** @description Count facets over the whole result set. */
                 facets?: boolean;
                 /** @description Hospital, canonical name or a known alias. Repeat for OR. */
                 hospital?: string[];
+                /** @description Kind of hospital (综合, 中医, 妇幼, 儿童, 肿瘤, 精神, 口腔, 传染病, 卫生院, 社区), read from its name. Repeat for OR. */
+                hospitalKind?: ("口腔" | "肿瘤" | "精神" | "传染病" | "妇幼" | "儿童" | "中医" | "卫生院" | "社区" | "综合")[];
                 /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
                 key?: string;
                 /** @description 1-based page number. */

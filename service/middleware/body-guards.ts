@@ -24,20 +24,32 @@ export function requireJson(): MiddlewareHandler {
         field: 'Content-Type',
       });
     }
-    const charset = charsetOf(type);
-    if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') {
-      throw new ApiError('unsupported_media_type', `The body must be UTF-8 JSON; charset=${charset} is not accepted. Convert it to UTF-8.`, {
-        field: 'Content-Type',
-      });
-    }
-    const encoding = c.req.header('Content-Encoding')?.trim().toLowerCase();
-    if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
-      throw new ApiError('unsupported_media_type', `Compressed bodies (Content-Encoding: ${encoding}) are not accepted; send plain JSON.`, {
-        field: 'Content-Encoding',
-      });
-    }
+    checkPlainUtf8(type, c.req.header('Content-Encoding'));
     await next();
   };
+}
+
+/** For routes that take several media types (JSON or JSON lines): only the charset and the encoding are checked. */
+export function requireUtf8Body(): MiddlewareHandler {
+  return async (c, next) => {
+    checkPlainUtf8(c.req.header('Content-Type'), c.req.header('Content-Encoding'));
+    await next();
+  };
+}
+
+function checkPlainUtf8(type: string | undefined, contentEncoding: string | undefined): void {
+  const charset = type === undefined ? null : charsetOf(type);
+  if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new ApiError('unsupported_media_type', `The body must be UTF-8 JSON; charset=${charset} is not accepted. Convert it to UTF-8.`, {
+      field: 'Content-Type',
+    });
+  }
+  const encoding = contentEncoding?.trim().toLowerCase();
+  if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+    throw new ApiError('unsupported_media_type', `Compressed bodies (Content-Encoding: ${encoding}) are not accepted; send plain JSON.`, {
+      field: 'Content-Encoding',
+    });
+  }
 }
 
 export function limitBody(maxBytes: number): MiddlewareHandler {

@@ -7,7 +7,7 @@ import type { GivenFields } from '../../indexer/types.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../context.js';
 import type { ApiOperation } from '../openapi.js';
-import { limitBody } from '../middleware/body-guards.js';
+import { limitBody, requireUtf8Body } from '../middleware/body-guards.js';
 import { checkIdempotencyKey, digestRequest, type StoredReply } from '../idempotency.js';
 import { validate } from '../middleware/validate.js';
 import { presentIngested, presentReindex } from '../query/present.js';
@@ -92,7 +92,7 @@ export function createAdminRoutes(deps: RouteDeps): Hono<AppEnv> {
   const context = { engine: deps.engine, corpusDir: deps.corpusDir, minArticleChars: deps.minArticleChars };
   let rebuilding = false;
 
-  app.post('/v1/articles', deps.adminGuard, limitBody(deps.ingestLimits.maxBytes), validate('query', emptyQuerySchema), async (c) => {
+  app.post('/v1/articles', deps.adminGuard, requireUtf8Body(), limitBody(deps.ingestLimits.maxBytes), validate('query', emptyQuerySchema), async (c) => {
     const mediaType = ingestMediaType(c.req.header('Content-Type'));
     const key = c.req.header('Idempotency-Key');
     const idempotencyKey = key === undefined ? undefined : checkIdempotencyKey(key);

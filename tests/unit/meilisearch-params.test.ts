@@ -165,7 +165,8 @@ describe('relaxed retry', () => {
   });
 
   it('considers at most the ten words Meilisearch reads', () => {
-    expect(buildClauseCountQueries('articles', makeRequest('党建'.repeat(200)))).toHaveLength(10);
+    const words = '党建 先锋 支部 医院 书记 党员 品牌 示范 清廉 抗疫 标杆 星级 ';
+    expect(buildClauseCountQueries('articles', makeRequest(words))).toHaveLength(10);
   });
 
   it('drops clauses that match nothing and sends the rest rarest first with matchingStrategy last', () => {
