@@ -114,7 +114,9 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   const engine = await createEngine(servingEngineConfig(env));
   const readiness = new Readiness();
   const writes = new WriteQueue();
-  const analytics = new AnalyticsStore(env.DATA_DIR);
+  // Search counts live in DATA_DIR too: without a writable one the service still serves, uncounted.
+  const analytics = !env.READ_ONLY && dataDirProblem === null ? new AnalyticsStore(env.DATA_DIR) : undefined;
+  if (analytics === undefined) logger.warn({ dataDir: env.DATA_DIR }, 'search analytics off: DATA_DIR is not writable by this instance');
   const app = createApp({
     engine,
     writes,
@@ -135,7 +137,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     minArticleChars: env.MIN_ARTICLE_CHARS,
     metricsToken: env.METRICS_TOKEN,
     exportMaxRows: env.EXPORT_MAX_ROWS,
-    analytics,
+    ...(analytics ? { analytics } : {}),
     idempotencyDir: join(env.DATA_DIR, 'idempotency'),
     analysisDir,
     ingestLimits: { maxItems: env.INGEST_BATCH_MAX_ITEMS, maxBytes: env.INGEST_BATCH_MAX_BYTES },
@@ -272,7 +274,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       await ready.catch(() => undefined);
       await engine.close();
       lock?.release();
-      analytics.close();
+      analytics?.close();
       logger.info('stopped');
     })();
     return closing;
