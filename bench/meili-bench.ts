@@ -5,11 +5,11 @@
  * own figures: its data directory on disk and its RSS, sampled while the
  * phases run.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Meilisearch } from 'meilisearch';
 import { buildServiceKeySpec } from '../engine/meilisearch/service-key.js';
 import { connectMeilisearch, type MeilisearchTarget } from './eval-engine.js';
+import { directoryBytes, readRssBytes } from './proc-stats.js';
 
 export interface MeilisearchFigures {
   version: string;
@@ -25,25 +25,6 @@ export interface MeilisearchBench {
   finish(): Promise<MeilisearchFigures>;
 }
 
-function directoryBytes(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += directoryBytes(path);
-    else if (entry.isFile()) total += statSync(path).size;
-  }
-  return total;
-}
-
-function rssOf(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/u.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 export async function prepareMeilisearchBench(size: number): Promise<MeilisearchBench> {
   const target: MeilisearchTarget = await connectMeilisearch();
   const index = process.env['MEILI_INDEX'] ?? `bench_${size}`;
@@ -55,7 +36,7 @@ export async function prepareMeilisearchBench(size: number): Promise<Meilisearch
   }
   const pid = target.process?.child.pid;
   let peak = 0;
-  const sampler = pid === undefined ? null : setInterval(() => (peak = Math.max(peak, rssOf(pid))), 250);
+  const sampler = pid === undefined ? null : setInterval(() => (peak = Math.max(peak, readRssBytes(pid))), 250);
   return {
     env: { MEILI_URL: target.url, ...(apiKey ? { MEILI_API_KEY: apiKey } : {}), MEILI_INDEX: index },
     async finish() {

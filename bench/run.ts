@@ -38,6 +38,7 @@ import type { EngineDocument } from '../engine/document.js';
 import type { Result as AutocannonResult } from 'autocannon';
 import { percentileOf } from './metrics.js';
 import { prepareMeilisearchBench, type MeilisearchFigures } from './meili-bench.js';
+import { directoryBytes, readRssBytes } from './proc-stats.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = join(repoRoot, 'bench/out');
@@ -151,17 +152,6 @@ function summarise(samples: number[], seconds: number, errors = 0): LatencyStats
 }
 
 /** Bytes of the files under `dir`; symbolic links (the engine's index link) are not followed, so nothing counts twice. */
-function directoryBytes(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += directoryBytes(path);
-    else if (entry.isFile()) total += statSync(path).size;
-  }
-  return total;
-}
-
 function mb(bytes: number): number {
   return bytes / 1024 / 1024;
 }
@@ -585,16 +575,6 @@ async function childMain(phase: string, args: PhaseArgs): Promise<void> {
 }
 
 // ---------------------------------------------------------------- parent: HTTP
-
-function readRssBytes(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /VmRSS:\s+(\d+) kB/u.exec(status);
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
