@@ -56,6 +56,7 @@ import type {
 import { buildFilter, buildInFilter, quoteFilterValue } from './filter.js';
 import {
   buildClauseCountQueries,
+  buildDisjunctiveFacetQueries,
   buildDuplicatesFilter,
   buildMatchingDuplicatesPlan,
   buildFacetValuesParams,
@@ -497,10 +498,35 @@ export class MeilisearchEngine implements SearchEngine {
         total: exactTotal,
         partialTotal,
         relaxed: exactTotal === 0 && partialTotal > 0,
-        // Facets count the exact matches; the partial ones only when there are no exact ones.
-        facets: request.facets ? readFacetCounts((exactTotal > 0 ? strictResponse : response).facetDistribution) : null,
+        facets: request.facets ? await this.#facetCounts(request, strict, strictResponse, plan, response, exactTotal) : null,
       };
     });
+  }
+
+  /**
+   * Facets count the exact matches, the partial ones only when there are no
+   * exact ones; with `disjunctiveFacets`, each filtered field is counted again
+   * without its own filter, in one more round trip.
+   */
+  async #facetCounts(
+    request: SearchRequest,
+    strict: SearchPlan,
+    strictResponse: SearchResponse<RecordAny>,
+    answered: SearchPlan,
+    answeredResponse: SearchResponse<RecordAny>,
+    exactTotal: number,
+  ): Promise<FacetCounts> {
+    const [countedPlan, counted] = exactTotal > 0 ? [strict, strictResponse] : [answered, answeredResponse];
+    const distribution: Record<string, Record<string, number>> = { ...counted.facetDistribution };
+    const lifted = request.disjunctiveFacets === true ? buildDisjunctiveFacetQueries(this.#uid, countedPlan, request) : [];
+    if (lifted.length > 0) {
+      const { results } = await this.#client.multiSearch({ queries: lifted.map((l) => l.query) });
+      lifted.forEach(({ field }, i) => {
+        const attribute = facetAttributes[field];
+        distribution[attribute] = results[i]?.facetDistribution?.[attribute] ?? {};
+      });
+    }
+    return readFacetCounts(distribution, request.facetLimit);
   }
 
   async related(request: RelatedRequest): Promise<RelatedHit[]> {

@@ -28,7 +28,7 @@ import type { AnalysedQuery, QueryClause } from '../analysis/query.js';
 import { segmentWords } from '../analysis/segment.js';
 import type { EngineDocument, FacetField } from '../document.js';
 import { facetFields } from '../document.js';
-import type { FacetCounts, RelatedRequest, SearchRequest, SortOrder, SuggestRequest, Suggestion, VocabularyEntry } from '../port.js';
+import type { FacetCounts, RelatedRequest, SearchFilters, SearchRequest, SortOrder, SuggestRequest, Suggestion, VocabularyEntry } from '../port.js';
 import { parseSuggestInput, type SuggestInput } from '../analysis/suggestions.js';
 import { buildFilter, buildInFilter } from './filter.js';
 import { chineseLocales, computeTopicalityTier, documentFields, facetAttributes, type MeiliSuggestion } from './settings.js';
@@ -99,8 +99,20 @@ export function buildSort(sort: SortOrder): string[] | undefined {
   return undefined;
 }
 
-function buildSearchFilter(request: Pick<SearchRequest, 'filters' | 'collapse'>): string | undefined {
-  return buildFilter(request.filters, request.collapse ? [canonicalOnlyFilter] : []);
+/** Conditions every query of a search carries besides its own filters: the fixed scope, canonical only. */
+function searchExtras(request: Pick<SearchRequest, 'collapse' | 'fixedFilters'>): string[] {
+  const extras: string[] = [];
+  const fixed = request.fixedFilters === undefined ? undefined : buildFilter(request.fixedFilters);
+  if (fixed !== undefined) extras.push(fixed);
+  if (request.collapse) extras.push(canonicalOnlyFilter);
+  return extras;
+}
+
+function buildSearchFilter(
+  request: Pick<SearchRequest, 'filters' | 'collapse' | 'fixedFilters'>,
+  filters: SearchFilters = request.filters,
+): string | undefined {
+  return buildFilter(filters, searchExtras(request));
 }
 
 function withFilter<T extends SearchParams>(params: T, filter: string | undefined): T {
@@ -272,15 +284,53 @@ export function readMatchedTerms(hit: Hit, query: AnalysedQuery): string[] {
 // Facets
 
 /** Meilisearch's facetDistribution in the port's shape: count descending, then value. */
-export function readFacetCounts(distribution: Record<string, Record<string, number>> | undefined): FacetCounts {
+export function readFacetCounts(
+  distribution: Record<string, Record<string, number>> | undefined,
+  limit?: number,
+): FacetCounts {
   const counts = {} as FacetCounts;
   for (const field of facetFields) {
     const entries = Object.entries(distribution?.[facetAttributes[field]] ?? {})
       .filter(([, n]) => n > 0)
       .sort(([va, a], [vb, b]) => b - a || compareCodePoints(va, vb));
-    counts[field] = Object.fromEntries(entries);
+    counts[field] = Object.fromEntries(limit === undefined ? entries : entries.slice(0, Math.max(0, Math.floor(limit))));
   }
   return counts;
+}
+
+/** The facet fields whose own filter a disjunctive count lifts: those the request filters on. */
+export function liftedFacetFields(filters: SearchFilters): FacetField[] {
+  return facetFields.filter((field) => {
+    const values: readonly unknown[] | undefined = filters[field];
+    return values !== undefined && values.length > 0;
+  });
+}
+
+/**
+ * One count-only query per filtered field, with that field's filter lifted
+ * (the year range, the fixed filters and the rest stay): the alternatives to
+ * a selected value, as InstantSearch counts them. Same `q` and strategy as the
+ * plan whose facets the result shows.
+ */
+export function buildDisjunctiveFacetQueries(
+  indexUid: string,
+  counted: SearchPlan,
+  request: SearchRequest,
+): Array<{ field: FacetField; query: MultiSearchQuery }> {
+  return liftedFacetFields(request.filters).map((field) => {
+    const rest: SearchFilters = { ...request.filters };
+    delete rest[field];
+    const query: MultiSearchQuery = {
+      indexUid,
+      q: counted.q,
+      page: 1,
+      hitsPerPage: 0,
+      facets: [facetAttributes[field]],
+      locales: [...chineseLocales],
+    };
+    if (counted.params.matchingStrategy !== undefined) query.matchingStrategy = counted.params.matchingStrategy;
+    return { field, query: withFilter(query, buildSearchFilter(request, rest)) };
+  });
 }
 
 export function buildFacetValuesParams(filters: SearchRequest['filters']): PagedSearchParams {
@@ -303,7 +353,7 @@ const maxDuplicatesPerPage = 1000;
  */
 export function buildMatchingDuplicatesPlan(
   answered: SearchPlan,
-  request: Pick<SearchRequest, 'filters'>,
+  request: Pick<SearchRequest, 'filters' | 'fixedFilters'>,
   canonicalIds: readonly string[],
 ): SearchPlan {
   const params: PagedSearchParams = {
@@ -315,7 +365,10 @@ export function buildMatchingDuplicatesPlan(
   if (answered.params.matchingStrategy !== undefined) params.matchingStrategy = answered.params.matchingStrategy;
   return {
     q: answered.q,
-    params: withFilter(params, buildFilter(request.filters, [buildDuplicatesFilter(canonicalIds)])),
+    params: withFilter(
+      params,
+      buildFilter(request.filters, [...searchExtras({ ...request, collapse: false }), buildDuplicatesFilter(canonicalIds)]),
+    ),
   };
 }
 

@@ -60,7 +60,7 @@ if (meiliUrl === undefined) {
         }
       }
     });
-    runEngineContract('meilisearch', makeEngine);
+    runEngineContract('meilisearch', makeEngine, { facetOptions: true });
   });
 }
 

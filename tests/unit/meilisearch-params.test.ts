@@ -4,6 +4,7 @@ import { analyseQuery } from '../../engine/analysis/query.js';
 import { facetFields, type EngineDocument } from '../../engine/document.js';
 import {
   buildClauseCountQueries,
+  buildDisjunctiveFacetQueries,
   buildFacetValuesParams,
   buildMatchingDuplicatesPlan,
   buildQueryString,
@@ -230,7 +231,56 @@ describe('readMatchedTerms', () => {
   });
 });
 
+describe('fixed filters and disjunctive facets', () => {
+  it('ANDs the fixed filters into the page, the clause counts and the duplicates lookup', () => {
+    const request = makeRequest('先锋党支部 党建 ', {
+      filters: { province: ['湖北'] },
+      fixedFilters: { hospital: ['荆州市第一人民医院'] },
+    });
+    const scoped = 'facetProvince = "湖北" AND (facetHospital = "荆州市第一人民医院") AND (duplicateOf IS NULL)';
+    const plan = buildSearchPlan(request);
+    expect(plan.params.filter).toBe(scoped);
+    for (const query of buildClauseCountQueries('articles', request)) expect(query.filter).toBe(scoped);
+    expect(buildMatchingDuplicatesPlan(plan, request, ['a']).params.filter).toBe(
+      'facetProvince = "湖北" AND (facetHospital = "荆州市第一人民医院") AND (duplicateOf IN ["a"])',
+    );
+  });
+
+  it('counts each filtered field without its own filter, never lifting the year range or the fixed filters', () => {
+    const request = makeRequest('党建 ', {
+      filters: { province: ['山东'], year: [2023], yearFrom: 2020 },
+      fixedFilters: { hospital: ['蒙阴县人民医院'] },
+      facets: true,
+      disjunctiveFacets: true,
+    });
+    const lifted = buildDisjunctiveFacetQueries('articles', buildSearchPlan(request), request);
+    expect(lifted.map((l) => [l.field, l.query.facets, l.query.filter])).toEqual([
+      ['province', ['facetProvince'], 'year = 2023 AND year >= 2020 AND (facetHospital = "蒙阴县人民医院") AND (duplicateOf IS NULL)'],
+      ['year', ['year'], 'facetProvince = "山东" AND year >= 2020 AND (facetHospital = "蒙阴县人民医院") AND (duplicateOf IS NULL)'],
+    ]);
+    for (const { query } of lifted) {
+      expect(query.q).toBe('党建 ');
+      expect(query.hitsPerPage).toBe(0);
+      expect(query.matchingStrategy).toBe('all');
+    }
+  });
+
+  it('lifts nothing when no facet field is filtered', () => {
+    const request = makeRequest('党建 ', { filters: { yearFrom: 2020 }, disjunctiveFacets: true, facets: true });
+    expect(buildDisjunctiveFacetQueries('articles', buildSearchPlan(request), request)).toEqual([]);
+  });
+});
+
 describe('readFacetCounts', () => {
+  it('keeps the most frequent values of each field under a facet limit', () => {
+    const counts = readFacetCounts({ facetProvince: { 山西: 1, 山东: 3, 浙江: 2 }, year: { '2021': 2, '2023': 3 } }, 2);
+    expect(Object.entries(counts.province)).toEqual([
+      ['山东', 3],
+      ['浙江', 2],
+    ]);
+    expect(counts.year).toEqual({ '2023': 3, '2021': 2 });
+  });
+
   it('maps attributes back to facet names, ordered by count then value', () => {
     const counts = readFacetCounts({
       facetProvince: { 山西: 1, 山东: 2, 浙江: 1, 湖北: 1 },
