@@ -41,7 +41,7 @@ pagesRoutes.get('/', (c) => {
 <h1>医院党建文章检索</h1>
 <p>这是医院网站可以嵌入的搜索框，检索本服务收录的党建文章（演示数据为 <code>corpus/</code> 中的种子文章）。输入时会给出联想建议，回车查看结果，可以按年份和荣誉类型筛选，每条结果都能查看相关文章。</p>
 <div id="search"></div>
-<script src="/widget.js" data-target="#search" async></script>
+<script src="/widget.js" data-target="#search" data-theme="auto" async></script>
 </section>
 <section>
 <h2>可以试试</h2>
@@ -82,7 +82,7 @@ pagesRoutes.get('/search', (c) => {
 <h1>编辑检索</h1>
 <p class="muted">查找先例案例：按省份、城市、医院、年份、荣誉类型和级别筛选，查看相关文章。当前页面的地址就是检索链接，可以直接分享。</p>
 <div id="search"><noscript><p>此页面需要启用 JavaScript。${query ? html`当前检索词：${query}` : ''}</p></noscript></div>
-<script src="/widget.js" data-target="#search" data-mode="page" data-page-size="20" async></script>
+<script src="/widget.js" data-target="#search" data-mode="page" data-page-size="20" data-theme="auto" async></script>
 </section>`,
     ),
   );

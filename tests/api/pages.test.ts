@@ -53,7 +53,8 @@ describe('GET / (demo page)', () => {
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     const page = await response.text();
     expect(page).toContain('<html lang="zh-CN">');
-    expect(page).toContain('<script src="/widget.js" data-target="#search" async></script>');
+    // The box follows the visitor's light or dark setting, like the page around it.
+    expect(page).toContain('<script src="/widget.js" data-target="#search" data-theme="auto" async></script>');
     // The snippet to copy is shown as text, pointing at the service's own origin.
     expect(page).toContain('&lt;script src=&quot;http://search.example.cn/widget.js&quot; data-target=&quot;#search&quot;');
     for (const attribute of ['data-target', 'data-site-key', 'data-api', 'data-placeholder', 'data-page-size', 'data-theme']) {

@@ -50,9 +50,13 @@ async function runAxe(page: Page): Promise<string[]> {
   );
 }
 
-/** Visible buttons, links and inputs smaller than 32×32 px, in the document and inside the widget. */
-function findSmallTargets(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+/**
+ * Visible buttons, links and inputs smaller than 32×32 px inside the widget,
+ * and with `wholePage` in the rest of the page as well (links inside running
+ * text are exempt there, as in WCAG 2.5.8, and the demo page has some).
+ */
+function findSmallTargets(page: Page, wholePage: boolean): Promise<string[]> {
+  return page.evaluate((wholePage) => {
     const small: string[] = [];
     const visit = (root: Document | ShadowRoot): void => {
       for (const element of root.querySelectorAll<HTMLElement>('button, a[href], input, select, [role=option]')) {
@@ -65,9 +69,10 @@ function findSmallTargets(page: Page): Promise<string[]> {
       }
       for (const element of root.querySelectorAll('*')) if (element.shadowRoot) visit(element.shadowRoot);
     };
-    visit(document);
+    if (wholePage) visit(document);
+    else for (const element of document.querySelectorAll('*')) if (element.shadowRoot) visit(element.shadowRoot);
     return small;
-  });
+  }, wholePage);
 }
 
 describe.skipIf(!browserAvailable)(`accessibility in Chromium${skipReason}`, () => {
@@ -202,13 +207,14 @@ describe.skipIf(!browserAvailable)(`accessibility in Chromium${skipReason}`, () 
       await page.locator('.hit .rb').first().click();
       await page.locator('.hit .rel li, .hit .rel p').first().waitFor();
       await page.screenshot({ path: join(artifactsDir, `a11y-${name}-${scheme}-360.png`), fullPage: true });
-      expect(await findSmallTargets(page)).toEqual([]);
+      expect(await findSmallTargets(page, name === 'search')).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     }
   });
 
   it('folds the facets away on a phone, so the first result is on the first screen', async () => {
     const page = await views[1]!.open('light', phone);
+    await page.screenshot({ path: join(artifactsDir, 'a11y-search-light-360-first-screen.png') });
     const firstHit = await page.locator('.hit').first().boundingBox();
     expect(firstHit?.y).toBeLessThan(phone.height);
     const chips = page.locator('button.chip');

@@ -55,6 +55,8 @@ export const messages = {
   clearAll: '清除全部',
   exportCsv: '导出',
   activeFilters: '已选条件',
+  /** The button that opens the folded facet panel on a phone. */
+  filters: (selected: number): string => (selected > 0 ? `筛选（已选 ${selected} 项）` : '筛选'),
   filterFacet: (name: string): string => `筛选${name}`,
   took: (ms: number): string => `用时 ${ms < 1 ? '<1' : Math.round(ms)} 毫秒`,
   newest: '最新收录的文章',

@@ -110,7 +110,21 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   });
   const listbox = h('ul', { id: 'lb', role: 'listbox', 'aria-label': messages.suggestions, hidden: true });
   const status = h('div', { class: 'st', role: 'status' });
-  const facetBox = h('div', { class: 'fs' });
+  const facetBox = h('div', { class: 'fs', id: 'fs' });
+  // On a phone the facets would push the first result off the screen: the
+  // stylesheet folds them behind this button (hidden on wide screens).
+  const facetToggle = h('button', {
+    type: 'button',
+    class: 'ft',
+    'aria-expanded': 'false',
+    'aria-controls': 'fs',
+    hidden: true,
+    onclick: () => {
+      const open = !facetBox.classList.contains('open');
+      facetBox.classList.toggle('open', open);
+      facetToggle.setAttribute('aria-expanded', String(open));
+    },
+  });
   const hitList = h('ol', { class: 'hits', 'aria-label': messages.results, hidden: true });
   const pager = h('div', { class: isPage ? 'pg' : 'lm' });
   const activeBar = h('div', { class: 'act', hidden: true });
@@ -135,7 +149,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     isPage && controls.element,
     status,
     activeBar,
-    h('div', { class: 'cols' }, facetBox, h('div', {}, hitList, pager)),
+    h('div', { class: 'cols' }, h('div', {}, facetToggle, facetBox), h('div', {}, hitList, pager)),
   );
   shadow.append(root);
 
@@ -585,6 +599,8 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   }
 
   function renderFacets(): void {
+    const selected = options.facets.reduce((sum, facet) => sum + (filters[facet] ?? []).length, 0);
+    facetToggle.textContent = messages.filters(selected);
     facetBox.replaceChildren(
       ...options.facets.map((facet) => {
         const counts: Record<string, number> = { ...facetCounts?.[facet] };
@@ -661,6 +677,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
         );
       }),
     );
+    facetToggle.hidden = facetBox.childElementCount === 0;
   }
 
   function loadMore(): void {
