@@ -4,6 +4,7 @@
  *   GET /search     editors' full-page search (all facets, pagination, related articles);
  *                   state lives in the URL, so /search?q=…&year=2022 is a shareable link
  *   GET /widget.js  the search box (widget/), bundled in memory, gzip + ETag
+ *   GET /widget-zh-hant.js  the Traditional-script converter zh-TW / zh-HK boxes load
  *
  * Both pages are thin server-rendered shells around widget.js: results come
  * from the same public API a hospital site uses, so what editors see is what
@@ -11,7 +12,8 @@
  */
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { loadWidgetBundle } from '../../widget/build.js';
+import { loadTraditionalBundle, loadWidgetBundle, type WidgetBundle } from '../../widget/build.js';
+import type { Context } from 'hono';
 import { applyPageHeaders, renderLayout } from '../pages/layout.js';
 
 export const pagesRoutes = new Hono();
@@ -106,8 +108,7 @@ function acceptsGzip(acceptEncoding: string | undefined): boolean {
   });
 }
 
-pagesRoutes.get('/widget.js', async (c) => {
-  const bundle = await loadWidgetBundle();
+function sendBundle(c: Context, bundle: WidgetBundle) {
   // Hospital pages embed a fixed URL, so caches revalidate every few minutes
   // (cheap with the ETag) and a new release reaches every site within that.
   c.header('Cache-Control', 'public, max-age=300, stale-while-revalidate=86400');
@@ -124,4 +125,7 @@ pagesRoutes.get('/widget.js', async (c) => {
     return c.body(bundle.gzipped);
   }
   return c.body(bundle.code);
-});
+}
+
+pagesRoutes.get('/widget.js', async (c) => sendBundle(c, await loadWidgetBundle()));
+pagesRoutes.get('/widget-zh-hant.js', async (c) => sendBundle(c, await loadTraditionalBundle()));

@@ -50,16 +50,20 @@ export function parseSnippet(snippet: string): SnippetPart[] {
   return parts;
 }
 
-/** Text nodes and <mark> elements only: the one way article text reaches the DOM. */
-export function renderSnippet(doc: Document, snippet: string): DocumentFragment {
+/**
+ * Text nodes and <mark> elements only: the one way article text reaches the DOM.
+ * `convert` rewrites each run's text (the script conversion of zh-TW/zh-HK
+ * boxes); runs are converted apart so the highlights stay on the same words.
+ */
+export function renderSnippet(doc: Document, snippet: string, convert: (text: string) => string = (text) => text): DocumentFragment {
   const fragment = doc.createDocumentFragment();
   for (const part of parseSnippet(snippet)) {
     if (part.marked) {
       const mark = doc.createElement('mark');
-      mark.textContent = part.text;
+      mark.textContent = convert(part.text);
       fragment.append(mark);
     } else {
-      fragment.append(doc.createTextNode(part.text));
+      fragment.append(doc.createTextNode(convert(part.text)));
     }
   }
   return fragment;
