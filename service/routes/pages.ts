@@ -28,13 +28,14 @@ const widgetAttributes: { name: string; description: string; fallback: string }[
   { name: 'data-theme', description: 'light、dark 或 auto（跟随系统）', fallback: 'light' },
   { name: 'data-facets', description: '筛选项，逗号分隔：province,city,hospital,year,awardType,awardLevel', fallback: 'year,awardType' },
   { name: 'data-search-page', description: '服务不可用时引导访客前往的搜索页', fallback: '检索服务的 /search' },
+  { name: 'data-lang', description: 'zh-TW 或 zh-HK：以繁体字（台湾或香港字形）显示搜索框和结果', fallback: 'zh-CN（简体）' },
 ];
 
 pagesRoutes.get('/', (c) => {
   applyPageHeaders(c);
   const origin = new URL(c.req.url).origin;
   const embedCode = `<div id="search"></div>\n<script src="${origin}/widget.js" data-target="#search" data-site-key="您的站点密钥" async></script>`;
-  const themeCode = `#search {\n  --dj-accent: #0b5cad;   /* 主色 */\n  --dj-radius: 4px;       /* 圆角 */\n  --dj-font: "Microsoft YaHei", sans-serif;\n}`;
+  const themeCode = `#search {\n  --dj-accent: #0b5cad;       /* 主色 */\n  --dj-accent-dark: #8cc4ff;  /* 深色模式的主色（可省略：默认由主色调浅） */\n  --dj-radius: 4px;           /* 圆角 */\n  --dj-font: "Microsoft YaHei", sans-serif;\n}`;
   return c.html(
     renderLayout(
       '党建文章检索 · 演示',
