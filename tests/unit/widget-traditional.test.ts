@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatFacetValue, localiseMessages, messages } from '../../widget/src/messages.js';
+import { convertParts, parseSnippet } from '../../widget/src/snippet.js';
 import { createConverter } from '../../widget/src/zh-hant.js';
 
 const tw = createConverter('tw');
@@ -37,5 +38,23 @@ describe('localiseMessages', () => {
   it('leaves the Simplified table alone', () => {
     expect(messages.placeholder).toBe('搜索党建案例、医院…');
     expect(formatFacetValue('awardLevel', 'national')).toBe('国家级');
+  });
+});
+
+describe('convertParts (highlighted snippets in Traditional)', () => {
+  it('converts phrases across a highlight and keeps the highlight on the same characters', () => {
+    expect(convertParts(parseSnippet('党支部书记<mark>头</mark>发花白'), tw)).toEqual([
+      { text: '黨支部書記', marked: false },
+      { text: '頭', marked: true },
+      { text: '髮花白', marked: false },
+    ]);
+  });
+
+  it('converts run by run when a conversion changes the length', () => {
+    const lengthening = (text: string): string => text.replace(/医/g, '醫!');
+    expect(convertParts(parseSnippet('<mark>医院</mark>党建'), lengthening)).toEqual([
+      { text: '醫!院', marked: true },
+      { text: '党建', marked: false },
+    ]);
   });
 });

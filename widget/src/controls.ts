@@ -48,10 +48,9 @@ export function createEditorControls(messages: Messages, onChange: (change: Part
     'div',
     { class: 'ctl' },
     h('span', { class: 'sg', role: 'group', 'aria-label': messages.sort }, h('span', {}, messages.sort), ...sortButtons),
-    h('label', { for: 'yf' }, messages.yearFrom),
-    from,
-    h('label', { for: 'yt' }, messages.yearTo),
-    to,
+    // Each label with its input, so a narrow screen never wraps between them.
+    h('span', { class: 'yr' }, h('label', { for: 'yf' }, messages.yearFrom), from),
+    h('span', { class: 'yr' }, h('label', { for: 'yt' }, messages.yearTo), to),
   );
   return {
     element,

@@ -63,6 +63,7 @@ button:focus-visible,a:focus-visible{outline:2px solid var(--a);outline-offset:2
 .ff{display:block;width:100%;min-height:36px;padding:4px 10px;font-size:.85em}
 .ctl{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;margin:10px 0 0;font-size:.9em;color:var(--mu)}
 .ctl label{display:inline}
+.yr{display:inline-flex;gap:6px;align-items:center}
 .sg{display:inline-flex;gap:4px;align-items:center;margin-right:8px}
 .so{display:inline-block;min-height:32px;padding:2px 10px;border:1px solid var(--bd);background:var(--bg);color:var(--fg)}
 .so[aria-pressed=true]{color:var(--oa);background:var(--a);border-color:var(--a)}
