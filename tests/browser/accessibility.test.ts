@@ -173,6 +173,16 @@ describe.skipIf(!browserAvailable)(`accessibility in Chromium${skipReason}`, () 
         return page;
       },
     },
+    {
+      name: 'admin-analytics',
+      open: async (scheme, viewport) => {
+        const page = await openPage(`${service.origin}/admin/analytics`, scheme, viewport);
+        await page.fill('#token', adminToken);
+        await Promise.all([page.waitForURL(/\/admin\/analytics/), page.click('button[type=submit]')]);
+        await page.locator('h2#top').waitFor();
+        return page;
+      },
+    },
   ];
 
   describe.each(schemes)('%s', (scheme) => {
@@ -183,18 +193,31 @@ describe.skipIf(!browserAvailable)(`accessibility in Chromium${skipReason}`, () 
     });
   });
 
-  it('follows the system colour scheme on the service’s own pages and in an auto box', async () => {
-    const backgrounds = async (scheme: Scheme) => {
-      const page = await views[1]!.open(scheme);
-      return page.evaluate(() => {
-        const widget = document.querySelector('#search div')?.shadowRoot?.querySelector('.dj');
-        return [getComputedStyle(document.body).backgroundColor, widget ? getComputedStyle(widget).backgroundColor : ''];
-      });
+  it('follows the system colour scheme on the service’s own pages and in their boxes', async () => {
+    const paths = ['/', '/search?q=党建', `/articles/${encodeURIComponent(articleId)}`, '/admin', '/admin/analytics'];
+    const colours = async (scheme: Scheme) => {
+      const result: Record<string, string> = {};
+      for (const path of paths) {
+        const page = await openPage(`${service.origin}${path}`, scheme);
+        result[path] = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        if (path.startsWith('/search')) {
+          await page.locator('.hit').first().waitFor();
+          result['box'] = await page.evaluate(() => {
+            const widget = document.querySelector('#search div')?.shadowRoot?.querySelector('.dj');
+            return widget ? getComputedStyle(widget).backgroundColor : 'no widget';
+          });
+        }
+      }
+      return result;
     };
-    const [lightBody, lightBox] = await backgrounds('light');
-    const [darkBody, darkBox] = await backgrounds('dark');
-    expect(darkBody).not.toBe(lightBody);
-    expect(darkBox).not.toBe(lightBox);
+    const light = await colours('light');
+    const dark = await colours('dark');
+    for (const key of [...paths, 'box']) expect(dark[key], key).not.toBe(light[key]);
+    // Dark means dark: every channel of the background well below the middle.
+    for (const key of [...paths, 'box']) {
+      const channels = (dark[key]?.match(/\d+/g) ?? []).slice(0, 3).map(Number);
+      expect(Math.max(...channels), `${key}: ${dark[key]}`).toBeLessThan(64);
+    }
   });
 
   it.each(['demo', 'search', 'hospital-box'])('keeps every touch target at least 32 px on a 360 px phone (%s)', async (name) => {
