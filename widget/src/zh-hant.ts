@@ -5,12 +5,21 @@
  */
 import { ConverterBuilder } from 'opencc-js/core';
 import * as cn2t from 'opencc-js/preset/cn2t';
-import { readNamespace, type ConverterFactory } from './traditional.js';
+import { readNamespace, type Convert, type ConverterFactory, type Region } from './traditional.js';
 
 // What opencc-js's own cn2t entry point builds, from the Simplified-only preset
 // (the full one would add the Traditional → Simplified tables too).
 const converter = ConverterBuilder(cn2t);
-export const createConverter: ConverterFactory = (region) => converter({ from: 'cn', to: region });
+// Building the tries takes a moment: boxes of one region on a page share them.
+const converters = new Map<Region, Convert>();
+export const createConverter: ConverterFactory = (region) => {
+  let convert = converters.get(region);
+  if (!convert) {
+    convert = converter({ from: 'cn', to: region });
+    converters.set(region, convert);
+  }
+  return convert;
+};
 
 // Guarded so the tests can import the converter outside a browser.
 const namespace = typeof window === 'undefined' ? undefined : readNamespace();
