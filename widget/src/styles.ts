@@ -12,6 +12,8 @@
  * The dark palette. A site's --dj-accent is chosen for a light page and is
  * usually too dark to read on a dark one (#0b5cad on #15181d: 2.7:1), so dark
  * boxes take --dj-accent-dark instead, and text on the accent turns dark.
+ * Highlighted words always take the text colour: the accent of a title on
+ * the dark highlight would read at 2.5:1.
  */
 const dark =
   '--bg:var(--dj-bg,#15181d);--fg:var(--dj-fg,#e6e8eb);--mu:var(--dj-muted,#a4adb8);--bd:var(--dj-border,#3a414b);--ib:var(--dj-input-border,#6e7781);--sf:var(--dj-surface,#1f242b);--mk:var(--dj-mark,#7a5c00);--a:var(--dj-accent-dark,#ff7b72);--oa:var(--bg)';
