@@ -115,6 +115,17 @@ const pageOperations: ApiOperation[] = [
       304: { description: 'Not modified (If-None-Match).' },
     },
   },
+  {
+    method: 'get',
+    path: '/widget-zh-hant.js',
+    operationId: 'widgetTraditionalScript',
+    tag: 'pages',
+    summary: 'Simplified → Traditional conversion (OpenCC) that search boxes with data-lang="zh-TW" or "zh-HK" load (gzip, ETag)',
+    responses: {
+      200: { description: 'JavaScript.', contentType: 'text/javascript; charset=utf-8' },
+      304: { description: 'Not modified (If-None-Match).' },
+    },
+  },
 ];
 
 const noLimit: BucketSettings = { perMinute: 0, burst: 1 };

@@ -1,8 +1,10 @@
 /**
- * Bundles widget/src into the single self-contained script served as
- * /widget.js. Built in memory on first use (esbuild takes tens of
- * milliseconds) and cached for the life of the process, so there is no build
- * step and nothing under dist/ to go stale.
+ * Bundles widget/src into the self-contained scripts served as /widget.js
+ * and /widget-zh-hant.js (the Traditional-script converter, fetched only by
+ * zh-TW / zh-HK boxes). Built in memory on first use (esbuild takes tens of
+ * milliseconds for the box, a few hundred for OpenCC's dictionaries) and
+ * cached for the life of the process, so there is no build step and nothing
+ * under dist/ to go stale.
  */
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +18,15 @@ export interface WidgetBundle {
   etag: string;
 }
 
-const entryPoint = fileURLToPath(new URL('./src/widget.ts', import.meta.url));
+const entryPoints = {
+  widget: fileURLToPath(new URL('./src/widget.ts', import.meta.url)),
+  traditional: fileURLToPath(new URL('./src/zh-hant.ts', import.meta.url)),
+};
+export type BundleName = keyof typeof entryPoints;
 
-export async function buildWidgetBundle(): Promise<WidgetBundle> {
+async function buildBundle(name: BundleName): Promise<WidgetBundle> {
   const result = await build({
-    entryPoints: [entryPoint],
+    entryPoints: [entryPoints[name]],
     bundle: true,
     minify: true,
     format: 'iife',
@@ -34,18 +40,38 @@ export async function buildWidgetBundle(): Promise<WidgetBundle> {
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]?.text;
-  if (code === undefined) throw new Error('esbuild produced no output for widget.js');
+  if (code === undefined) throw new Error(`esbuild produced no output for ${entryPoints[name]}`);
   const digest = createHash('sha256').update(code).digest('base64url').slice(0, 22);
   return { code, gzipped: new Uint8Array(gzipSync(code, { level: 9 })), etag: `"${digest}"` };
 }
 
-let cached: Promise<WidgetBundle> | undefined;
+export function buildWidgetBundle(): Promise<WidgetBundle> {
+  return buildBundle('widget');
+}
 
-/** The bundle, built once per process; a failed build is retried on the next call. */
+export function buildTraditionalBundle(): Promise<WidgetBundle> {
+  return buildBundle('traditional');
+}
+
+const cached = new Map<BundleName, Promise<WidgetBundle>>();
+
+/** A bundle, built once per process; a failed build is retried on the next call. */
+function loadBundle(name: BundleName): Promise<WidgetBundle> {
+  let bundle = cached.get(name);
+  if (!bundle) {
+    bundle = buildBundle(name).catch((error: unknown) => {
+      cached.delete(name);
+      throw error;
+    });
+    cached.set(name, bundle);
+  }
+  return bundle;
+}
+
 export function loadWidgetBundle(): Promise<WidgetBundle> {
-  cached ??= buildWidgetBundle().catch((error: unknown) => {
-    cached = undefined;
-    throw error;
-  });
-  return cached;
+  return loadBundle('widget');
+}
+
+export function loadTraditionalBundle(): Promise<WidgetBundle> {
+  return loadBundle('traditional');
 }

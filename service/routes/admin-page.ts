@@ -39,21 +39,26 @@ const page = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>同义词与词典 · 管理</title>
 <style>
+:root{color-scheme:light dark;--fg:#1f2328;--bg:#f6f7f9;--card:#fff;--bd:#e2e5e9;--ib:#8c959f;--mu:#5b6470;--hd:#b4232a;--bad:#b4232a;--code:#f1f3f5}
+@media (prefers-color-scheme:dark){:root{--fg:#e6e8eb;--bg:#0f1216;--card:#15181d;--bd:#3a414b;--ib:#6e7781;--mu:#a4adb8;--hd:#7d1419;--bad:#ff8a80;--code:#232931}}
 *{box-sizing:border-box}
-body{margin:0;font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;line-height:1.6;color:#1f2328;background:#f6f7f9}
-header{background:#b4232a;color:#fff;padding:14px 20px}
-header a{color:#fff}
+body{margin:0;font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;line-height:1.6;color:var(--fg);background:var(--bg)}
+header{background:var(--hd);color:#fff;padding:14px 20px}
+header a{color:#fff;display:inline-block;min-height:32px;line-height:32px;margin-right:12px}
 main{max-width:900px;margin:0 auto;padding:20px}
-section{background:#fff;border:1px solid #e2e5e9;border-radius:10px;padding:20px;margin:0 0 20px}
+section{background:var(--card);border:1px solid var(--bd);border-radius:10px;padding:20px;margin:0 0 20px}
 h1{font-size:1.4em;margin:0}
 h2{font-size:1.1em;margin:0 0 8px}
+code{font-family:ui-monospace,Consolas,monospace;background:var(--code);border-radius:4px;padding:1px 4px}
+textarea,input{color:var(--fg);background:var(--card);border:1px solid var(--ib);border-radius:4px}
 textarea{width:100%;min-height:12em;font:inherit;font-family:ui-monospace,Consolas,monospace;padding:8px}
-input{font:inherit;padding:6px;min-width:22em}
-button{font:inherit;padding:6px 14px;margin:8px 8px 0 0;cursor:pointer}
-.muted{color:#5b6470;font-size:.92em}
-[data-state=error]{color:#b4232a}
+input{font:inherit;padding:6px;min-width:min(22em,100%);min-height:36px}
+button{font:inherit;padding:6px 14px;margin:8px 8px 0 0;min-height:36px;cursor:pointer}
+.muted{color:var(--mu);font-size:.92em}
+[data-state=error]{color:var(--bad)}
 </style>
 </head>
 <body>

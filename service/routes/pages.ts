@@ -4,6 +4,7 @@
  *   GET /search     editors' full-page search (all facets, pagination, related articles);
  *                   state lives in the URL, so /search?q=…&year=2022 is a shareable link
  *   GET /widget.js  the search box (widget/), bundled in memory, gzip + ETag
+ *   GET /widget-zh-hant.js  the Traditional-script converter zh-TW / zh-HK boxes load
  *
  * Both pages are thin server-rendered shells around widget.js: results come
  * from the same public API a hospital site uses, so what editors see is what
@@ -11,7 +12,8 @@
  */
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { loadWidgetBundle } from '../../widget/build.js';
+import { loadTraditionalBundle, loadWidgetBundle, type WidgetBundle } from '../../widget/build.js';
+import type { Context } from 'hono';
 import { applyPageHeaders, renderLayout } from '../pages/layout.js';
 
 export const pagesRoutes = new Hono();
@@ -26,13 +28,14 @@ const widgetAttributes: { name: string; description: string; fallback: string }[
   { name: 'data-theme', description: 'light、dark 或 auto（跟随系统）', fallback: 'light' },
   { name: 'data-facets', description: '筛选项，逗号分隔：province,city,hospital,year,awardType,awardLevel', fallback: 'year,awardType' },
   { name: 'data-search-page', description: '服务不可用时引导访客前往的搜索页', fallback: '检索服务的 /search' },
+  { name: 'data-lang', description: 'zh-TW 或 zh-HK：以繁体字（台湾或香港字形）显示搜索框和结果', fallback: 'zh-CN（简体）' },
 ];
 
 pagesRoutes.get('/', (c) => {
   applyPageHeaders(c);
   const origin = new URL(c.req.url).origin;
   const embedCode = `<div id="search"></div>\n<script src="${origin}/widget.js" data-target="#search" data-site-key="您的站点密钥" async></script>`;
-  const themeCode = `#search {\n  --dj-accent: #0b5cad;   /* 主色 */\n  --dj-radius: 4px;       /* 圆角 */\n  --dj-font: "Microsoft YaHei", sans-serif;\n}`;
+  const themeCode = `#search {\n  --dj-accent: #0b5cad;       /* 主色 */\n  --dj-accent-dark: #8cc4ff;  /* 深色模式的主色（可省略：默认由主色调浅） */\n  --dj-radius: 4px;           /* 圆角 */\n  --dj-font: "Microsoft YaHei", sans-serif;\n}`;
   return c.html(
     renderLayout(
       '党建文章检索 · 演示',
@@ -41,7 +44,7 @@ pagesRoutes.get('/', (c) => {
 <h1>医院党建文章检索</h1>
 <p>这是医院网站可以嵌入的搜索框，检索本服务收录的党建文章（演示数据为 <code>corpus/</code> 中的种子文章）。输入时会给出联想建议，回车查看结果，可以按年份和荣誉类型筛选，每条结果都能查看相关文章。</p>
 <div id="search"></div>
-<script src="/widget.js" data-target="#search" async></script>
+<script src="/widget.js" data-target="#search" data-theme="auto" async></script>
 </section>
 <section>
 <h2>可以试试</h2>
@@ -82,7 +85,7 @@ pagesRoutes.get('/search', (c) => {
 <h1>编辑检索</h1>
 <p class="muted">查找先例案例：按省份、城市、医院、年份、荣誉类型和级别筛选，查看相关文章。当前页面的地址就是检索链接，可以直接分享。</p>
 <div id="search"><noscript><p>此页面需要启用 JavaScript。${query ? html`当前检索词：${query}` : ''}</p></noscript></div>
-<script src="/widget.js" data-target="#search" data-mode="page" data-page-size="20" async></script>
+<script src="/widget.js" data-target="#search" data-mode="page" data-page-size="20" data-theme="auto" async></script>
 </section>`,
     ),
   );
@@ -106,8 +109,7 @@ function acceptsGzip(acceptEncoding: string | undefined): boolean {
   });
 }
 
-pagesRoutes.get('/widget.js', async (c) => {
-  const bundle = await loadWidgetBundle();
+function sendBundle(c: Context, bundle: WidgetBundle) {
   // Hospital pages embed a fixed URL, so caches revalidate every few minutes
   // (cheap with the ETag) and a new release reaches every site within that.
   c.header('Cache-Control', 'public, max-age=300, stale-while-revalidate=86400');
@@ -124,4 +126,7 @@ pagesRoutes.get('/widget.js', async (c) => {
     return c.body(bundle.gzipped);
   }
   return c.body(bundle.code);
-});
+}
+
+pagesRoutes.get('/widget.js', async (c) => sendBundle(c, await loadWidgetBundle()));
+pagesRoutes.get('/widget-zh-hant.js', async (c) => sendBundle(c, await loadTraditionalBundle()));

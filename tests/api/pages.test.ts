@@ -45,6 +45,23 @@ describe('GET /widget.js', () => {
   });
 });
 
+describe('GET /widget-zh-hant.js', () => {
+  it('serves the Traditional converter with the same caching, apart from widget.js', async () => {
+    const response = await pagesRoutes.request('/widget-zh-hant.js', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    const etag = response.headers.get('etag') ?? '';
+    expect(etag).not.toBe((await pagesRoutes.request('/widget.js')).headers.get('etag'));
+    const code = gunzipSync(Buffer.from(await response.arrayBuffer())).toString('utf8');
+    // It registers on the widget's one global and brings OpenCC's phrase table (医院 → 醫院 is in it as characters).
+    expect(code).toContain('createConverter');
+    expect(code).toContain('DangjianSearch');
+    expect((await pagesRoutes.request('/widget-zh-hant.js', { headers: { 'If-None-Match': etag } })).status).toBe(304);
+  });
+});
+
 describe('GET / (demo page)', () => {
   it('is a Chinese page embedding the widget, with embed instructions for this origin', async () => {
     const response = await pagesRoutes.request('http://search.example.cn/');
@@ -53,7 +70,8 @@ describe('GET / (demo page)', () => {
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     const page = await response.text();
     expect(page).toContain('<html lang="zh-CN">');
-    expect(page).toContain('<script src="/widget.js" data-target="#search" async></script>');
+    // The box follows the visitor's light or dark setting, like the page around it.
+    expect(page).toContain('<script src="/widget.js" data-target="#search" data-theme="auto" async></script>');
     // The snippet to copy is shown as text, pointing at the service's own origin.
     expect(page).toContain('&lt;script src=&quot;http://search.example.cn/widget.js&quot; data-target=&quot;#search&quot;');
     for (const attribute of ['data-target', 'data-site-key', 'data-api', 'data-placeholder', 'data-page-size', 'data-theme']) {

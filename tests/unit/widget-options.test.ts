@@ -16,6 +16,7 @@ describe('readOptions (script-tag attributes)', () => {
       mode: 'box',
       facets: ['year', 'awardType'],
       searchPage: 'https://search.example.cn/search',
+      lang: 'zh-CN',
     });
   });
 
@@ -35,6 +36,14 @@ describe('readOptions (script-tag attributes)', () => {
     [{ facets: '' }, { facets: [] }],
     [{ mode: 'page' }, { mode: 'page', facets: ['province', 'city', 'hospital', 'year', 'awardType', 'awardLevel'] }],
     [{ searchPage: 'https://www.hospital.example.cn/search.html' }, { searchPage: 'https://www.hospital.example.cn/search.html' }],
+    [{ lang: 'zh-TW' }, { lang: 'zh-TW' }],
+    [{ lang: 'zh-Hant' }, { lang: 'zh-TW' }],
+    [{ lang: 'zh_hant_tw' }, { lang: 'zh-TW' }],
+    [{ lang: 'zh-HK' }, { lang: 'zh-HK' }],
+    [{ lang: 'zh-MO' }, { lang: 'zh-HK' }],
+    [{ lang: 'zh-Hant-HK' }, { lang: 'zh-HK' }],
+    [{ lang: 'zh-CN' }, { lang: 'zh-CN' }],
+    [{ lang: 'en' }, { lang: 'zh-CN' }],
   ])('%o', (attributes, expected) => {
     expect(readOptions(attributes, script, page)).toMatchObject(expected);
   });

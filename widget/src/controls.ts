@@ -4,7 +4,7 @@
  * URL-backed state and writes that state back into them (back button, shared links).
  */
 import { h } from './dom.js';
-import { messages } from './messages.js';
+import type { Messages } from './messages.js';
 
 export const sortOrders = ['relevance', 'date_desc', 'date_asc'] as const;
 export type SortOrder = (typeof sortOrders)[number];
@@ -32,7 +32,7 @@ export interface EditorControls {
   show(state: EditorState, hasQuery: boolean): void;
 }
 
-export function createEditorControls(onChange: (change: Partial<EditorState>) => void): EditorControls {
+export function createEditorControls(messages: Messages, onChange: (change: Partial<EditorState>) => void): EditorControls {
   // Buttons rather than a <select>: one tap on a phone, and the search box stays the page's only combobox.
   const sortButtons = sortOrders.map((order) =>
     h('button', { type: 'button', class: 'so', 'data-sort': order, 'aria-pressed': 'false', onclick: () => onChange({ sort: order }) }, messages.sortOrders[order]),
@@ -48,10 +48,9 @@ export function createEditorControls(onChange: (change: Partial<EditorState>) =>
     'div',
     { class: 'ctl' },
     h('span', { class: 'sg', role: 'group', 'aria-label': messages.sort }, h('span', {}, messages.sort), ...sortButtons),
-    h('label', { for: 'yf' }, messages.yearFrom),
-    from,
-    h('label', { for: 'yt' }, messages.yearTo),
-    to,
+    // Each label with its input, so a narrow screen never wraps between them.
+    h('span', { class: 'yr' }, h('label', { for: 'yf' }, messages.yearFrom), from),
+    h('span', { class: 'yr' }, h('label', { for: 'yt' }, messages.yearTo), to),
   );
   return {
     element,

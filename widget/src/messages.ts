@@ -55,6 +55,8 @@ export const messages = {
   clearAll: '清除全部',
   exportCsv: '导出',
   activeFilters: '已选条件',
+  /** The button that opens the folded facet panel on a phone. */
+  filters: (selected: number): string => (selected > 0 ? `筛选（已选 ${selected} 项）` : '筛选'),
   filterFacet: (name: string): string => `筛选${name}`,
   took: (ms: number): string => `用时 ${ms < 1 ? '<1' : Math.round(ms)} 毫秒`,
   newest: '最新收录的文章',
@@ -76,9 +78,25 @@ export const messages = {
   suggestionKinds: { title: '文章', hospital: '医院', term: '关键词' } as Record<string, string>,
 };
 
+export type Messages = typeof messages;
+
+/**
+ * The same table with every string, and every string a function returns,
+ * passed through `convert` (Simplified → Traditional for zh-TW/zh-HK boxes).
+ */
+export function localiseMessages(convert: (text: string) => string): Messages {
+  const localise = (value: unknown): unknown => {
+    if (typeof value === 'string') return convert(value);
+    if (typeof value === 'function') return (...args: unknown[]) => convert(String((value as (...a: unknown[]) => unknown)(...args)));
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, localise(entry)]));
+    return value;
+  };
+  return localise(messages) as Messages;
+}
+
 /** How a facet value reads on a chip: years get 年, award levels their Chinese name. */
-export function formatFacetValue(facet: FacetName, value: string): string {
+export function formatFacetValue(facet: FacetName, value: string, table: Messages = messages): string {
   if (facet === 'year') return `${value}年`;
-  if (facet === 'awardLevel') return messages.awardLevels[value] ?? value;
+  if (facet === 'awardLevel') return table.awardLevels[value] ?? value;
   return value;
 }

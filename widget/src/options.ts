@@ -8,6 +8,9 @@ export const facetNames = ['province', 'city', 'hospital', 'year', 'awardType', 
 export type FacetName = (typeof facetNames)[number];
 
 export type Theme = 'light' | 'dark' | 'auto';
+/** The script the box shows its text and results in; the API always answers in Simplified. */
+export type Lang = 'zh-CN' | 'zh-TW' | 'zh-HK';
+
 /** `box`: compact search box for a hospital site. `page`: the editors' full-page view, synced with the URL. */
 export type Mode = 'box' | 'page';
 
@@ -22,6 +25,7 @@ export interface WidgetOptions {
   facets: FacetName[];
   /** Where the box sends visitors when the API cannot be reached. */
   searchPage: string;
+  lang: Lang;
 }
 
 export interface OptionSource {
@@ -33,6 +37,18 @@ export interface OptionSource {
   mode?: string | undefined;
   facets?: string | undefined;
   searchPage?: string | undefined;
+  lang?: string | undefined;
+}
+
+/**
+ * BCP 47 tags as webmasters write them: zh-TW, zh-Hant, zh-Hant-TW → Taiwan
+ * forms; zh-HK, zh-MO, zh-Hant-HK → Hong Kong forms; anything else Simplified.
+ */
+export function readLang(value: string | undefined): Lang {
+  const tag = (value ?? '').trim().toLowerCase().replace(/_/g, '-');
+  if (/^zh-(hant-)?(hk|mo)$/.test(tag)) return 'zh-HK';
+  if (/^zh-(hant|tw|hant-tw)$/.test(tag)) return 'zh-TW';
+  return 'zh-CN';
 }
 
 const defaultFacets: Record<Mode, FacetName[]> = {
@@ -72,5 +88,6 @@ export function readOptions(source: OptionSource, scriptSrc: string, pageUrl: st
     mode,
     facets: source.facets === undefined ? defaultFacets[mode] : facets,
     searchPage: (source.searchPage && resolveUrl(source.searchPage, pageUrl)) || `${api}/search`,
+    lang: readLang(source.lang),
   };
 }

@@ -50,10 +50,33 @@ export function parseSnippet(snippet: string): SnippetPart[] {
   return parts;
 }
 
+/**
+ * The runs with their text passed through `convert` (the script conversion of
+ * zh-TW/zh-HK boxes). The whole text is converted at once, since a phrase can
+ * straddle a highlight (<mark>头</mark>发 is 頭髮, not 頭發), and cut back
+ * into the same runs; should a conversion change the length, which would move
+ * the highlights, each run is converted on its own instead.
+ */
+export function convertParts(parts: SnippetPart[], convert: (text: string) => string): SnippetPart[] {
+  const whole = [...convert(parts.map((part) => part.text).join(''))];
+  const lengths = parts.map((part) => [...part.text].length);
+  if (whole.length !== lengths.reduce((sum, length) => sum + length, 0)) {
+    return parts.map((part) => ({ text: convert(part.text), marked: part.marked }));
+  }
+  let start = 0;
+  return parts.map((part, index) => {
+    const end = start + (lengths[index] ?? 0);
+    const text = whole.slice(start, end).join('');
+    start = end;
+    return { text, marked: part.marked };
+  });
+}
+
 /** Text nodes and <mark> elements only: the one way article text reaches the DOM. */
-export function renderSnippet(doc: Document, snippet: string): DocumentFragment {
+export function renderSnippet(doc: Document, snippet: string, convert?: (text: string) => string): DocumentFragment {
   const fragment = doc.createDocumentFragment();
-  for (const part of parseSnippet(snippet)) {
+  const parts = parseSnippet(snippet);
+  for (const part of convert ? convertParts(parts, convert) : parts) {
     if (part.marked) {
       const mark = doc.createElement('mark');
       mark.textContent = part.text;

@@ -21,8 +21,9 @@ import {
   type SearchResponse,
   type Suggestion,
 } from './api.js';
-import { formatFacetValue, messages } from './messages.js';
+import { formatFacetValue, localiseMessages, messages, type Messages } from './messages.js';
 import { facetNames, readOptions, type FacetName, type OptionSource, type WidgetOptions } from './options.js';
+import { loadConverter, namespaceName, type Convert, type Namespace } from './traditional.js';
 import { createEditorControls, readSort, readYear, type EditorState } from './controls.js';
 import { h } from './dom.js';
 import { renderSnippet } from './snippet.js';
@@ -34,10 +35,10 @@ function toSafeHref(url: string | null): string | null {
 }
 
 /** Text for the title slot: the indexer derives titles, the snippet covers anything indexed before that. */
-function titleText(hit: Hit): string {
+function titleText(hit: Hit, labels: Messages): string {
   if (hit.title.trim()) return hit.title;
   const text = hit.snippet.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').trim();
-  return text.length > 30 ? `${text.slice(0, 30)}…` : text || messages.untitled;
+  return text.length > 30 ? `${text.slice(0, 30)}…` : text || labels.untitled;
 }
 
 const suggestDelayMs = 150;
@@ -47,10 +48,26 @@ const collapsedFacetSize = 8;
 /** Facets with more values than this get a filter box on the editors' page. */
 const facetFilterMin = 10;
 
+const unchanged: Convert = (text) => text;
+
 /** Attach the widget to `target`. Returns false when the element already holds one. */
-export function mountSearch(target: Element, options: WidgetOptions): boolean {
+export function mountSearch(target: Element, options: WidgetOptions, convert: Convert = unchanged): boolean {
   if (target.hasAttribute('data-dj-mounted')) return false;
   target.setAttribute('data-dj-mounted', '');
+  renderBox(target, options, convert);
+  return true;
+}
+
+/**
+ * Build the box in `target`. `convert` turns Simplified text into the box's
+ * script: its own labels and everything the API returns pass through it on
+ * the way to the screen, while queries and filter values sent back to the
+ * API stay as the API gave them.
+ */
+function renderBox(target: Element, options: WidgetOptions, convert: Convert): void {
+  const labels = convert === unchanged ? messages : localiseMessages(convert);
+  /** A facet value as its chip shows it. */
+  const facetLabel = (facet: FacetName, value: string): string => convert(formatFacetValue(facet, value, labels));
   // A host element of our own, inside the site's container, so the site keeps
   // control of the container's size and placement while the host resets everything.
   const host = document.createElement('div');
@@ -89,7 +106,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     const href = buildUrl(api, `/articles/${encodeURIComponent(hit.id)}`, { q: query }, siteKey);
     const title = h('a', isPage ? { class: 't', href } : { class: 't', href, target: '_blank', rel: 'noopener' });
     title.addEventListener('click', () => reportClick(hit.id));
-    title.append(hit.titleHighlighted && hit.title.trim() ? renderSnippet(document, hit.titleHighlighted) : titleText(hit));
+    title.append(hit.titleHighlighted && hit.title.trim() ? renderSnippet(document, hit.titleHighlighted, convert) : convert(titleText(hit, labels)));
     return title;
   }
 
@@ -106,36 +123,50 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     spellcheck: 'false',
     enterkeyhint: 'search',
     maxlength: 200,
-    placeholder: options.placeholder ?? messages.placeholder,
+    placeholder: options.placeholder ?? labels.placeholder,
   });
-  const listbox = h('ul', { id: 'lb', role: 'listbox', 'aria-label': messages.suggestions, hidden: true });
+  const listbox = h('ul', { id: 'lb', role: 'listbox', 'aria-label': labels.suggestions, hidden: true });
   const status = h('div', { class: 'st', role: 'status' });
-  const facetBox = h('div', { class: 'fs' });
-  const hitList = h('ol', { class: 'hits', 'aria-label': messages.results, hidden: true });
+  const facetBox = h('div', { class: 'fs', id: 'fs' });
+  // On a phone the facets would push the first result off the screen: the
+  // stylesheet folds them behind this button (hidden on wide screens).
+  const facetToggle = h('button', {
+    type: 'button',
+    class: 'ft',
+    'aria-expanded': 'false',
+    'aria-controls': 'fs',
+    hidden: true,
+    onclick: () => {
+      const open = !facetBox.classList.contains('open');
+      facetBox.classList.toggle('open', open);
+      facetToggle.setAttribute('aria-expanded', String(open));
+    },
+  });
+  const hitList = h('ol', { class: 'hits', 'aria-label': labels.results, hidden: true });
   const pager = h('div', { class: isPage ? 'pg' : 'lm' });
   const activeBar = h('div', { class: 'act', hidden: true });
-  const controls = createEditorControls((change) => {
+  const controls = createEditorControls(labels, (change) => {
     editor = { ...editor, ...change };
     page = 1;
     void search('push');
   });
   // A plain link: the browser downloads the file itself, however long the list.
-  const exportLink = h('a', { class: 'ex', href: '', download: '' }, messages.exportCsv);
+  const exportLink = h('a', { class: 'ex', href: '', download: '' }, labels.exportCsv);
   controls.element.append(exportLink);
   const root = h(
     'div',
-    { class: `dj ${options.theme} ${options.mode}` },
+    { class: `dj ${options.theme} ${options.mode}`, lang: options.lang },
     h(
       'form',
       { role: 'search', onsubmit: onSubmit },
-      h('label', { class: 'sr', for: 'q' }, messages.label),
+      h('label', { class: 'sr', for: 'q' }, labels.label),
       h('div', { class: 'combo' }, input, listbox),
-      h('button', { class: 'go', type: 'submit' }, messages.submit),
+      h('button', { class: 'go', type: 'submit' }, labels.submit),
     ),
     isPage && controls.element,
     status,
     activeBar,
-    h('div', { class: 'cols' }, facetBox, h('div', {}, hitList, pager)),
+    h('div', { class: 'cols' }, h('div', {}, facetToggle, facetBox), h('div', {}, hitList, pager)),
   );
   shadow.append(root);
 
@@ -162,8 +193,8 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
             onmousedown: (event) => event.preventDefault(),
             onclick: () => chooseSuggestion(index),
           },
-          h('span', {}, suggestion.text),
-          h('span', { class: 'k' }, messages.suggestionKinds[suggestion.kind] ?? ''),
+          h('span', {}, convert(suggestion.text)),
+          h('span', { class: 'k' }, labels.suggestionKinds[suggestion.kind] ?? ''),
         ),
       ),
     );
@@ -215,7 +246,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
 
   function chooseSuggestion(index: number): void {
     const suggestion = suggestions[index];
-    if (suggestion) chooseText(suggestion.text);
+    if (suggestion) chooseText(convert(suggestion.text));
   }
 
   function chooseText(text: string): void {
@@ -337,8 +368,8 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     }
     const controller = (searchAbort = new AbortController());
     root.setAttribute('aria-busy', 'true');
-    if (append) pager.replaceChildren(h('span', {}, messages.loadingMore));
-    else status.replaceChildren(messages.loading);
+    if (append) pager.replaceChildren(h('span', {}, labels.loadingMore));
+    else status.replaceChildren(labels.loading);
     // Facet counts are computed with every filter applied, so a selected
     // field would list only its selected values. For each field in use, a
     // second (one-hit) search without that field's own filter supplies its
@@ -386,10 +417,10 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     if (total === 0) renderEmpty();
     else
       status.replaceChildren(
-        data.interpretedAs ? h('p', {}, messages.interpretedAs(data.interpretedAs)) : '',
-        isPage && !query ? h('p', { class: 'nw' }, messages.newest) : '',
-        h('p', {}, messages.found(total), isPage && typeof data.tookMs === 'number' ? h('span', { class: 'tk' }, ` · ${messages.took(data.tookMs)}`) : ''),
-        data.relaxed ? h('p', {}, messages.relaxed) : '',
+        data.interpretedAs ? h('p', {}, labels.interpretedAs(data.interpretedAs)) : '',
+        isPage && !query ? h('p', { class: 'nw' }, labels.newest) : '',
+        h('p', {}, labels.found(total), isPage && typeof data.tookMs === 'number' ? h('span', { class: 'tk' }, ` · ${labels.took(data.tookMs)}`) : ''),
+        data.relaxed ? h('p', {}, labels.relaxed) : '',
       );
     renderPager();
   }
@@ -397,21 +428,21 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   function renderEmpty(): void {
     const active = facetNames.flatMap((facet) => (filters[facet] ?? []).map((value) => [facet, value] as const));
     status.replaceChildren(
-      h('p', {}, messages.empty(query)),
+      h('p', {}, labels.empty(query)),
       active.length > 0
         ? h(
             'p',
             {},
-            messages.removeFilter,
+            labels.removeFilter,
             ...active.map(([facet, value]) =>
               h(
                 'button',
                 { type: 'button', onclick: () => toggleFilter(facet, value) },
-                `${messages.remove} ${formatFacetValue(facet, value)} ×`,
+                `${labels.remove} ${facetLabel(facet, value)} ×`,
               ),
             ),
           )
-        : h('p', {}, messages.emptyHint),
+        : h('p', {}, labels.emptyHint),
     );
     if (query) void offerAlternatives(searchSeq);
   }
@@ -423,13 +454,13 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   async function offerAlternatives(seq: number): Promise<void> {
     try {
       const data = await fetchApi<{ suggestions: Suggestion[] }>('/v1/suggest', { q: query, limit: 5 }, new AbortController().signal);
-      const texts = [...new Set(data.suggestions.map((suggestion) => suggestion.text))].filter((text) => text !== query);
+      const texts = [...new Set(data.suggestions.map((suggestion) => convert(suggestion.text)))].filter((text) => text !== query);
       if (seq !== searchSeq || texts.length === 0) return;
       status.append(
         h(
           'p',
           {},
-          messages.didYouMean,
+          labels.didYouMean,
           ...texts.map((text) =>
             h('button', { type: 'button', onclick: () => chooseText(text) }, text),
           ),
@@ -446,27 +477,27 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
       // The API is down or blocked from this site: fall back to the service's
       // own search page, which a plain link can always reach.
       const link = buildUrl(options.searchPage, '', { q: query, ...filters }, null);
-      status.replaceChildren(h('p', {}, messages.unreachable, ' ', h('a', { href: link }, messages.searchPageLink(query))));
+      status.replaceChildren(h('p', {}, labels.unreachable, ' ', h('a', { href: link }, labels.searchPageLink(query))));
       return;
     }
     const code = error instanceof ApiError ? error.status : 0;
-    const message = messages.errors[code] ?? messages.error;
+    const message = labels.errors[code] ?? labels.error;
     // A bad query or a bad site key will not fix itself: no retry button for 4xx other than 429.
     const retryable = code === 429 || code === 0 || code >= 500;
     status.replaceChildren(
       h('p', {}, message),
-      retryable ? h('button', { type: 'button', onclick: () => void search('none') }, messages.retry) : '',
+      retryable ? h('button', { type: 'button', onclick: () => void search('none') }, labels.retry) : '',
     );
   }
 
   function renderHit(hit: Hit): HTMLLIElement {
     const snippet = h('p', { class: 'sn' });
-    snippet.append(renderSnippet(document, hit.snippet));
+    snippet.append(renderSnippet(document, hit.snippet, convert));
     const relatedBox = h('div', { class: 'rel', hidden: true });
     const relatedButton = h(
       'button',
       { type: 'button', class: 'rb', 'aria-expanded': 'false', onclick: () => void toggleRelated(hit.id, relatedButton, relatedBox) },
-      messages.related,
+      labels.related,
     );
     return h('li', { class: 'hit' }, renderTitle(hit), snippet, renderMeta(hit), relatedButton, relatedBox);
   }
@@ -477,11 +508,11 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
       'div',
       { class: 'm' },
       date && h('span', {}, date),
-      hit.hospital && h('span', {}, hit.hospital),
-      ...hit.awardTypes.map((award) => h('span', { class: 'aw' }, award)),
-      ...hit.awardLevels.map((level) => h('span', { class: 'aw' }, formatFacetValue('awardLevel', level))),
-      hit.duplicates.length > 0 && h('span', {}, messages.duplicates(hit.duplicates.length)),
-      toSafeHref(hit.url) && h('a', { class: 'og', href: toSafeHref(hit.url), target: '_blank', rel: 'noopener noreferrer' }, messages.original),
+      hit.hospital && h('span', {}, convert(hit.hospital)),
+      ...hit.awardTypes.map((award) => h('span', { class: 'aw' }, convert(award))),
+      ...hit.awardLevels.map((level) => h('span', { class: 'aw' }, facetLabel('awardLevel', level))),
+      hit.duplicates.length > 0 && h('span', {}, labels.duplicates(hit.duplicates.length)),
+      toSafeHref(hit.url) && h('a', { class: 'og', href: toSafeHref(hit.url), target: '_blank', rel: 'noopener noreferrer' }, labels.original),
     );
   }
 
@@ -492,7 +523,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     // Loaded once; a failed load is retried the next time the view opens.
     if (!open || box.dataset['state'] === 'ok' || box.dataset['state'] === 'loading') return;
     box.dataset['state'] = 'loading';
-    box.replaceChildren(h('p', {}, messages.relatedLoading));
+    box.replaceChildren(h('p', {}, labels.relatedLoading));
     try {
       const data = await fetchApi<{ hits: Hit[] }>(
         `/v1/articles/${encodeURIComponent(id)}/related`,
@@ -502,12 +533,12 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
       box.dataset['state'] = 'ok';
       box.replaceChildren(
         data.hits.length === 0
-          ? h('p', {}, messages.relatedEmpty)
+          ? h('p', {}, labels.relatedEmpty)
           : h('ul', {}, ...data.hits.map(renderRelated)),
       );
     } catch {
       box.dataset['state'] = 'failed';
-      box.replaceChildren(h('p', {}, messages.relatedError));
+      box.replaceChildren(h('p', {}, labels.relatedError));
     }
   }
 
@@ -517,7 +548,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
       {},
       renderTitle(related),
       renderMeta(related),
-      related.sharedKeywords?.length ? h('span', { class: 'kw' }, messages.sharedKeywords + related.sharedKeywords.join('、')) : null,
+      related.sharedKeywords?.length ? h('span', { class: 'kw' }, labels.sharedKeywords + convert(related.sharedKeywords.join('、'))) : null,
     );
   }
 
@@ -528,7 +559,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
         h(
           'button',
           { type: 'button', class: 'ac', 'data-facet': facet, 'data-value': value, onclick: () => toggleFilter(facet, value) },
-          `${messages.facets[facet]}：${formatFacetValue(facet, value)} ×`,
+          `${labels.facets[facet]}：${facetLabel(facet, value)} ×`,
         ),
       ),
     );
@@ -546,7 +577,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
               void search('push');
             },
           },
-          `${messages.facets.year}：${messages.yearRange(editor.yearFrom, editor.yearTo)} ×`,
+          `${labels.facets.year}：${labels.yearRange(editor.yearFrom, editor.yearTo)} ×`,
         ),
       );
     }
@@ -555,7 +586,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
       ...(chips.length === 0
         ? []
         : [
-            h('span', { class: 'fl' }, messages.activeFilters),
+            h('span', { class: 'fl' }, labels.activeFilters),
             ...chips,
             h(
               'button',
@@ -570,7 +601,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
                   void search('push');
                 },
               },
-              messages.clearAll,
+              labels.clearAll,
             ),
           ]),
     );
@@ -585,6 +616,8 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
   }
 
   function renderFacets(): void {
+    const selected = options.facets.reduce((sum, facet) => sum + (filters[facet] ?? []).length, 0);
+    facetToggle.textContent = labels.filters(selected);
     facetBox.replaceChildren(
       ...options.facets.map((facet) => {
         const counts: Record<string, number> = { ...facetCounts?.[facet] };
@@ -597,7 +630,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
         // A long list (83 hospitals) gets a box that narrows it to the names containing the text.
         const filterText = isPage && entries.length > facetFilterMin ? (facetFilterText.get(facet) ?? '') : '';
         const visible = filterText
-          ? entries.filter(([value]) => formatFacetValue(facet, value).includes(filterText))
+          ? entries.filter(([value]) => facetLabel(facet, value).includes(filterText) || formatFacetValue(facet, value).includes(filterText))
           : entries.slice(0, expanded ? entries.length : collapsedFacetSize);
         const chipList = h('div', { class: 'cl' });
         const filterBox =
@@ -606,8 +639,8 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
                 type: 'search',
                 class: 'ff',
                 'data-facet': facet,
-                'aria-label': messages.filterFacet(messages.facets[facet]),
-                placeholder: messages.filterFacet(messages.facets[facet]),
+                'aria-label': labels.filterFacet(labels.facets[facet]),
+                placeholder: labels.filterFacet(labels.facets[facet]),
                 value: filterText,
               })
             : null;
@@ -631,15 +664,15 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
                 'aria-pressed': String(isSelected(facet, value)),
                 onclick: () => toggleFilter(facet, value),
               },
-              formatFacetValue(facet, value),
+              facetLabel(facet, value),
               h('span', { class: 'n' }, String(count)),
             ),
           ),
         );
         return h(
           'div',
-          { class: 'fg', role: 'group', 'aria-label': messages.facets[facet] },
-          h('span', { class: 'fl' }, messages.facets[facet]),
+          { class: 'fg', role: 'group', 'aria-label': labels.facets[facet] },
+          h('span', { class: 'fl' }, labels.facets[facet]),
           filterBox,
           chipList,
           !filterText &&
@@ -656,11 +689,12 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
                   renderFacets();
                 },
               },
-              expanded ? messages.showFewer : messages.showAll(entries.length),
+              expanded ? labels.showFewer : labels.showAll(entries.length),
             ),
         );
       }),
     );
+    facetToggle.hidden = facetBox.childElementCount === 0;
   }
 
   function loadMore(): void {
@@ -672,7 +706,7 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     if (!isPage) {
       pager.replaceChildren(
         shown < total
-          ? h('button', { type: 'button', onclick: loadMore }, messages.more)
+          ? h('button', { type: 'button', onclick: loadMore }, labels.more)
           : '',
       );
       return;
@@ -685,9 +719,9 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     };
     if (pages <= 1) return pager.replaceChildren();
     pager.replaceChildren(
-      h('button', { type: 'button', disabled: page <= 1, onclick: go(-1) }, messages.previous),
-      h('span', {}, messages.pageOf(page, pages)),
-      h('button', { type: 'button', disabled: page >= pages, onclick: go(1) }, messages.next),
+      h('button', { type: 'button', disabled: page <= 1, onclick: go(-1) }, labels.previous),
+      h('span', {}, labels.pageOf(page, pages)),
+      h('button', { type: 'button', disabled: page >= pages, onclick: go(1) }, labels.next),
     );
   }
 
@@ -722,7 +756,6 @@ export function mountSearch(target: Element, options: WidgetOptions): boolean {
     window.addEventListener('popstate', loadFromUrl);
     loadFromUrl();
   }
-  return true;
 }
 
 // ---- Bootstrapping from the <script> tag ---------------------------------------
@@ -744,10 +777,27 @@ function mount(target: Element | string, attributes: OptionSource = {}): boolean
     console.warn(`[widget.js] no element matches data-target="${typeof target === 'string' ? target : target.tagName}"`);
     return false;
   }
-  return mountSearch(element, readOptions(attributes, scriptSrc, location.href));
+  // data-lang may sit on the script tag (like every other attribute) or on the container.
+  const lang = attributes.lang ?? element.getAttribute('data-lang') ?? undefined;
+  const options = readOptions({ ...attributes, lang }, scriptSrc, location.href);
+  if (options.lang === 'zh-CN') return mountSearch(element, options);
+  if (element.hasAttribute('data-dj-mounted')) return false;
+  // Claimed now, drawn once the converter is here: until then the container
+  // keeps its own content (the fallback link), and a failed load still gets a box.
+  element.setAttribute('data-dj-mounted', '');
+  const converterUrl = new URL('widget-zh-hant.js', scriptSrc || `${options.api}/widget.js`).href;
+  loadConverter(options.lang === 'zh-HK' ? 'hk' : 'tw', converterUrl).then(
+    (convert) => renderBox(element, options, convert),
+    (error: unknown) => {
+      console.warn('[widget.js] showing the box in Simplified:', error);
+      renderBox(element, { ...options, lang: 'zh-CN' }, unchanged);
+    },
+  );
+  return true;
 }
 
-(window as unknown as { DangjianSearch: unknown }).DangjianSearch = { mount };
+const namespace: Namespace = { mount };
+(window as unknown as Record<string, Namespace>)[namespaceName] = namespace;
 
 if (currentScript) {
   const script = currentScript;
