@@ -96,8 +96,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readable API reference */
+        /** Interactive API reference (try requests from the page) */
         get: operations["docs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs/assets/scalar.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reference page's script (Scalar API Reference, from the installed package; gzip, ETag) */
+        get: operations["docsScript"];
         put?: never;
         post?: never;
         delete?: never;
@@ -132,7 +149,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Request counts and latency histograms by route pattern and status, index size, process metrics.
+         * @description Request counts and latency histograms by route pattern and status, index size, process metrics. With METRICS_TOKEN set, needs `Authorization: Bearer <METRICS_TOKEN>`.
          */
         get: operations["metrics"];
         put?: never;
@@ -873,10 +890,7 @@ export interface components {
         };
     };
     responses: never;
-    parameters: {
-        /** @description Site key bound to one hospital: results are confined to that hospital. */
-        SiteKeyHeader: string;
-    };
+    parameters: never;
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -901,7 +915,7 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -930,7 +944,7 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -959,7 +973,7 @@ export interface operations {
                     "text/javascript; charset=utf-8": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -979,7 +993,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description HTML page. */
+            /** @description HTML page: the report with a valid token, the token form without one. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -988,7 +1002,25 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Wrong token: the form again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description Admin routes are disabled (ADMIN_TOKEN unset). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1026,7 +1058,25 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Admin routes are disabled (ADMIN_TOKEN unset). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description Request body too large. `error.code`: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1040,15 +1090,10 @@ export interface operations {
     articlePage: {
         parameters: {
             query?: {
-                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
-                key?: string;
                 /** @description Words to highlight in the title and text. */
                 q?: string;
             };
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            header?: never;
             path: {
                 /** @description Article id. */
                 id: string;
@@ -1066,7 +1111,7 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1075,9 +1120,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1093,7 +1140,7 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1104,7 +1151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1133,7 +1180,43 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    docsScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JavaScript. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript; charset=utf-8": string;
+                };
+            };
+            /** @description Not modified (If-None-Match). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1162,7 +1245,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1191,7 +1274,18 @@ export interface operations {
                     "text/plain; version=0.0.4": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1220,7 +1314,7 @@ export interface operations {
                     "application/json": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1249,7 +1343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1258,9 +1352,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1287,7 +1383,7 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1323,7 +1419,7 @@ export interface operations {
                     "application/json": components["schemas"]["AnalyticsReport"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1332,16 +1428,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1350,7 +1448,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1361,7 +1459,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1370,9 +1468,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1399,7 +1499,7 @@ export interface operations {
                     "application/json": components["schemas"]["DictionaryResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1408,16 +1508,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1426,7 +1528,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1437,7 +1539,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1446,9 +1548,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1481,7 +1585,7 @@ export interface operations {
                     "application/json": components["schemas"]["DictionaryResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1490,16 +1594,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1508,7 +1614,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Request body larger than 2 MB. */
+            /** @description Read-only instance (READ_ONLY=true): send writes to the writing instance; `Allow` lists the methods served. `error.code`: `read_only`. */
+            405: {
+                headers: {
+                    /** @description The methods this instance serves. */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large. `error.code`: `payload_too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1517,7 +1634,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON. */
+            /** @description Body of a type, charset or encoding not accepted. `error.code`: `unsupported_media_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1526,7 +1643,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1537,7 +1654,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1546,9 +1663,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1575,7 +1694,7 @@ export interface operations {
                     "text/plain; charset=utf-8": string;
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1584,16 +1703,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1602,7 +1723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1613,7 +1734,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1622,9 +1743,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1651,7 +1774,7 @@ export interface operations {
                     "application/json": components["schemas"]["SynonymsResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1660,16 +1783,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1678,7 +1803,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1689,7 +1814,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1698,9 +1823,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1733,7 +1860,7 @@ export interface operations {
                     "application/json": components["schemas"]["SynonymsResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1742,16 +1869,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1760,7 +1889,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Request body larger than 2 MB. */
+            /** @description Read-only instance (READ_ONLY=true): send writes to the writing instance; `Allow` lists the methods served. `error.code`: `read_only`. */
+            405: {
+                headers: {
+                    /** @description The methods this instance serves. */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large. `error.code`: `payload_too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1769,7 +1909,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON. */
+            /** @description Body of a type, charset or encoding not accepted. `error.code`: `unsupported_media_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1778,7 +1918,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1789,7 +1929,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1798,9 +1938,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1827,7 +1969,7 @@ export interface operations {
                     "application/json; charset=utf-8": string;
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1836,16 +1978,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1854,7 +1998,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1865,7 +2009,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1874,9 +2018,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1906,7 +2052,7 @@ export interface operations {
                     "application/json": components["schemas"]["AnalysisTask"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1915,16 +2061,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1933,7 +2081,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found. */
+            /** @description Not found. `error.code`: `not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1942,7 +2090,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1953,7 +2101,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1962,9 +2110,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2097,7 +2247,7 @@ export interface operations {
                     "application/json": components["schemas"]["IngestResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`, `too_little_text`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2106,16 +2256,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2124,7 +2276,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict. */
+            /** @description Read-only instance (READ_ONLY=true): send writes to the writing instance; `Allow` lists the methods served. `error.code`: `read_only`. */
+            405: {
+                headers: {
+                    /** @description The methods this instance serves. */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict. `error.code`: `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2133,7 +2296,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Request body larger than 2 MB. */
+            /** @description Request body too large. `error.code`: `payload_too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2142,7 +2305,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON. */
+            /** @description Body of a type, charset or encoding not accepted. `error.code`: `unsupported_media_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2151,7 +2314,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2162,7 +2325,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2171,16 +2334,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error. */
+            /** @description The disk is full: nothing was kept. `error.code`: `insufficient_storage`. */
             507: {
                 headers: {
                     [name: string]: unknown;
@@ -2193,14 +2358,8 @@ export interface operations {
     };
     getArticle: {
         parameters: {
-            query?: {
-                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
-                key?: string;
-            };
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            query?: never;
+            header?: never;
             path: {
                 /** @description Article id. */
                 id: string;
@@ -2218,7 +2377,7 @@ export interface operations {
                     "application/json": components["schemas"]["Article"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2227,16 +2386,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found. */
+            /** @description Not found. `error.code`: `not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2245,7 +2406,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2256,7 +2417,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2265,9 +2426,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2295,7 +2458,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2304,16 +2467,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2322,7 +2487,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found. */
+            /** @description Not found. `error.code`: `not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2331,7 +2496,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Read-only instance (READ_ONLY=true): send writes to the writing instance; `Allow` lists the methods served. `error.code`: `read_only`. */
+            405: {
+                headers: {
+                    /** @description The methods this instance serves. */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2342,7 +2518,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2351,9 +2527,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2365,15 +2543,10 @@ export interface operations {
     relatedArticles: {
         parameters: {
             query?: {
-                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
-                key?: string;
                 /** @description How many related articles, 1–20. */
                 limit?: number;
             };
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            header?: never;
             path: {
                 /** @description Article id. */
                 id: string;
@@ -2391,7 +2564,7 @@ export interface operations {
                     "application/json": components["schemas"]["RelatedResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2400,16 +2573,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found. */
+            /** @description Not found. `error.code`: `not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2418,7 +2593,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2429,7 +2604,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2438,9 +2613,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2452,10 +2629,7 @@ export interface operations {
     recordEvent: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2472,7 +2646,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2481,16 +2655,29 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Request body larger than 2 MB. */
+            /** @description Read-only instance (READ_ONLY=true): send writes to the writing instance; `Allow` lists the methods served. `error.code`: `read_only`. */
+            405: {
+                headers: {
+                    /** @description The methods this instance serves. */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large. `error.code`: `payload_too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2499,7 +2686,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON. */
+            /** @description Body of a type, charset or encoding not accepted. `error.code`: `unsupported_media_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2508,7 +2695,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2519,7 +2706,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2528,9 +2715,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2562,8 +2751,6 @@ export interface operations {
                 hospital?: string[];
                 /** @description Kind of hospital (综合, 中医, 妇幼, 儿童, 肿瘤, 精神, 口腔, 传染病, 卫生院, 社区), read from its name. Repeat for OR. */
                 hospitalKind?: ("口腔" | "肿瘤" | "精神" | "传染病" | "妇幼" | "儿童" | "中医" | "卫生院" | "社区" | "综合")[];
-                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
-                key?: string;
                 /** @description 1-based page number. */
                 page?: number;
                 /** @description Hits per page, 1–50. */
@@ -2581,10 +2768,7 @@ export interface operations {
                 /** @description Latest year (inclusive). */
                 yearTo?: number;
             };
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2603,7 +2787,7 @@ export interface operations {
                     "text/csv; charset=utf-8": string;
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2612,16 +2796,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2632,7 +2818,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2641,9 +2827,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2665,8 +2853,6 @@ export interface operations {
                 hospital?: string[];
                 /** @description Kind of hospital (综合, 中医, 妇幼, 儿童, 肿瘤, 精神, 口腔, 传染病, 卫生院, 社区), read from its name. Repeat for OR. */
                 hospitalKind?: ("口腔" | "肿瘤" | "精神" | "传染病" | "妇幼" | "儿童" | "中医" | "卫生院" | "社区" | "综合")[];
-                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
-                key?: string;
                 /** @description Province, short form (浙江). Repeat for OR. */
                 province?: string[];
                 /** @description Publication year. Repeat for OR. */
@@ -2676,10 +2862,7 @@ export interface operations {
                 /** @description Latest year (inclusive). */
                 yearTo?: number;
             };
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2694,7 +2877,7 @@ export interface operations {
                     "application/json": components["schemas"]["FacetsResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2703,16 +2886,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2723,7 +2908,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2732,9 +2917,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2761,7 +2948,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReindexResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2770,16 +2957,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2788,7 +2977,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict. */
+            /** @description Read-only instance (READ_ONLY=true): send writes to the writing instance; `Allow` lists the methods served. `error.code`: `read_only`. */
+            405: {
+                headers: {
+                    /** @description The methods this instance serves. */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict. `error.code`: `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2797,7 +2997,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2808,7 +3008,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2817,9 +3017,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2849,8 +3051,6 @@ export interface operations {
                 hospital?: string[];
                 /** @description Kind of hospital (综合, 中医, 妇幼, 儿童, 肿瘤, 精神, 口腔, 传染病, 卫生院, 社区), read from its name. Repeat for OR. */
                 hospitalKind?: ("口腔" | "肿瘤" | "精神" | "传染病" | "妇幼" | "儿童" | "中医" | "卫生院" | "社区" | "综合")[];
-                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
-                key?: string;
                 /** @description 1-based page number. */
                 page?: number;
                 /** @description Hits per page, 1–50. */
@@ -2868,10 +3068,7 @@ export interface operations {
                 /** @description Latest year (inclusive). */
                 yearTo?: number;
             };
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2886,7 +3083,7 @@ export interface operations {
                     "application/json": components["schemas"]["SearchResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2895,16 +3092,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2915,7 +3114,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2924,9 +3123,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`, `timeout`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2938,17 +3139,12 @@ export interface operations {
     suggest: {
         parameters: {
             query?: {
-                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
-                key?: string;
                 /** @description How many suggestions, 1–20. */
                 limit?: number;
                 /** @description What the user has typed so far: Chinese, full pinyin (dangjian) or initials (djpp). */
                 q?: string;
             };
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2963,7 +3159,7 @@ export interface operations {
                     "application/json": components["schemas"]["SuggestResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2972,16 +3168,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2992,7 +3190,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3001,9 +3199,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3037,7 +3237,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
