@@ -2132,6 +2132,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://www.example-hospital.cn/news/2024/0701.html",
+                 *       "title": "蒙阴县人民医院党委获评全市党建工作示范点",
+                 *       "text": "近年来，蒙阴县人民医院党委坚持党建引领，以优质高效的党建工作推动临床医疗技术和服务能力的提升，获评全市党建工作示范点。",
+                 *       "publishedAt": "2024-07-01",
+                 *       "hospital": "蒙阴县人民医院",
+                 *       "province": "山东"
+                 *     }
+                 */
                 "application/json": {
                     hospital?: string;
                     /** @description HTML of the article page (this or text is required). */
@@ -2853,7 +2863,12 @@ export interface operations {
                 hospital?: string[];
                 /** @description Kind of hospital (综合, 中医, 妇幼, 儿童, 肿瘤, 精神, 口腔, 传染病, 卫生院, 社区), read from its name. Repeat for OR. */
                 hospitalKind?: ("口腔" | "肿瘤" | "精神" | "传染病" | "妇幼" | "儿童" | "中医" | "卫生院" | "社区" | "综合")[];
-                /** @description Province, short form (浙江). Repeat for OR. */
+                /**
+                 * @description Province, short form (浙江). Repeat for OR.
+                 * @example [
+                 *       "山东"
+                 *     ]
+                 */
                 province?: string[];
                 /** @description Publication year. Repeat for OR. */
                 year?: number[];
@@ -3053,11 +3068,22 @@ export interface operations {
                 hospitalKind?: ("口腔" | "肿瘤" | "精神" | "传染病" | "妇幼" | "儿童" | "中医" | "卫生院" | "社区" | "综合")[];
                 /** @description 1-based page number. */
                 page?: number;
-                /** @description Hits per page, 1–50. */
+                /**
+                 * @description Hits per page, 1–50.
+                 * @example 10
+                 */
                 pageSize?: number;
-                /** @description Province, short form (浙江). Repeat for OR. */
+                /**
+                 * @description Province, short form (浙江). Repeat for OR.
+                 * @example [
+                 *       "浙江"
+                 *     ]
+                 */
                 province?: string[];
-                /** @description Search text. Empty lists articles (newest first) within the filters. */
+                /**
+                 * @description Search text. Empty lists articles (newest first) within the filters.
+                 * @example 党建品牌
+                 */
                 q?: string;
                 /** @description relevance (default with a query) | date_desc (default without) | date_asc. */
                 sort?: "relevance" | "date_desc" | "date_asc";
@@ -3141,7 +3167,10 @@ export interface operations {
             query?: {
                 /** @description How many suggestions, 1–20. */
                 limit?: number;
-                /** @description What the user has typed so far: Chinese, full pinyin (dangjian) or initials (djpp). */
+                /**
+                 * @description What the user has typed so far: Chinese, full pinyin (dangjian) or initials (djpp).
+                 * @example djpp
+                 */
                 q?: string;
             };
             header?: never;

@@ -167,7 +167,6 @@ const scalarConfiguration = {
   persistAuth: false,
   hideClientButton: false,
   showDeveloperTools: 'never',
-  showToolbar: 'never',
   defaultHttpClient: { targetKey: 'shell', clientKey: 'curl' },
 };
 
