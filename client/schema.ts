@@ -1311,7 +1311,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "application/json": Record<string, never>;
                 };
             };
             /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
@@ -1845,7 +1845,18 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SynonymsInput"];
+                "application/json": {
+                    /** @description Interchangeable forms: a query for any finds the others. */
+                    groups: string[][];
+                    /**
+                     * @description A query for `term` also finds `alsoMatches`, not the reverse.
+                     * @default []
+                     */
+                    oneWay?: {
+                        alsoMatches: string[];
+                        term: string;
+                    }[];
+                };
             };
         };
         responses: {
@@ -1966,7 +1977,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": string;
+                    "application/json; charset=utf-8": Record<string, never>;
                 };
             };
             /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
@@ -2794,6 +2805,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/x-ndjson; charset=utf-8": string;
                     "text/csv; charset=utf-8": string;
                 };
             };

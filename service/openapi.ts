@@ -15,6 +15,8 @@ export interface ApiResponseSpec {
   schema?: z.ZodType;
   /** Defaults to application/json. */
   contentType?: string;
+  /** Other media types the same answer can come as (chosen by a parameter), with when. */
+  alsoAs?: Record<string, string>;
   headers?: Record<string, string>;
 }
 
@@ -54,10 +56,26 @@ function clean(schema: JsonSchema): JsonSchema {
   return Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema' && key !== '$id'));
 }
 
-/** A registered schema becomes a $ref to its component; anything else is inlined. */
-function schemaFor(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+type Components = Record<string, JsonSchema>;
+
+function componentsOf(io: 'input' | 'output'): Components {
+  const { schemas } = z.toJSONSchema(apiRegistry, { io, target: 'draft-2020-12', uri: componentRef, unrepresentable: 'any' });
+  return Object.fromEntries(Object.entries(schemas).map(([id, s]) => [id, clean(s as JsonSchema)]));
+}
+
+/**
+ * A registered schema becomes a $ref to its component, which describes
+ * responses (the output form). A request body whose input form differs (a
+ * field with a default is optional to send but always present once parsed)
+ * gets its input form inline. Anything else is inlined.
+ */
+function schemaFor(schema: z.ZodType, io: 'input' | 'output', components?: { input: Components; output: Components }): JsonSchema {
   const meta = apiRegistry.get(schema);
-  if (meta) return { $ref: componentRef(meta.id) };
+  if (meta) {
+    const input = io === 'input' ? components?.input[meta.id] : undefined;
+    if (input && JSON.stringify(input) !== JSON.stringify(components?.output[meta.id])) return input;
+    return { $ref: componentRef(meta.id) };
+  }
   return clean(z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }));
 }
 
@@ -171,7 +189,13 @@ function describeResponses(operation: ApiOperation): JsonSchema {
   for (const [status, spec] of Object.entries(operation.responses)) {
     const entry: JsonSchema = { description: spec.description };
     if (spec.schema) entry['content'] = { [spec.contentType ?? 'application/json']: { schema: schemaFor(spec.schema, 'output') } };
-    else if (spec.contentType) entry['content'] = { [spec.contentType]: { schema: { type: 'string' } } };
+    else if (spec.contentType) {
+      // A JSON body without a schema of its own (the OpenAPI document itself) is still an object, not a string.
+      entry['content'] = { [spec.contentType]: { schema: { type: /json/u.test(spec.contentType) ? 'object' : 'string' } } };
+    }
+    for (const [type, description] of Object.entries(spec.alsoAs ?? {})) {
+      (entry['content'] as JsonSchema)[type] = { schema: { type: 'string', description } };
+    }
     if (spec.headers) {
       entry['headers'] = Object.fromEntries(
         Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]),
@@ -222,8 +246,8 @@ export interface OpenApiInfo {
 export function buildOpenApiDocument(operations: readonly ApiOperation[], info: OpenApiInfo): JsonSchema {
   // Make sure the error body is emitted even if no operation names it directly.
   void errorBodySchema;
-  const components = z.toJSONSchema(apiRegistry, { io: 'output', target: 'draft-2020-12', uri: componentRef, unrepresentable: 'any' });
-  const schemas = Object.fromEntries(Object.entries(components.schemas).map(([id, s]) => [id, clean(s as JsonSchema)]));
+  const schemas = componentsOf('output');
+  const bodyComponents = { input: componentsOf('input'), output: schemas };
 
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const op of operations) {
@@ -238,7 +262,7 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[], info: 
     const parameters = describeParameters(op);
     if (parameters.length > 0) item['parameters'] = parameters;
     if (op.body) {
-      const json: JsonSchema = { schema: schemaFor(op.body, 'input') };
+      const json: JsonSchema = { schema: schemaFor(op.body, 'input', bodyComponents) };
       if (op.examples?.body !== undefined) json['example'] = op.examples.body;
       const content: JsonSchema = { 'application/json': json };
       for (const [type, description] of Object.entries(op.bodyTypes ?? {})) content[type] = { schema: { type: 'string', description } };

@@ -133,6 +133,11 @@ describe('/openapi.json', () => {
     expect(document.paths['/v1/search']!['get']!.responses['400']?.content?.['application/json']?.examples).toHaveProperty('validation_failed');
   });
 
+  it('describes request bodies as they may be sent: a field with a default is optional', () => {
+    const body = document.paths['/v1/admin/synonyms']!['put']!.requestBody?.content['application/json'] as { schema?: { required?: string[] } } | undefined;
+    expect(body?.schema?.required).toEqual(['groups']);
+  });
+
   it('has request examples for the search and the article body', () => {
     const search = document.paths['/v1/search']!['get']!;
     expect(typeof search.parameters?.find((p) => p.name === 'q')?.example).toBe('string');
