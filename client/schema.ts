@@ -1123,7 +1123,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1277,7 +1277,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1431,7 +1431,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1511,7 +1511,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1597,7 +1597,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1706,7 +1706,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1786,7 +1786,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1883,7 +1883,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1992,7 +1992,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2075,7 +2075,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2280,7 +2280,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2410,7 +2410,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2491,7 +2491,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2597,7 +2597,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2679,7 +2679,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2821,7 +2821,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2916,7 +2916,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2987,7 +2987,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -3133,7 +3133,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -3212,7 +3212,7 @@ export interface operations {
             /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
-                    /** @description The scheme to authenticate with (Bearer). */
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };

@@ -145,7 +145,7 @@ function impliedErrors(operation: ApiOperation): ErrorCode[] {
 
 /** What each error code's example reply says: the service's own messages. */
 const errorExamples: Partial<Record<ErrorCode, { message: string; field?: string }>> = {
-  validation_failed: { message: 'Invalid query parameter "pageSize": Too big: expected number to be <=50', field: 'pageSize' },
+  validation_failed: { message: 'Unknown query parameter "pagesize".', field: 'pagesize' },
   too_little_text: { message: '`text` holds no article text once cleaned', field: 'text' },
   unauthorized: { message: 'Admin routes need the header Authorization: Bearer <ADMIN_TOKEN>.' },
   invalid_site_key: { message: 'Unknown site key.', field: 'key' },
@@ -213,7 +213,11 @@ function describeResponses(operation: ApiOperation): JsonSchema {
     if (responses[key] !== undefined) continue;
     const examples = Object.fromEntries(
       codes.flatMap((code) => {
-        const example = errorExamples[code];
+        // Every site-key route refuses a key given twice, whether or not it validates its other parameters.
+        const example =
+          code === 'validation_failed' && operation.siteKey
+            ? { message: 'Invalid query parameter "key": give it once.', field: 'key' }
+            : errorExamples[code];
         return example ? [[code, { value: { error: { code, ...example } } }]] : [];
       }),
     );
@@ -223,7 +227,7 @@ function describeResponses(operation: ApiOperation): JsonSchema {
     };
     if (status === 429 || status === 503) entry['headers'] = retryHeader;
     if (status === 405) entry['headers'] = { Allow: { description: 'The methods this instance serves.', schema: { type: 'string' } } };
-    if (status === 401) entry['headers'] = { 'WWW-Authenticate': { description: 'The scheme to authenticate with (Bearer).', schema: { type: 'string' } } };
+    if (status === 401) entry['headers'] = { 'WWW-Authenticate': { description: 'For the admin and metrics tokens: the scheme to authenticate with (Bearer).', schema: { type: 'string' } } };
     responses[key] = entry;
   }
   return responses;
