@@ -1090,7 +1090,7 @@ export interface operations {
     articlePage: {
         parameters: {
             query?: {
-                /** @description Words to highlight in the title and text. */
+                /** @description Words to highlight in the title and text (the first 200 characters). */
                 q?: string;
             };
             header?: never;
