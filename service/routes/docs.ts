@@ -172,7 +172,11 @@ const scalarConfiguration = {
 
 const requireHere = createRequire(import.meta.url);
 
-/** The package's directory, found through its entry point (its exports do not include package.json). */
+/**
+ * The package's directory, found through its entry point (its exports do not
+ * include package.json). Only its browser bundle is read: the package's
+ * `engines` (Node >= 22) concern its own server-side code, which never runs here.
+ */
 function scalarPackageDir(): string {
   return dirname(dirname(requireHere.resolve('@scalar/api-reference')));
 }
