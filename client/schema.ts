@@ -96,8 +96,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readable API reference */
+        /** Interactive API reference (try requests from the page) */
         get: operations["docs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs/assets/scalar.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reference page's script (Scalar API Reference, from the installed package; gzip, ETag) */
+        get: operations["docsScript"];
         put?: never;
         post?: never;
         delete?: never;
@@ -132,7 +149,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Request counts and latency histograms by route pattern and status, index size, process metrics.
+         * @description Request counts and latency histograms by route pattern and status, index size, process metrics. With METRICS_TOKEN set, needs `Authorization: Bearer <METRICS_TOKEN>`.
          */
         get: operations["metrics"];
         put?: never;
@@ -890,10 +907,7 @@ export interface components {
         };
     };
     responses: never;
-    parameters: {
-        /** @description Site key bound to one hospital: results are confined to that hospital. */
-        SiteKeyHeader: string;
-    };
+    parameters: never;
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -918,7 +932,7 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -947,7 +961,7 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -976,7 +990,7 @@ export interface operations {
                     "text/javascript; charset=utf-8": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -996,7 +1010,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description HTML page. */
+            /** @description HTML page: the report with a valid token, the token form without one. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1005,7 +1019,25 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Wrong token: the form again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description Admin routes are disabled (ADMIN_TOKEN unset). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1043,7 +1075,25 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Admin routes are disabled (ADMIN_TOKEN unset). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description Request body too large. `error.code`: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1057,15 +1107,10 @@ export interface operations {
     articlePage: {
         parameters: {
             query?: {
-                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
-                key?: string;
-                /** @description Words to highlight in the title and text. */
+                /** @description Words to highlight in the title and text (the first 200 characters). */
                 q?: string;
             };
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            header?: never;
             path: {
                 /** @description Article id. */
                 id: string;
@@ -1083,7 +1128,7 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1092,9 +1137,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1110,7 +1157,7 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1121,7 +1168,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1150,7 +1197,43 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    docsScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JavaScript. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript; charset=utf-8": string;
+                };
+            };
+            /** @description Not modified (If-None-Match). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1179,7 +1262,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1208,7 +1291,18 @@ export interface operations {
                     "text/plain; version=0.0.4": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1234,10 +1328,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "application/json": Record<string, never>;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1266,7 +1360,7 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1275,9 +1369,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1304,7 +1400,7 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1340,7 +1436,7 @@ export interface operations {
                     "application/json": components["schemas"]["AnalyticsReport"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1349,16 +1445,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1367,7 +1465,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1378,7 +1476,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1387,9 +1485,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1416,7 +1516,7 @@ export interface operations {
                     "application/json": components["schemas"]["DictionaryResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1425,16 +1525,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1443,7 +1545,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1454,7 +1556,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1463,9 +1565,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1498,7 +1602,7 @@ export interface operations {
                     "application/json": components["schemas"]["DictionaryResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1507,16 +1611,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1525,7 +1631,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Request body larger than 2 MB. */
+            /** @description Read-only instance (READ_ONLY=true): send writes to the writing instance; `Allow` lists the methods served. `error.code`: `read_only`. */
+            405: {
+                headers: {
+                    /** @description The methods this instance serves. */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large. `error.code`: `payload_too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1534,7 +1651,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON. */
+            /** @description Body of a type, charset or encoding not accepted. `error.code`: `unsupported_media_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1543,7 +1660,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1554,7 +1671,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1563,9 +1680,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1592,7 +1711,7 @@ export interface operations {
                     "text/plain; charset=utf-8": string;
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1601,16 +1720,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1619,7 +1740,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1630,7 +1751,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1639,9 +1760,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1668,7 +1791,7 @@ export interface operations {
                     "application/json": components["schemas"]["SynonymsResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1677,16 +1800,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1695,7 +1820,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1706,7 +1831,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1715,9 +1840,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1735,7 +1862,18 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SynonymsInput"];
+                "application/json": {
+                    /** @description Interchangeable forms: a query for any finds the others. */
+                    groups: string[][];
+                    /**
+                     * @description A query for `term` also finds `alsoMatches`, not the reverse.
+                     * @default []
+                     */
+                    oneWay?: {
+                        alsoMatches: string[];
+                        term: string;
+                    }[];
+                };
             };
         };
         responses: {
@@ -1750,7 +1888,7 @@ export interface operations {
                     "application/json": components["schemas"]["SynonymsResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1759,16 +1897,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1777,7 +1917,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Request body larger than 2 MB. */
+            /** @description Read-only instance (READ_ONLY=true): send writes to the writing instance; `Allow` lists the methods served. `error.code`: `read_only`. */
+            405: {
+                headers: {
+                    /** @description The methods this instance serves. */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large. `error.code`: `payload_too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1786,7 +1937,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON. */
+            /** @description Body of a type, charset or encoding not accepted. `error.code`: `unsupported_media_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1795,7 +1946,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1806,7 +1957,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1815,9 +1966,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1841,10 +1994,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": string;
+                    "application/json; charset=utf-8": Record<string, never>;
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1853,16 +2006,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1871,7 +2026,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1882,7 +2037,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1891,9 +2046,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1923,7 +2080,7 @@ export interface operations {
                     "application/json": components["schemas"]["AnalysisTask"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1932,16 +2089,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1950,7 +2109,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found. */
+            /** @description Not found. `error.code`: `not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1959,7 +2118,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -1970,7 +2129,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1979,9 +2138,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1999,6 +2160,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://www.example-hospital.cn/news/2024/0701.html",
+                 *       "title": "蒙阴县人民医院党委获评全市党建工作示范点",
+                 *       "text": "近年来，蒙阴县人民医院党委坚持党建引领，以优质高效的党建工作推动临床医疗技术和服务能力的提升，获评全市党建工作示范点。",
+                 *       "publishedAt": "2024-07-01",
+                 *       "hospital": "蒙阴县人民医院",
+                 *       "province": "山东"
+                 *     }
+                 */
                 "application/json": {
                     hospital?: string;
                     /** @description HTML of the article page (this or text is required). */
@@ -2114,7 +2285,7 @@ export interface operations {
                     "application/json": components["schemas"]["IngestResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`, `too_little_text`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2123,16 +2294,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2141,7 +2314,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict. */
+            /** @description Read-only instance (READ_ONLY=true): send writes to the writing instance; `Allow` lists the methods served. `error.code`: `read_only`. */
+            405: {
+                headers: {
+                    /** @description The methods this instance serves. */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict. `error.code`: `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2150,7 +2334,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Request body larger than 2 MB. */
+            /** @description Request body too large. `error.code`: `payload_too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2159,7 +2343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON. */
+            /** @description Body of a type, charset or encoding not accepted. `error.code`: `unsupported_media_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2168,7 +2352,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2179,7 +2363,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2188,16 +2372,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error. */
+            /** @description The disk is full: nothing was kept. `error.code`: `insufficient_storage`. */
             507: {
                 headers: {
                     [name: string]: unknown;
@@ -2210,14 +2396,8 @@ export interface operations {
     };
     getArticle: {
         parameters: {
-            query?: {
-                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
-                key?: string;
-            };
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            query?: never;
+            header?: never;
             path: {
                 /** @description Article id. */
                 id: string;
@@ -2235,7 +2415,7 @@ export interface operations {
                     "application/json": components["schemas"]["Article"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2244,16 +2424,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found. */
+            /** @description Not found. `error.code`: `not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2262,7 +2444,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2273,7 +2455,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2282,9 +2464,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2312,7 +2496,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2321,16 +2505,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2339,7 +2525,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found. */
+            /** @description Not found. `error.code`: `not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2348,7 +2534,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Read-only instance (READ_ONLY=true): send writes to the writing instance; `Allow` lists the methods served. `error.code`: `read_only`. */
+            405: {
+                headers: {
+                    /** @description The methods this instance serves. */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2359,7 +2556,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2368,9 +2565,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2382,15 +2581,10 @@ export interface operations {
     relatedArticles: {
         parameters: {
             query?: {
-                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
-                key?: string;
                 /** @description How many related articles, 1–20. */
                 limit?: number;
             };
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            header?: never;
             path: {
                 /** @description Article id. */
                 id: string;
@@ -2408,7 +2602,7 @@ export interface operations {
                     "application/json": components["schemas"]["RelatedResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2417,16 +2611,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found. */
+            /** @description Not found. `error.code`: `not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2435,7 +2631,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2446,7 +2642,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2455,9 +2651,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2469,10 +2667,7 @@ export interface operations {
     recordEvent: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2489,7 +2684,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2498,16 +2693,29 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Request body larger than 2 MB. */
+            /** @description Read-only instance (READ_ONLY=true): send writes to the writing instance; `Allow` lists the methods served. `error.code`: `read_only`. */
+            405: {
+                headers: {
+                    /** @description The methods this instance serves. */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large. `error.code`: `payload_too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2516,7 +2724,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON. */
+            /** @description Body of a type, charset or encoding not accepted. `error.code`: `unsupported_media_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2525,7 +2733,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2536,7 +2744,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2545,9 +2753,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2579,8 +2789,6 @@ export interface operations {
                 hospital?: string[];
                 /** @description Kind of hospital (综合, 中医, 妇幼, 儿童, 肿瘤, 精神, 口腔, 传染病, 卫生院, 社区), read from its name. Repeat for OR. */
                 hospitalKind?: ("口腔" | "肿瘤" | "精神" | "传染病" | "妇幼" | "儿童" | "中医" | "卫生院" | "社区" | "综合")[];
-                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
-                key?: string;
                 /** @description 1-based page number. */
                 page?: number;
                 /** @description Hits per page, 1–50. */
@@ -2598,10 +2806,7 @@ export interface operations {
                 /** @description Latest year (inclusive). */
                 yearTo?: number;
             };
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2617,10 +2822,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/x-ndjson; charset=utf-8": string;
                     "text/csv; charset=utf-8": string;
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2629,16 +2835,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2649,7 +2857,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2658,9 +2866,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2682,9 +2892,12 @@ export interface operations {
                 hospital?: string[];
                 /** @description Kind of hospital (综合, 中医, 妇幼, 儿童, 肿瘤, 精神, 口腔, 传染病, 卫生院, 社区), read from its name. Repeat for OR. */
                 hospitalKind?: ("口腔" | "肿瘤" | "精神" | "传染病" | "妇幼" | "儿童" | "中医" | "卫生院" | "社区" | "综合")[];
-                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
-                key?: string;
-                /** @description Province, short form (浙江). Repeat for OR. */
+                /**
+                 * @description Province, short form (浙江). Repeat for OR.
+                 * @example [
+                 *       "山东"
+                 *     ]
+                 */
                 province?: string[];
                 /** @description Publication year. Repeat for OR. */
                 year?: number[];
@@ -2693,10 +2906,7 @@ export interface operations {
                 /** @description Latest year (inclusive). */
                 yearTo?: number;
             };
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2711,7 +2921,7 @@ export interface operations {
                     "application/json": components["schemas"]["FacetsResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2720,16 +2930,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2740,7 +2952,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2749,9 +2961,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2778,7 +2992,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReindexResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2787,16 +3001,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `unauthorized`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden (admin routes disabled, or origin not allowed). */
+            /** @description Forbidden. `error.code`: `admin_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2805,7 +3021,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict. */
+            /** @description Read-only instance (READ_ONLY=true): send writes to the writing instance; `Allow` lists the methods served. `error.code`: `read_only`. */
+            405: {
+                headers: {
+                    /** @description The methods this instance serves. */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict. `error.code`: `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2814,7 +3041,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2825,7 +3052,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2834,9 +3061,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2866,15 +3095,24 @@ export interface operations {
                 hospital?: string[];
                 /** @description Kind of hospital (综合, 中医, 妇幼, 儿童, 肿瘤, 精神, 口腔, 传染病, 卫生院, 社区), read from its name. Repeat for OR. */
                 hospitalKind?: ("口腔" | "肿瘤" | "精神" | "传染病" | "妇幼" | "儿童" | "中医" | "卫生院" | "社区" | "综合")[];
-                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
-                key?: string;
                 /** @description 1-based page number. */
                 page?: number;
-                /** @description Hits per page, 1–50. */
+                /**
+                 * @description Hits per page, 1–50.
+                 * @example 10
+                 */
                 pageSize?: number;
-                /** @description Province, short form (浙江). Repeat for OR. */
+                /**
+                 * @description Province, short form (浙江). Repeat for OR.
+                 * @example [
+                 *       "浙江"
+                 *     ]
+                 */
                 province?: string[];
-                /** @description Search text. Empty lists articles (newest first) within the filters. */
+                /**
+                 * @description Search text. Empty lists articles (newest first) within the filters.
+                 * @example 党建品牌
+                 */
                 q?: string;
                 /** @description relevance (default with a query) | date_desc (default without) | date_asc. */
                 sort?: "relevance" | "date_desc" | "date_asc";
@@ -2885,10 +3123,7 @@ export interface operations {
                 /** @description Latest year (inclusive). */
                 yearTo?: number;
             };
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2903,7 +3138,7 @@ export interface operations {
                     "application/json": components["schemas"]["SearchResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2912,16 +3147,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -2932,7 +3169,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2941,9 +3178,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`, `timeout`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2955,17 +3194,15 @@ export interface operations {
     suggest: {
         parameters: {
             query?: {
-                /** @description Site key bound to one hospital (alternative to the X-Site-Key header). */
-                key?: string;
                 /** @description How many suggestions, 1–20. */
                 limit?: number;
-                /** @description What the user has typed so far: Chinese, full pinyin (dangjian) or initials (djpp). */
+                /**
+                 * @description What the user has typed so far: Chinese, full pinyin (dangjian) or initials (djpp).
+                 * @example djpp
+                 */
                 q?: string;
             };
-            header?: {
-                /** @description Site key bound to one hospital: results are confined to that hospital. */
-                "X-Site-Key"?: components["parameters"]["SiteKeyHeader"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2980,7 +3217,7 @@ export interface operations {
                     "application/json": components["schemas"]["SuggestResponse"];
                 };
             };
-            /** @description Validation failed: `error.field` names the parameter or field at fault. */
+            /** @description Validation failed: `error.field` names the parameter or field at fault. `error.code`: `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2989,16 +3226,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated (missing or wrong admin token, or unknown site key). */
+            /** @description Not authenticated. `error.code`: `invalid_site_key`. */
             401: {
                 headers: {
+                    /** @description For the admin and metrics tokens: the scheme to authenticate with (Bearer). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited: retry after `Retry-After` seconds. */
+            /** @description Rate limited: retry after `Retry-After` seconds. `error.code`: `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait. */
@@ -3009,7 +3248,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3018,9 +3257,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready (starting, shutting down) or the search engine is unavailable. */
+            /** @description Not ready (starting, shutting down), the search engine unavailable, or the search out of time. `error.code`: `not_ready`, `engine_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3090,7 +3331,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;

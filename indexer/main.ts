@@ -43,6 +43,34 @@ function formatSummary(summary: IndexSummary, corpusDir: string): string {
   return lines.join('\n');
 }
 
+/**
+ * The run's progress on stderr: a bar with the percentage and the time left on
+ * a terminal; where stderr is a file or a pipe (CI, `docker compose run`), a
+ * plain line every 10 s and one at the end, without cursor movements.
+ */
+function createProgressBar(stream: NodeJS.WriteStream): cliProgress.SingleBar {
+  const tty = stream.isTTY;
+  return new cliProgress.SingleBar(
+    {
+      format: tty
+        ? 'indexing {bar} {percentage}% | {value}/{total} articles | ETA {eta_formatted} | {file}'
+        : 'indexing: {value}/{total} articles ({percentage}%), ETA {eta_formatted}',
+      stream,
+      noTTYOutput: true,
+      notTTYSchedule: 10_000,
+      // Many inputs per second: estimate from a longer stretch than the last 10 updates.
+      etaBuffer: 500,
+      etaAsynchronousUpdate: true,
+      hideCursor: tty,
+      // Off a terminal each line already ends with a newline: no blank line at the end.
+      clearOnComplete: !tty,
+      // Before the rate is known cli-progress's estimate is a word ('NULL', 'INF'), not seconds.
+      formatTime: (t, options, roundTo) => (Number.isFinite(t) ? cliProgress.Format.TimeFormat(t, options, roundTo) : '…'),
+    },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -67,19 +95,17 @@ async function main(): Promise<void> {
   let out: WriteStream | undefined;
   if (values.out !== undefined) out = createWriteStream(values.out);
 
-  const bar = process.stderr.isTTY
-    ? new cliProgress.SingleBar({ format: 'indexing {bar} {value} articles | {file}', stream: process.stderr }, cliProgress.Presets.shades_classic)
-    : undefined;
-  bar?.start(0, 0, { file: '' });
-  let lastLine = 0;
-  const onProgress = ({ processed, sourcePath }: IndexProgress): void => {
-    if (bar) {
-      bar.setTotal(processed);
-      bar.update(processed, { file: sourcePath });
-    } else if (processed - lastLine >= 1000) {
-      lastLine = processed;
-      process.stderr.write(`indexing: ${processed} articles\n`);
+  const bar = createProgressBar(process.stderr);
+  let started = false;
+  const onProgress = ({ processed, total, sourcePath }: IndexProgress): void => {
+    if (!started) {
+      started = true;
+      // An empty corpus has nothing to show progress through.
+      if (total > 0) bar.start(total, processed, { file: sourcePath });
+      return;
     }
+    bar.setTotal(total);
+    bar.update(processed, { file: sourcePath });
   };
   const onDocument = out ? (doc: unknown): void => void out.write(`${JSON.stringify(doc)}\n`) : undefined;
 
@@ -92,8 +118,13 @@ async function main(): Promise<void> {
     allowMassDelete: values['allow-mass-delete'],
     ...(onDocument ? { onDocument } : {}),
   };
-  const summary = values.rebuild ? await rebuildIndex(options) : await indexCorpus(options);
-  bar?.stop();
+  let summary: IndexSummary;
+  try {
+    summary = values.rebuild ? await rebuildIndex(options) : await indexCorpus(options);
+  } finally {
+    // Also on failure: the bar's redraw timer would keep the process alive.
+    bar.stop();
+  }
   if (out) await new Promise<void>((resolveClose) => out.end(resolveClose));
   await engine.close();
   process.stdout.write(`${formatSummary(summary, corpusDir)}\n`);

@@ -8,7 +8,7 @@
 import { stat } from 'node:fs/promises';
 import type { EngineDocument } from '../engine/document.js';
 import type { SearchEngine } from '../engine/port.js';
-import { readCorpus } from './read-corpus.js';
+import { countCorpusInputs, readCorpus } from './read-corpus.js';
 import type { Rejection } from './rejections.js';
 import { NearDuplicateIndex } from './steps/near-duplicates.js';
 import { inputFingerprint, type BuildResult, type StageTimings } from './build-document.js';
@@ -141,8 +141,17 @@ export interface IndexSummary {
   stageSeconds: { read: number; clean: number; extract: number; segment: number; write: number };
 }
 
+/**
+ * Where a run is: `processed` of `total` corpus inputs (single-article files,
+ * JSONL lines, and inputs rejected). The total is counted before the first
+ * input is read, so the first report (processed 0) already carries it; it
+ * grows only if the corpus gains files during the run, and the last report
+ * has processed === total.
+ */
 export interface IndexProgress {
   processed: number;
+  total: number;
+  /** The input just processed ('' in the first and a closing report). */
   sourcePath: string;
 }
 
@@ -151,6 +160,7 @@ export interface IndexOptions {
   corpusDir: string;
   /** Re-process every article even when its input is unchanged. */
   force?: boolean;
+  /** Counting the inputs for the total costs a listing of the corpus and a scan of its JSONL files: done only when set. */
   onProgress?: (progress: IndexProgress) => void;
   /** Called with every document built (the CLI's `--out`). */
   onDocument?: (document: EngineDocument) => void;
@@ -302,15 +312,15 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
     batch = [];
   };
 
-  let processed = 0;
+  const progress = await startProgress(corpusDir, options.onProgress);
   const unchangedIds = (item: RawArticle): string[] | undefined => (options.force ? undefined : idsByHash.get(inputFingerprint(item)));
   const items = buildAhead(timedRead(readCorpus(corpusDir), stats), pool.size * inFlightPerWorker, (item) =>
     item.kind === 'rejection' || unchangedIds(item) ? null : pool.build(item),
   );
   for await (const { item, built } of items) {
-    processed++;
     if (item.kind === 'rejection') {
       stats.rejections.push(item);
+      progress.step(item.sourcePath);
       continue;
     }
     stats.articles++;
@@ -340,9 +350,10 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
         if (batch.length >= batchSize) await flush();
       }
     }
-    options.onProgress?.({ processed, sourcePath: item.sourcePath });
+    progress.step(item.sourcePath);
   }
   await flush();
+  progress.finish();
 
   const { stale, kept } = await splitStale(
     engine,
@@ -383,6 +394,31 @@ async function splitStale(
     else stale.push(id);
   }
   return { stale, kept };
+}
+
+/**
+ * The run's progress reports: counts the corpus first, reports 0 of the total,
+ * then one report per input; `finish` makes the last report say processed === total.
+ */
+async function startProgress(
+  corpusDir: string,
+  onProgress: IndexOptions['onProgress'],
+): Promise<{ step: (sourcePath: string) => void; finish: () => void }> {
+  if (!onProgress) return { step: () => undefined, finish: () => undefined };
+  let total = await countCorpusInputs(corpusDir);
+  let processed = 0;
+  onProgress({ processed, total, sourcePath: '' });
+  return {
+    step: (sourcePath) => {
+      processed++;
+      // A file added to the corpus after the count: the total follows.
+      total = Math.max(total, processed);
+      onProgress({ processed, total, sourcePath });
+    },
+    finish: () => {
+      if (processed !== total) onProgress({ processed, total: processed, sourcePath: '' });
+    },
+  };
 }
 
 /** See IndexOptions.maxDeleteRatio. */
@@ -479,35 +515,36 @@ async function rebuildHere(options: IndexOptions): Promise<IndexSummary> {
   const stats = new RunStats();
   const tracker = new DuplicateTracker();
   let built = 0;
-  let processed = 0;
+  const progress = await startProgress(corpusDir, options.onProgress);
   // replaceAll pulls the documents; their builds run ahead of it on the pool.
   async function* documents(): AsyncGenerator<EngineDocument> {
     const items = buildAhead(readCorpus(corpusDir), pool.size * inFlightPerWorker, (item) =>
       item.kind === 'rejection' ? null : pool.build(item),
     );
     for await (const { item, built: outcome } of items) {
-      processed++;
       if (item.kind === 'rejection') {
         stats.rejections.push(item);
+        progress.step(item.sourcePath);
         continue;
       }
       stats.articles++;
       stats.inputBytes += item.inputBytes;
-      if (outcome === null) continue;
-      stats.add(outcome.timings);
-      const { result } = outcome;
-      if (!result.ok) {
-        stats.rejections.push(result.rejection);
+      const result = outcome?.result;
+      if (outcome) stats.add(outcome.timings);
+      if (result && !result.ok) stats.rejections.push(result.rejection);
+      if (!result?.ok) {
+        progress.step(item.sourcePath);
         continue;
       }
       tracker.assign(result);
       stats.warn(item.sourcePath, result.warnings);
       stats.count(result.document);
       options.onDocument?.(result.document);
-      options.onProgress?.({ processed, sourcePath: item.sourcePath });
+      progress.step(item.sourcePath);
       built++;
       yield result.document;
     }
+    progress.finish();
   }
   const t = performance.now();
   await engine.replaceAll(documents());

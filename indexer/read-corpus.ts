@@ -480,6 +480,83 @@ async function* readFileArticles(file: FoundFile, format: FileFormat, maxBytes: 
   yield readArticleBuffer(buf, file.relPath, format);
 }
 
+async function corpusFiles(dir: string): Promise<AsyncIterable<FoundFile | Rejection> | Iterable<FoundFile>> {
+  const root = await stat(dir);
+  return root.isFile() ? [{ absPath: dir, relPath: basename(dir) }] : walk(dir, '', new Set());
+}
+
+/** True when bytes[from, to) hold something besides spaces, tabs and CRs (a JSON line starts at once, so this stops early). */
+function hasContent(bytes: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const b = bytes[i]!;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return true;
+  }
+  return false;
+}
+
+/**
+ * How many items readJsonLines yields for a file, counted without decoding:
+ * one per oversized line and per other non-blank line, one more when no line
+ * was an article, or one for a binary or unreadable file.
+ */
+async function countJsonLines(absPath: string, maxBytes: number): Promise<number> {
+  try {
+    if (detectBinary(await readHead(absPath, 8192)) !== undefined) return 1;
+    let oversized = 0;
+    let articles = 0;
+    let size = 0;
+    let content = false;
+    const endLine = (): void => {
+      if (size > maxBytes) oversized++;
+      else if (content) articles++;
+      size = 0;
+      content = false;
+    };
+    for await (const chunk of createReadStream(absPath, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+        size += nl - start;
+        content ||= hasContent(chunk, start, nl);
+        endLine();
+        start = nl + 1;
+      }
+      size += chunk.length - start;
+      content ||= hasContent(chunk, start, chunk.length);
+    }
+    if (size > 0) endLine();
+    return oversized + articles + (articles === 0 ? 1 : 0);
+  } catch {
+    return 1;
+  }
+}
+
+/**
+ * How many items (articles and rejections) `readCorpus(dir, options)` will
+ * yield, so a progress display knows its total before the run starts: one
+ * per single-article file, one per non-blank JSONL line, one per reported
+ * problem. Files are only listed and JSONL files scanned for line breaks;
+ * nothing is decoded or parsed.
+ */
+export async function countCorpusInputs(dir: string, options: ReadCorpusOptions = {}): Promise<number> {
+  const maxBytes = options.maxBytes ?? defaultMaxBytes;
+  let total = 0;
+  for await (const item of await corpusFiles(dir)) {
+    if ('kind' in item) {
+      total++;
+      continue;
+    }
+    const format = detectFormat(item.relPath);
+    if (format === undefined) {
+      if ((await classifyUnknown(item)) !== undefined) total++;
+    } else if (format === 'jsonl') {
+      total += await countJsonLines(item.absPath, maxBytes);
+    } else {
+      total++;
+    }
+  }
+  return total;
+}
+
 /**
  * Every article under `dir` (or in `dir` itself when it is a file), in a
  * stable order, with a Rejection in place of each input that cannot be read.
@@ -487,11 +564,7 @@ async function* readFileArticles(file: FoundFile, format: FileFormat, maxBytes: 
  */
 export async function* readCorpus(dir: string, options: ReadCorpusOptions = {}): AsyncGenerator<RawArticle | Rejection> {
   const maxBytes = options.maxBytes ?? defaultMaxBytes;
-  const root = await stat(dir);
-  const files: AsyncIterable<FoundFile | Rejection> | Iterable<FoundFile> = root.isFile()
-    ? [{ absPath: dir, relPath: basename(dir) }]
-    : walk(dir, '', new Set());
-  for await (const item of files) {
+  for await (const item of await corpusFiles(dir)) {
     if ('kind' in item) {
       yield item;
       continue;

@@ -407,6 +407,7 @@ export const analyticsResponseSchema = z
 
 export const articleBatchInputSchema = z
   .array(articleInputSchema)
+  .min(1)
   .describe('Several articles at once; also accepted as application/x-ndjson, one article object per line.')
   .register(apiRegistry, { id: 'ArticleBatchInput' });
 

@@ -1,9 +1,11 @@
 /**
  * Response headers that keep browsers from misreading or framing what we
  * send: `nosniff` everywhere (a JSON body is never run as a script or page),
- * and on /docs, a page with no script of its own, a policy that allows
- * nothing but its inline style and no framing (clickjacking). The demo and
- * search pages set their own headers: they are meant to be embedded.
+ * and on /docs a policy that allows scripts, requests, images and fonts from
+ * this origin only (the reference's script is served from here, and its
+ * "try it" calls this API), the inline styles its components set, and no
+ * framing (clickjacking). The demo and search pages set their own headers:
+ * they are meant to be embedded.
  */
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
@@ -16,8 +18,17 @@ export function noSniff(): MiddlewareHandler {
   };
 }
 
-export const docsContentSecurityPolicy =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const docsContentSecurityPolicy = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 export function docsPageHeaders(): MiddlewareHandler {
   return async (c, next) => {

@@ -42,6 +42,16 @@ export const adminOperations: ApiOperation[] = [
     body: ingestBodySchema,
     bodyTypes: { 'application/x-ndjson': 'One article object per line (a batch).' },
     admin: true,
+    examples: {
+      body: {
+        url: 'https://www.example-hospital.cn/news/2024/0701.html',
+        title: '蒙阴县人民医院党委获评全市党建工作示范点',
+        text: '近年来，蒙阴县人民医院党委坚持党建引领，以优质高效的党建工作推动临床医疗技术和服务能力的提升，获评全市党建工作示范点。',
+        publishedAt: '2024-07-01',
+        hospital: '蒙阴县人民医院',
+        province: '山东',
+      },
+    },
     responses: {
       201: { description: 'Created (a single article).', schema: ingestResponseSchema, headers: { Location: 'URL of the article.' } },
       200: {

@@ -49,7 +49,12 @@ export const analyticsOperations: ApiOperation[] = [
     operationId: 'analyticsPage',
     tag: 'pages',
     summary: 'Search analytics page (Authorization header, or the token typed into its form)',
-    responses: { 200: { description: 'HTML page.', contentType: 'text/html; charset=utf-8' } },
+    security: [{}, { adminToken: [] }],
+    responses: {
+      200: { description: 'HTML page: the report with a valid token, the token form without one.', contentType: 'text/html; charset=utf-8' },
+      401: { description: 'Wrong token: the form again.', contentType: 'text/html; charset=utf-8' },
+      403: { description: 'Admin routes are disabled (ADMIN_TOKEN unset).', contentType: 'text/html; charset=utf-8' },
+    },
   },
   {
     method: 'post',
@@ -60,7 +65,9 @@ export const analyticsOperations: ApiOperation[] = [
     responses: {
       200: { description: 'HTML page.', contentType: 'text/html; charset=utf-8' },
       401: { description: 'Wrong token: the form again.', contentType: 'text/html; charset=utf-8' },
+      403: { description: 'Admin routes are disabled (ADMIN_TOKEN unset).', contentType: 'text/html; charset=utf-8' },
     },
+    errors: ['payload_too_large'],
   },
 ];
 

@@ -23,7 +23,8 @@ import type { RouteDeps } from './deps.js';
 
 /** Not strict: a shared link may carry tracking parameters, which a page should survive. */
 const articlePageQuerySchema = z.object({
-  q: z.string().max(limits.queryChars).optional().describe('Words to highlight in the title and text.'),
+  // Not refused when longer: a page link should open, so the page highlights the first queryChars characters.
+  q: z.string().optional().describe(`Words to highlight in the title and text (the first ${limits.queryChars} characters).`),
   key: siteKeyParamSchema,
 });
 

@@ -1,14 +1,26 @@
 /**
- * GET /openapi.json (generated from the zod schemas) and GET /docs, a
- * readable reference page rendered from the same document on the server:
- * no script and nothing loaded from elsewhere, so it works offline and
- * under a strict Content-Security-Policy.
+ * GET /openapi.json (generated from the zod schemas) and GET /docs, the
+ * interactive reference (Scalar: every operation with its parameters,
+ * examples, and a "try it" form that calls this same origin). Scalar's
+ * standalone bundle is served from the installed package under
+ * /docs/assets/, never from a CDN: hospital intranets are often offline, and
+ * the page's Content-Security-Policy allows scripts and requests to this
+ * origin only. Without JavaScript the page still shows the reference,
+ * rendered on the server from the same document.
  */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { Hono } from 'hono';
 import type { AppEnv } from '../context.js';
 import { buildOpenApiDocument, type ApiOperation } from '../openapi.js';
 import { escapeHtml } from '../../engine/analysis/snippet.js';
 import type { RouteDeps } from './deps.js';
+
+export const docsScriptPath = '/docs/assets/scalar.js';
 
 export const docsOperations: ApiOperation[] = [
   {
@@ -24,8 +36,19 @@ export const docsOperations: ApiOperation[] = [
     path: '/docs',
     operationId: 'docs',
     tag: 'documentation',
-    summary: 'Readable API reference',
+    summary: 'Interactive API reference (try requests from the page)',
     responses: { 200: { description: 'HTML page.', contentType: 'text/html; charset=utf-8' } },
+  },
+  {
+    method: 'get',
+    path: docsScriptPath,
+    operationId: 'docsScript',
+    tag: 'documentation',
+    summary: 'The reference page\'s script (Scalar API Reference, from the installed package; gzip, ETag)',
+    responses: {
+      200: { description: 'JavaScript.', contentType: 'text/javascript; charset=utf-8' },
+      304: { description: 'Not modified (If-None-Match).' },
+    },
   },
 ];
 
@@ -66,6 +89,19 @@ function renderSchemaFields(name: string, schema: Json): string {
   return `<h3 id="schema-${escapeHtml(name)}">${escapeHtml(name)}</h3><table><tr><th>field</th><th>type</th><th>meaning</th></tr>${rows}</table>`;
 }
 
+/** The security requirements of an operation, in words. */
+function describeAuth(security: unknown): string {
+  if (!Array.isArray(security)) return '';
+  const schemes = new Set(security.flatMap((requirement) => Object.keys(requirement as Json)));
+  const optional = security.some((requirement) => Object.keys(requirement as Json).length === 0);
+  const parts: string[] = [];
+  if (schemes.has('adminToken')) parts.push('<code>Authorization: Bearer &lt;ADMIN_TOKEN&gt;</code>');
+  if (schemes.has('metricsToken')) parts.push('<code>Authorization: Bearer &lt;METRICS_TOKEN&gt;</code> when METRICS_TOKEN is set');
+  if (schemes.has('siteKeyHeader')) parts.push('a site key: <code>X-Site-Key</code> header or <code>key</code> parameter');
+  if (parts.length === 0) return '';
+  return `<p class="auth">${optional ? 'Accepts' : 'Requires'} ${parts.join('; ')}.</p>`;
+}
+
 export function renderDocsPage(document: Json): string {
   const paths = document['paths'] as Record<string, Record<string, Json>>;
   const sections: string[] = [];
@@ -86,7 +122,7 @@ export function renderDocsPage(document: Json): string {
         })
         .join('');
       const body = op['requestBody'] ? '<p>Body: <code>application/json</code>, <a href="#schema-ArticleInput">ArticleInput</a>.</p>' : '';
-      const auth = op['security'] ? '<p class="auth">Requires <code>Authorization: Bearer &lt;ADMIN_TOKEN&gt;</code>.</p>' : '';
+      const auth = describeAuth(op['security']);
       sections.push(
         `<section><h2><span class="method">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h2><p>${escapeHtml(op['summary'] as string)}</p>${
           typeof op['description'] === 'string' ? `<p>${escapeHtml(op['description'])}</p>` : ''
@@ -102,15 +138,83 @@ export function renderDocsPage(document: Json): string {
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(info.title)} · reference</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+</head>
+<body>
+<noscript><style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 section{border-top:1px solid #ddd;padding:.5rem 0}h2{font-size:1.1rem}.method{color:#a00;font-family:monospace}
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
-code{background:#f4f4f4;padding:0 .2rem}.auth{color:#850}</style></head>
-<body><h1>${escapeHtml(info.title)} <small>${escapeHtml(info.version)}</small></h1>
-<p>${escapeHtml(info.description)}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
+code{background:#f4f4f4;padding:0 .2rem}.auth{color:#850}</style>
+<h1>${escapeHtml(info.title)} <small>${escapeHtml(info.version)}</small></h1>
+<p>${escapeHtml(info.description)}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). With JavaScript on, this page lets you try each request.</p>
 ${sections.join('\n')}
 <h2>Schemas</h2>${schemas}
+</noscript>
+<script id="api-reference" type="application/json" data-url="/openapi.json" data-configuration="${escapeHtml(JSON.stringify(scalarConfiguration))}"></script>
+<script src="${docsScriptPath}?v=${encodeURIComponent(scalarVersion())}"></script>
 </body></html>`;
+}
+
+/**
+ * Scalar's settings: nothing that reaches beyond this origin (its web
+ * fonts, telemetry, the AI agent, the request proxy), and tokens typed into
+ * the page kept only while it is open.
+ */
+const scalarConfiguration = {
+  url: '/openapi.json',
+  withDefaultFonts: false,
+  telemetry: false,
+  agent: { disabled: true },
+  persistAuth: false,
+  hideClientButton: false,
+  showDeveloperTools: 'never',
+  defaultHttpClient: { targetKey: 'shell', clientKey: 'curl' },
+};
+
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * The package's directory, found through its entry point (its exports do not
+ * include package.json). Only its browser bundle is read: the package's
+ * `engines` (Node >= 22) concern its own server-side code, which never runs here.
+ */
+function scalarPackageDir(): string {
+  return dirname(dirname(requireHere.resolve('@scalar/api-reference')));
+}
+
+let cachedVersion: string | undefined;
+function scalarVersion(): string {
+  cachedVersion ??= (requireHere(join(scalarPackageDir(), 'package.json')) as { version: string }).version;
+  return cachedVersion;
+}
+
+interface ScriptAsset {
+  code: Buffer;
+  gzipped: Buffer;
+  etag: string;
+}
+
+let scriptAsset: Promise<ScriptAsset> | undefined;
+
+/** The standalone bundle (about 5 MB, 1.5 MB gzipped), read and compressed once. */
+function loadScalarScript(): Promise<ScriptAsset> {
+  scriptAsset ??= (async () => {
+    const code = await readFile(join(scalarPackageDir(), 'dist/browser/standalone.js'));
+    const gzipped = await promisify(gzip)(code);
+    const etag = `"${createHash('sha256').update(code).digest('base64url').slice(0, 27)}"`;
+    return { code, gzipped, etag };
+  })();
+  scriptAsset.catch(() => {
+    scriptAsset = undefined;
+  });
+  return scriptAsset;
+}
+
+function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  return (acceptEncoding ?? '').split(',').some((entry) => {
+    const [coding = '', ...params] = entry.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
 }
 
 export function createDocsRoutes(deps: RouteDeps): Hono<AppEnv> {
@@ -125,5 +229,20 @@ export function createDocsRoutes(deps: RouteDeps): Hono<AppEnv> {
   };
   app.get('/openapi.json', (c) => c.json(get().document, 200));
   app.get('/docs', (c) => c.html(get().html, 200));
+  app.get(docsScriptPath, async (c) => {
+    const asset = await loadScalarScript();
+    // The page asks for ?v=<version>: a new release is a new URL, so the script may be cached for good.
+    c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    c.header('ETag', `W/${asset.etag}`);
+    c.header('Vary', 'Accept-Encoding');
+    const ifNoneMatch = c.req.header('If-None-Match') ?? '';
+    if (ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//u, '') === asset.etag || tag.trim() === '*')) return c.body(null, 304);
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    if (acceptsGzip(c.req.header('Accept-Encoding'))) {
+      c.header('Content-Encoding', 'gzip');
+      return c.body(new Uint8Array(asset.gzipped));
+    }
+    return c.body(new Uint8Array(asset.code));
+  });
   return app;
 }

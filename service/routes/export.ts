@@ -28,6 +28,7 @@ export const exportOperations: ApiOperation[] = [
       200: {
         description: 'The matching articles, best first (or by date with `sort`).',
         contentType: 'text/csv; charset=utf-8',
+        alsoAs: { 'application/x-ndjson; charset=utf-8': 'With format=jsonl: one JSON object per line.' },
         headers: { 'X-Export-Total': 'Number of matching articles.', 'X-Export-Truncated': 'true when the cap cut the export short.' },
       },
     },

@@ -17,6 +17,7 @@ export const facetOperations: ApiOperation[] = [
     description: 'Optionally narrowed by the same filters as /v1/search; with a site key, only its hospital is counted.',
     query: facetsQuerySchema,
     siteKey: true,
+    examples: { query: { province: ['山东'] } },
     responses: { 200: { description: 'Facet counts.', schema: facetsResponseSchema } },
     errors: ['validation_failed', 'invalid_site_key', 'rate_limited', 'not_ready', 'engine_unavailable'],
   },

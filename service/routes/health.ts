@@ -33,8 +33,11 @@ export const healthOperations: ApiOperation[] = [
     operationId: 'metrics',
     tag: 'operations',
     summary: 'Prometheus metrics',
-    description: 'Request counts and latency histograms by route pattern and status, index size, process metrics.',
+    description:
+      'Request counts and latency histograms by route pattern and status, index size, process metrics. With METRICS_TOKEN set, needs `Authorization: Bearer <METRICS_TOKEN>`.',
+    security: [{}, { metricsToken: [] }],
     responses: { 200: { description: 'Prometheus text exposition format.', contentType: 'text/plain; version=0.0.4' } },
+    errors: ['unauthorized'],
   },
 ];
 

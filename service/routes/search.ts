@@ -20,6 +20,7 @@ export const searchOperations: ApiOperation[] = [
       'Full-text search with filters and facets. All query words must match (aliases and synonyms count); a quoted "phrase" must match contiguously; the last word also matches as a prefix. After the articles matching every word (`exact: true`, counted by `total`), the page fills with partial matches (`exact: false`, counted by `partialTotal`): the word matching the most articles is dropped first, then the next. When no article has every word, only partial matches answer and `relaxed` is true. Pinyin (dangjian, djpp, dang jian pin pai) is searched as the Chinese it spells and a homophone typo (党见品牌) as the word of the index it sounds like: `interpretedAs` says what was searched, `correctedFrom` what was typed. An empty `q` lists articles within the filters, newest first. With a site key the results are confined to its hospital.',
     query: searchQuerySchema,
     siteKey: true,
+    examples: { query: { q: '党建品牌', province: ['浙江'], pageSize: 10 } },
     responses: { 200: { description: 'One page of hits, with facet counts over the whole result set.', schema: searchResponseSchema } },
     errors: ['validation_failed', 'invalid_site_key', 'rate_limited', 'not_ready', 'engine_unavailable', 'timeout'],
   },

@@ -16,6 +16,7 @@ export const suggestOperations: ApiOperation[] = [
     description: 'From titles, hospital names and frequent terms. Full pinyin (dangjian) and initials (djpp) work too.',
     query: suggestQuerySchema,
     siteKey: true,
+    examples: { query: { q: 'djpp' } },
     responses: { 200: { description: 'Suggestions, best first.', schema: suggestResponseSchema } },
     errors: ['validation_failed', 'invalid_site_key', 'rate_limited', 'not_ready', 'engine_unavailable'],
   },

@@ -1,4 +1,4 @@
-/** nosniff on everything we send, no framing of /docs, and /metrics behind METRICS_TOKEN when one is set. */
+/** nosniff on everything we send, no framing of /docs and only its own scripts, and /metrics behind METRICS_TOKEN when one is set. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,11 +33,12 @@ describe('security headers', () => {
     },
   );
 
-  it('/docs may not be framed and runs no script', async () => {
+  it('/docs may not be framed and runs only scripts of its own origin', async () => {
     const res = await app().request('/docs');
     expect(res.status).toBe(200);
     expect(res.headers.get('Content-Security-Policy')).toContain("frame-ancestors 'none'");
     expect(res.headers.get('Content-Security-Policy')).toContain("default-src 'none'");
+    expect(res.headers.get('Content-Security-Policy')).toContain("script-src 'self';");
     expect(res.headers.get('X-Frame-Options')).toBe('DENY');
   });
 });
