@@ -7,9 +7,10 @@
 import { parentPort } from 'node:worker_threads';
 import { buildDocument, type StageTimings } from './build-document.js';
 import type { BuildReply, BuildRequest } from './build-pool.js';
-import { adoptAnalysisOverrides } from './worker-thread.js';
+import { adoptAnalysisOverrides, lowerThreadPriority } from './worker-thread.js';
 
 adoptAnalysisOverrides();
+lowerThreadPriority();
 
 const port = parentPort;
 if (port === null) throw new Error('build-worker.ts runs as a worker thread of the build pool');

@@ -8,9 +8,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine, type EngineConfig } from '../engine/create-engine.js';
 import { BuildPool } from './build-pool.js';
 import { rebuildIndex, type IndexSummary } from './pipeline.js';
-import { adoptAnalysisOverrides } from './worker-thread.js';
+import { adoptAnalysisOverrides, lowerThreadPriority } from './worker-thread.js';
 
 adoptAnalysisOverrides();
+lowerThreadPriority();
 
 export interface RebuildWorkerInput {
   engineConfig: EngineConfig;

@@ -25,7 +25,8 @@ import { EngineTimeoutError, EngineUnavailableError, IndexCorruptError } from '.
 import { waitForMeilisearch } from '../engine/meilisearch/wait.js';
 import type { SearchEngine } from '../engine/port.js';
 import { removeOrphanTempFiles } from '../indexer/ingest.js';
-import { checkCorpusDir, indexCorpus } from '../indexer/pipeline.js';
+import { loadSegmenter } from '../engine/analysis/segment.js';
+import { checkCorpusDir, indexCorpus, rebuildIndex } from '../indexer/pipeline.js';
 import { WriteQueue } from './write-queue.js';
 import { countRejections } from '../indexer/rejections.js';
 import { createApp } from './app.js';
@@ -99,6 +100,9 @@ function closeHttpServer(server: Server, timeoutMs: number): Promise<void> {
   });
 }
 
+/** The longest one write of the start-up sync holds the serving thread (see IndexOptions.maxWriteMs). */
+const syncWriteMs = 25;
+
 export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(env, options.logStream);
   await checkCorpusDir(env.CORPUS_DIR);
@@ -106,6 +110,9 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   // Before the engine opens: the dictionary in force decides whether its index must be segmented again.
   const analysisDir = join(env.DATA_DIR, 'analysis');
   adoptStoredOverrides(await readOverrides(analysisDir));
+  // Queries are segmented on this thread: jieba's dictionaries (seconds) load before it
+  // listens, rather than in the first search, holding every request behind it.
+  loadSegmenter();
   // Only the embedded engine's files live in DATA_DIR; Meilisearch serialises its own writers.
   const writesDataDir = env.ENGINE === 'sqlite' && !env.READ_ONLY;
   let dataDirProblem = writesDataDir ? describeDataDirProblem(env.DATA_DIR) : null;
@@ -211,11 +218,17 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       logger.info('ready (read-only: serving the index without syncing the corpus)');
       return;
     }
-    const syncCorpus = async (): Promise<void> => {
+    const syncCorpus = async (fresh: boolean): Promise<void> => {
       try {
         const orphans = await removeOrphanTempFiles(env.CORPUS_DIR);
         if (orphans.length > 0) logger.info({ files: orphans.slice(0, 20), count: orphans.length }, 'removed temporary files of interrupted writes');
-        const summary = await indexCorpus({ engine, corpusDir: env.CORPUS_DIR, maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO });
+        // An empty embedded index is built whole on a thread of its own, as POST /v1/reindex
+        // builds, so /healthz keeps answering; an existing one is brought in line here, in
+        // write transactions short enough that the searches it serves meanwhile barely wait.
+        const summary =
+          fresh && engine.name === 'sqlite'
+            ? await rebuildIndex({ engine, corpusDir: env.CORPUS_DIR })
+            : await indexCorpus({ engine, corpusDir: env.CORPUS_DIR, maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO, maxWriteMs: syncWriteMs });
         readiness.setCorpusProblems(summary.rejections);
         for (const warning of summary.warnings.slice(0, 50)) logger.warn({ file: warning.sourcePath, detail: warning.detail }, 'corpus file indexed with a field dropped');
         for (const rejection of summary.rejections.slice(0, 50)) {
@@ -251,11 +264,11 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       // queue as admin writes so the two never interleave.
       readiness.markReady();
       logger.info('ready (existing index); checking the corpus for changes');
-      await writes.run(syncCorpus);
+      await writes.run(() => syncCorpus(false));
       return;
     }
     readiness.waitFor('indexing the corpus');
-    await writes.run(syncCorpus);
+    await writes.run(() => syncCorpus(true));
     readiness.markReady();
     logger.info('ready');
   };

@@ -43,6 +43,11 @@ function ensureLoaded(): void {
  * (setAnalysisOverrides): nodejieba's load() replaces the whole segmenter, so
  * words taken out are gone too.
  */
+/** Loads jieba's dictionaries on this thread now (seconds), rather than in the first request that segments text. */
+export function loadSegmenter(): void {
+  ensureLoaded();
+}
+
 export function reloadSegmenter(): void {
   loaded = false;
   subWordCache.clear();
