@@ -24,7 +24,7 @@ const port = parentPort;
 if (port === null) throw new Error('rebuild-worker.ts runs as a worker thread');
 
 const input = workerData as RebuildWorkerInput;
-const pool = new BuildPool();
+const pool = new BuildPool({ lowPriority: true });
 const engine = await createEngine(input.engineConfig);
 let reply: RebuildWorkerReply;
 try {
