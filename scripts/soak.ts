@@ -7,9 +7,13 @@
  * on `--connections` keep-alive connections, while a writer posts articles
  * with the admin token and records every id acknowledged with 201 or 200.
  * Meanwhile the server is killed with SIGKILL and started again `--restarts`
- * times (at equal shares of the run, each at least 5 s after the last was
- * ready), and one POST /v1/reindex runs while it is up, to compare search
- * latency at rest with search latency during a rebuild.
+ * times, and one POST /v1/reindex runs while it is up, to compare search
+ * latency at rest with search latency during a rebuild. The kills come at
+ * equal shares of the run, each at least 9 s (with the default 60 s) after
+ * the last start and, waiting up to 30 s more, once a write has been
+ * acknowledged since that start (and the first once the rebuild is done):
+ * on a busy machine the run takes longer than `--seconds`, but every kill
+ * tests a write.
  *
  * Prints requests per second, the status counts, connection errors (while
  * the server was down, and otherwise), each restart's time to /readyz, the
@@ -68,6 +72,9 @@ export interface SoakReport {
     rebuildMs: number | null;
   };
   acknowledged: number;
+  /** Time to the acknowledgement of a write (it may wait behind the rebuild, or for a build worker after a start). */
+  writeP50: number;
+  writeMax: number;
   found: number;
   missing: string[];
   /** The machine's 1-minute load average when the run ended. */
@@ -214,6 +221,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let rebuildMs: number | null = null;
   const phase: Phase = { down: false, rebuilding: false, readyAt: 0 };
   const allSearches: number[] = [];
+  const writeLatencies: number[] = [];
+  let acknowledgedSinceReady = 0;
   let relatedIds: string[] = [];
 
   const count = (key: string): void => {
@@ -278,12 +287,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         title: `医院党委开展第${n + 1}次主题党日活动（${stamp}）`,
         text: `${stamp}：医院党委组织全体党员开展主题党日活动，重温入党誓词，学习党的理论知识。第${n + 1}党支部书记讲授专题党课，志愿服务队走进社区开展义诊。`,
       });
+      const t = performance.now();
       const res = await call('write', '/v1/articles', {
         method: 'POST',
         headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
         body,
       });
-      if (res && (res.status === 201 || res.status === 200)) acknowledged.push(((await res.json()) as { id: string }).id);
+      if (res && (res.status === 201 || res.status === 200)) {
+        acknowledged.push(((await res.json()) as { id: string }).id);
+        acknowledgedSinceReady++;
+        writeLatencies.push(performance.now() - t);
+      }
       await sleep(res === null ? 50 : 20);
     }
   };
@@ -304,9 +318,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const at = (fraction: number): Promise<void> => sleep(Math.max(0, loadStarted + fraction * options.seconds * 1000 - performance.now()));
     const slots = options.restarts + 1;
 
-    // Each restart comes at its share of the run, but never sooner than this after the last one was ready.
-    const minUpMs = Math.min(5_000, (options.seconds * 1000) / slots / 2);
+    // Each restart comes at its share of the run, but never sooner than this after the last one
+    // was ready: the first write after a start waits for a build worker to load its dictionaries.
+    const minUpMs = Math.min(10_000, (options.seconds * 1000 * 0.6) / slots);
     const upLongEnough = (): Promise<void> => sleep(Math.max(0, phase.readyAt + minUpMs - performance.now()));
+    // A kill is a test of the writes acknowledged before it: each waits (up to `maxWaitMs`) for
+    // one acknowledged since the last start, and the first for the rebuild to finish.
+    const maxWaitMs = 30_000;
+    let rebuildDone = false;
+    const worthKilling = async (first: boolean): Promise<void> => {
+      const until = performance.now() + maxWaitMs;
+      while (performance.now() < until && (acknowledgedSinceReady === 0 || (first && !rebuildDone))) await sleep(100);
+    };
 
     // One rebuild while up, halfway to the first restart: search latency during it against at
     // rest. A restart that comes first interrupts it (its request then fails as the others do).
@@ -317,6 +340,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const res = await call('reindex', '/v1/reindex', { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` } });
       phase.rebuilding = false;
       if (res?.status === 200) rebuildMs = performance.now() - rebuildStarted;
+      rebuildDone = true;
       log(`soak: rebuild ${res === null ? 'interrupted by a restart' : `answered ${res.status}`} after ${Math.round(performance.now() - rebuildStarted)} ms`);
       return res;
     })();
@@ -324,6 +348,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     for (let r = 1; r <= options.restarts; r++) {
       await at(r / slots);
       await upLongEnough();
+      await worthKilling(r === 1);
       phase.down = true;
       const killed = performance.now();
       await server.kill('SIGKILL');
@@ -331,6 +356,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       await server.waitReady();
       restartMs.push(performance.now() - killed);
       phase.readyAt = performance.now();
+      acknowledgedSinceReady = 0;
       phase.down = false;
       log(`soak: restart ${r}/${options.restarts}: ready again after ${Math.round(performance.now() - killed)} ms`);
     }
@@ -374,6 +400,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         rebuildMs,
       },
       acknowledged: acknowledged.length,
+      writeP50: percentile(writeLatencies, 50),
+      writeMax: writeLatencies.length === 0 ? Number.NaN : Math.max(...writeLatencies),
       found: acknowledged.length - missing.length,
       missing: missing.slice(0, 20),
       loadAverage: loadavg()[0] ?? Number.NaN,
@@ -399,7 +427,7 @@ export function formatReport(r: SoakReport): string {
     `restarts (SIGKILL to /readyz 200): ${r.restartMs.map((ms) => `${Math.round(ms)} ms`).join(', ') || 'none'}`,
     `search, all answers: p50 ${f(r.search.allP50)} ms, p99 ${f(r.search.allP99)} ms`,
     `search at rest: p50 ${f(r.search.restP50)} ms, p99 ${f(r.search.restP99)} ms; during the rebuild (${r.search.rebuildMs === null ? 'interrupted by a restart' : `${f(r.search.rebuildMs / 1000)} s`}, ${r.search.rebuildSamples} searches): p50 ${f(r.search.rebuildP50)} ms, p99 ${f(r.search.rebuildP99)} ms`,
-    `acknowledged writes: ${r.acknowledged}, found after the last restart: ${r.found}`,
+    `acknowledged writes: ${r.acknowledged} (p50 ${f(r.writeP50 / 1000, 2)} s, max ${f(r.writeMax / 1000, 2)} s), found after the last restart: ${r.found}`,
   ];
   if (r.missing.length > 0) lines.push(`missing: ${r.missing.join(', ')}`);
   lines.push(r.failures.length === 0 ? 'PASS' : `FAIL\n  ${r.failures.join('\n  ')}`);
