@@ -26,7 +26,7 @@ import { waitForMeilisearch } from '../engine/meilisearch/wait.js';
 import type { SearchEngine } from '../engine/port.js';
 import { removeOrphanTempFiles } from '../indexer/ingest.js';
 import { loadSegmenter } from '../engine/analysis/segment.js';
-import { checkCorpusDir, indexCorpus, rebuildIndex } from '../indexer/pipeline.js';
+import { checkCorpusDir, indexCorpus } from '../indexer/pipeline.js';
 import { WriteQueue } from './write-queue.js';
 import { countRejections } from '../indexer/rejections.js';
 import { createApp } from './app.js';
@@ -218,17 +218,18 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       logger.info('ready (read-only: serving the index without syncing the corpus)');
       return;
     }
-    const syncCorpus = async (fresh: boolean): Promise<void> => {
+    const syncCorpus = async (): Promise<void> => {
       try {
         const orphans = await removeOrphanTempFiles(env.CORPUS_DIR);
         if (orphans.length > 0) logger.info({ files: orphans.slice(0, 20), count: orphans.length }, 'removed temporary files of interrupted writes');
-        // An empty embedded index is built whole on a thread of its own, as POST /v1/reindex
-        // builds, so /healthz keeps answering; an existing one is brought in line here, in
-        // write transactions short enough that the searches it serves meanwhile barely wait.
-        const summary =
-          fresh && engine.name === 'sqlite'
-            ? await rebuildIndex({ engine, corpusDir: env.CORPUS_DIR })
-            : await indexCorpus({ engine, corpusDir: env.CORPUS_DIR, maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO, maxWriteMs: syncWriteMs });
+        // The one writer is this thread's: write transactions short enough that the requests it
+        // serves meanwhile (searches on an existing index, /healthz on a first start) barely wait.
+        const summary = await indexCorpus({
+          engine,
+          corpusDir: env.CORPUS_DIR,
+          maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO,
+          maxWriteMs: syncWriteMs,
+        });
         readiness.setCorpusProblems(summary.rejections);
         for (const warning of summary.warnings.slice(0, 50)) logger.warn({ file: warning.sourcePath, detail: warning.detail }, 'corpus file indexed with a field dropped');
         for (const rejection of summary.rejections.slice(0, 50)) {
@@ -264,11 +265,11 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       // queue as admin writes so the two never interleave.
       readiness.markReady();
       logger.info('ready (existing index); checking the corpus for changes');
-      await writes.run(() => syncCorpus(false));
+      await writes.run(syncCorpus);
       return;
     }
     readiness.waitFor('indexing the corpus');
-    await writes.run(() => syncCorpus(true));
+    await writes.run(syncCorpus);
     readiness.markReady();
     logger.info('ready');
   };
