@@ -112,7 +112,13 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   adoptStoredOverrides(await readOverrides(analysisDir));
   // Queries are segmented on this thread: jieba's dictionaries (seconds) load before it
   // listens, rather than in the first search, holding every request behind it.
-  loadSegmenter();
+  try {
+    loadSegmenter();
+  } catch (err) {
+    // Its user dictionary could not be written (a temp directory of another user's): the start
+    // goes on, to report what else is wrong, and the first text to segment tries again.
+    logger.warn({ err }, 'loading the segmenter failed; it is tried again when first needed');
+  }
   // Only the embedded engine's files live in DATA_DIR; Meilisearch serialises its own writers.
   const writesDataDir = env.ENGINE === 'sqlite' && !env.READ_ONLY;
   let dataDirProblem = writesDataDir ? describeDataDirProblem(env.DATA_DIR) : null;
