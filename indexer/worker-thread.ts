@@ -22,14 +22,15 @@ export function startIndexerWorker(name: string, options: Pick<WorkerOptions, 'w
   return startModuleWorker(import.meta.url, name, { ...options, workerData: withOverrides });
 }
 
-/** How much lower than the process's main thread an indexing thread runs (nice steps). */
+/** How much lower than the process's main thread a bulk indexing thread runs (nice steps). */
 const indexingNiceness = 10;
 
 /**
- * In an indexing worker thread: lowers this thread's scheduling priority, so
- * that on a machine with fewer free cores than busy threads the serving
- * thread (HTTP, searches on the read workers) is given the CPU first and a
- * rebuild or a large ingest takes longer instead of making searches wait.
+ * In a thread of bulk indexing (a rebuild and its build workers): lowers
+ * this thread's scheduling priority, so that on a machine with fewer free
+ * cores than busy threads the serving thread (HTTP, searches on the read
+ * workers) is given the CPU first and the rebuild takes longer instead of
+ * making searches wait.
  * Linux schedules threads, not processes: `/proc/thread-self` names this
  * thread, and its priority alone changes.
  * Elsewhere, or when the priority cannot be changed, nothing happens.
