@@ -27,6 +27,10 @@ export type BuildReply =
   | { id: number; ok: true; result: BuildResult; timings: StageTimings }
   | { id: number; ok: false; message: string };
 
+export interface BuildWorkerData {
+  lowPriority: boolean;
+}
+
 export interface BuildOutcome {
   result: BuildResult;
   timings: StageTimings;
@@ -37,6 +41,12 @@ export interface BuildPoolOptions {
   size?: number;
   /** Workers without work for this long are stopped, freeing their dictionaries (default 30 s). */
   idleMs?: number;
+  /**
+   * Workers run below the serving thread's priority (lowerThreadPriority):
+   * for bulk work nobody waits on, a rebuild. Not for the process's shared
+   * pool, whose single-article builds a client is waiting for.
+   */
+  lowPriority?: boolean;
 }
 
 export class BuildWorkerError extends Error {
@@ -62,6 +72,7 @@ const jobsBeforeAnotherWorker = 2;
 export class BuildPool {
   readonly size: number;
   private readonly idleMs: number;
+  private readonly lowPriority: boolean;
   private readonly slots: Slot[] = [];
   private nextId = 0;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -70,6 +81,7 @@ export class BuildPool {
   constructor(options: BuildPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
     this.idleMs = options.idleMs ?? 30_000;
+    this.lowPriority = options.lowPriority === true;
   }
 
   /** Workers running now. */
@@ -110,7 +122,8 @@ export class BuildPool {
   }
 
   private startWorker(): Slot {
-    const worker = startIndexerWorker('build-worker');
+    const data: BuildWorkerData = { lowPriority: this.lowPriority };
+    const worker = startIndexerWorker('build-worker', { workerData: data });
     const slot: Slot = { worker, pending: new Map() };
     this.slots.push(slot);
     worker.on('message', (reply: BuildReply) => this.settle(slot, reply));

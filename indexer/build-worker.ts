@@ -4,12 +4,13 @@
  * posts the documents back. It never touches an engine: the one writer stays
  * on the thread that owns the index.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { buildDocument, type StageTimings } from './build-document.js';
-import type { BuildReply, BuildRequest } from './build-pool.js';
-import { adoptAnalysisOverrides } from './worker-thread.js';
+import type { BuildReply, BuildRequest, BuildWorkerData } from './build-pool.js';
+import { adoptAnalysisOverrides, lowerThreadPriority } from './worker-thread.js';
 
 adoptAnalysisOverrides();
+if ((workerData as Partial<BuildWorkerData> | null)?.lowPriority === true) lowerThreadPriority();
 
 const port = parentPort;
 if (port === null) throw new Error('build-worker.ts runs as a worker thread of the build pool');

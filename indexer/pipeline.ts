@@ -169,6 +169,14 @@ export interface IndexOptions {
   /** Documents per write transaction (default 1,000). */
   batchSize?: number;
   /**
+   * indexCorpus only: about the longest one write transaction may hold this
+   * thread, in ms. Batches then shrink (down to one document) to what the
+   * last one took per document, and the thread yields between them: a sync
+   * on the thread that also serves requests never holds them up for the
+   * seconds a 1,000-document transaction takes. Unset: `batchSize` always.
+   */
+  maxWriteMs?: number;
+  /**
    * indexCorpus only: the largest share of the index a run may delete
    * (default 0.2). A corpus that lost more than that is far more likely a
    * volume that did not mount or a wrong CORPUS_DIR than an editor's work,
@@ -303,12 +311,21 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
   let batch: EngineDocument[] = [];
   let indexed = 0;
   let unchanged = 0;
+  const { maxWriteMs } = options;
+  // With a time bound, the first transaction is a small one: it measures what a document costs.
+  let limit = maxWriteMs === undefined ? batchSize : Math.min(batchSize, 8);
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     const t = performance.now();
     await engine.upsert(batch);
-    stats.write += performance.now() - t;
+    const took = performance.now() - t;
+    stats.write += took;
     indexed += batch.length;
+    if (maxWriteMs !== undefined) {
+      limit = Math.max(1, Math.min(batchSize, Math.floor((maxWriteMs * batch.length) / Math.max(took, 0.001))));
+      // Builds finished ahead resolve as microtasks: without this, requests would wait for the whole run.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     batch = [];
   };
 
@@ -347,7 +364,7 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
         stats.count(result.document);
         options.onDocument?.(result.document);
         batch.push(result.document);
-        if (batch.length >= batchSize) await flush();
+        if (batch.length >= limit) await flush();
       }
     }
     progress.step(item.sourcePath);

@@ -8,9 +8,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine, type EngineConfig } from '../engine/create-engine.js';
 import { BuildPool } from './build-pool.js';
 import { rebuildIndex, type IndexSummary } from './pipeline.js';
-import { adoptAnalysisOverrides } from './worker-thread.js';
+import { adoptAnalysisOverrides, lowerThreadPriority } from './worker-thread.js';
 
 adoptAnalysisOverrides();
+lowerThreadPriority();
 
 export interface RebuildWorkerInput {
   engineConfig: EngineConfig;
@@ -23,7 +24,7 @@ const port = parentPort;
 if (port === null) throw new Error('rebuild-worker.ts runs as a worker thread');
 
 const input = workerData as RebuildWorkerInput;
-const pool = new BuildPool();
+const pool = new BuildPool({ lowPriority: true });
 const engine = await createEngine(input.engineConfig);
 let reply: RebuildWorkerReply;
 try {

@@ -52,6 +52,33 @@ export const errorStatuses = {
 export type ErrorCode = keyof typeof errorStatuses;
 export const errorCodes = Object.keys(errorStatuses) as ErrorCode[];
 
+/**
+ * Answers the service gives on purpose, whatever their status: a state it is
+ * in (starting, read-only), a search cut at its budget, a client that left.
+ * They are logged at this level, with no stack trace: an operator reading
+ * the error level should only find what needs looking at.
+ */
+export const expectedErrorLevels: Partial<Record<ErrorCode, 'info' | 'warn'>> = {
+  not_ready: 'info',
+  read_only: 'info',
+  client_closed: 'info',
+  timeout: 'warn',
+};
+
+/** True once the client has gone (socket closed, or the request's signal aborted) before the answer was sent. */
+export function clientHasLeft(c: Context): boolean {
+  return c.req.raw.signal.aborted;
+}
+
+/** The level a request's log line takes: expected answers at theirs, other 5xx at error, 4xx at warn. */
+export function logLevelOf(status: number, code: ErrorCode | undefined): 'info' | 'warn' | 'error' {
+  const expected = code === undefined ? undefined : expectedErrorLevels[code];
+  if (expected !== undefined) return expected;
+  if (status >= 500) return 'error';
+  if (status >= 400) return 'warn';
+  return 'info';
+}
+
 export interface ErrorDetail {
   path: string;
   message: string;
@@ -145,15 +172,25 @@ export function respondWithError(c: Context, error: ApiError): Response {
   return c.json(buildErrorBody(error), error.status);
 }
 
-/** The app's single onError: logs what the client must not see, answers with the closed error body. */
+/**
+ * The app's single onError: logs what the client must not see, answers with
+ * the closed error body. Whatever failed after the client left (most often
+ * reading the rest of its body) failed because it left: that is a 499
+ * `client_closed`, not an error of ours.
+ */
 export function createErrorHandler(logger: Logger) {
   return (err: unknown, c: Context): Response => {
-    const error = toApiError(err);
+    const error = clientHasLeft(c) ? clientClosed(err) : toApiError(err);
+    c.set('errorCode', error.code);
     const requestId = (c.get('requestId') as string | undefined) ?? null;
-    if (error.status >= 500) {
+    if (error.status >= 500 && expectedErrorLevels[error.code] === undefined) {
       const cause = error.code === 'internal_error' ? err : (error.cause ?? err);
       logger.error({ requestId, code: error.code, err: cause }, 'request failed');
     }
     return respondWithError(c, error);
   };
+}
+
+export function clientClosed(cause?: unknown): ApiError {
+  return new ApiError('client_closed', 'The client closed the connection before the answer was ready.', { cause });
 }

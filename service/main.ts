@@ -25,6 +25,7 @@ import { EngineTimeoutError, EngineUnavailableError, IndexCorruptError } from '.
 import { waitForMeilisearch } from '../engine/meilisearch/wait.js';
 import type { SearchEngine } from '../engine/port.js';
 import { removeOrphanTempFiles } from '../indexer/ingest.js';
+import { loadSegmenter } from '../engine/analysis/segment.js';
 import { checkCorpusDir, indexCorpus } from '../indexer/pipeline.js';
 import { WriteQueue } from './write-queue.js';
 import { countRejections } from '../indexer/rejections.js';
@@ -99,6 +100,9 @@ function closeHttpServer(server: Server, timeoutMs: number): Promise<void> {
   });
 }
 
+/** The longest one write of the start-up sync holds the serving thread (see IndexOptions.maxWriteMs). */
+const syncWriteMs = 25;
+
 export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(env, options.logStream);
   await checkCorpusDir(env.CORPUS_DIR);
@@ -106,6 +110,15 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   // Before the engine opens: the dictionary in force decides whether its index must be segmented again.
   const analysisDir = join(env.DATA_DIR, 'analysis');
   adoptStoredOverrides(await readOverrides(analysisDir));
+  // Queries are segmented on this thread: jieba's dictionaries (seconds) load before it
+  // listens, rather than in the first search, holding every request behind it.
+  try {
+    loadSegmenter();
+  } catch (err) {
+    // Its user dictionary could not be written (a temp directory of another user's): the start
+    // goes on, to report what else is wrong, and the first text to segment tries again.
+    logger.warn({ err }, 'loading the segmenter failed; it is tried again when first needed');
+  }
   // Only the embedded engine's files live in DATA_DIR; Meilisearch serialises its own writers.
   const writesDataDir = env.ENGINE === 'sqlite' && !env.READ_ONLY;
   let dataDirProblem = writesDataDir ? describeDataDirProblem(env.DATA_DIR) : null;
@@ -215,7 +228,14 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       try {
         const orphans = await removeOrphanTempFiles(env.CORPUS_DIR);
         if (orphans.length > 0) logger.info({ files: orphans.slice(0, 20), count: orphans.length }, 'removed temporary files of interrupted writes');
-        const summary = await indexCorpus({ engine, corpusDir: env.CORPUS_DIR, maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO });
+        // The one writer is this thread's: write transactions short enough that the requests it
+        // serves meanwhile (searches on an existing index, /healthz on a first start) barely wait.
+        const summary = await indexCorpus({
+          engine,
+          corpusDir: env.CORPUS_DIR,
+          maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO,
+          maxWriteMs: syncWriteMs,
+        });
         readiness.setCorpusProblems(summary.rejections);
         for (const warning of summary.warnings.slice(0, 50)) logger.warn({ file: warning.sourcePath, detail: warning.detail }, 'corpus file indexed with a field dropped');
         for (const rejection of summary.rejections.slice(0, 50)) {

@@ -6,11 +6,7 @@
  * no search at all, and one that leaves mid-search stops being waited for.
  */
 import type { SearchEngine, SearchRequest, SearchResult } from '../engine/port.js';
-import { ApiError } from './errors.js';
-
-export function clientClosed(): ApiError {
-  return new ApiError('client_closed', 'The client closed the connection before the answer was ready.');
-}
+import { ApiError, clientClosed } from './errors.js';
 
 export async function searchWithinBudget(
   engine: SearchEngine,

@@ -38,6 +38,11 @@ function ensureLoaded(): void {
   loaded = true;
 }
 
+/** Loads jieba's dictionaries on this thread now (seconds), rather than in the first request that segments text. */
+export function loadSegmenter(): void {
+  ensureLoaded();
+}
+
 /**
  * Loads the dictionary again after the run-time words changed
  * (setAnalysisOverrides): nodejieba's load() replaces the whole segmenter, so

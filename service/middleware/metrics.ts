@@ -8,12 +8,14 @@ import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SearchEngine } from '../../engine/port.js';
+import type { AppEnv } from '../context.js';
+import { outcomeOf } from './request-log.js';
 import { labelRoute } from './route-label.js';
 
 export interface Metrics {
   readonly registry: Registry;
   readonly contentType: string;
-  track: MiddlewareHandler;
+  track: MiddlewareHandler<AppEnv>;
   render(): Promise<string>;
 }
 
@@ -75,10 +77,10 @@ export function createMetrics(engine: SearchEngine, logger: Logger, corpusReject
     },
   });
 
-  const track: MiddlewareHandler = async (c, next) => {
+  const track: MiddlewareHandler<AppEnv> = async (c, next) => {
     const end = duration.startTimer();
     await next();
-    const labels = { method: c.req.method, route: labelRoute(c), status: String(c.res.status) };
+    const labels = { method: c.req.method, route: labelRoute(c), status: String(outcomeOf(c).status) };
     requests.inc(labels);
     end(labels);
   };
