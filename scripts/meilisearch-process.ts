@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -55,8 +55,6 @@ export interface MeilisearchProcessOptions {
   port?: number;
   /** Extra command-line flags, e.g. `--import-dump <file>`. */
   args?: string[];
-  /** Lines of the server's output are passed here (quiet by default). */
-  onOutput?: (line: string) => void;
 }
 
 export interface MeilisearchProcess {
@@ -65,6 +63,8 @@ export interface MeilisearchProcess {
   masterKey: string;
   /** The server's own files: `data.ms`, `dumps/`, `snapshots/`. */
   dataDir: string;
+  /** Where its stdout and stderr go (inside `dataDir`). */
+  logFile: string;
   child: ChildProcess;
   /** SIGTERM and wait; the data directory stays. */
   stop(): Promise<void>;
@@ -94,6 +94,8 @@ export async function startMeilisearch(options: MeilisearchProcessOptions): Prom
   const masterKey = options.masterKey ?? randomBytes(24).toString('hex');
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
+  const logFile = join(dataDir, 'meilisearch.log');
+  const logFd = openSync(logFile, 'a');
   const child = spawn(
     options.binary,
     [
@@ -106,13 +108,11 @@ export async function startMeilisearch(options: MeilisearchProcessOptions): Prom
       '--no-analytics',
       ...(options.args ?? []),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MEILI_NO_ANALYTICS: 'true' } },
+    // Its output goes to a file, not a pipe: a parent blocked in spawnSync (the test runner) would
+    // leave a pipe unread, and Meilisearch stalls every request once its log write blocks.
+    { stdio: ['ignore', logFd, logFd], env: { ...process.env, MEILI_NO_ANALYTICS: 'true' } },
   );
-  const forward = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line) options.onOutput?.(line);
-  };
-  child.stdout?.on('data', forward);
-  child.stderr?.on('data', forward);
+  closeSync(logFd);
   const exited = (): Promise<void> => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : once(child, 'exit').then(() => undefined));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -133,6 +133,7 @@ export async function startMeilisearch(options: MeilisearchProcessOptions): Prom
     port,
     masterKey,
     dataDir,
+    logFile,
     child,
     stop,
     kill,
