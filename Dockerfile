@@ -5,7 +5,8 @@
 #   build   — compiler toolchain, all dependencies, TypeScript → dist/
 #   runtime — node + production node_modules + dist/, nothing else
 #
-# Base: node:20-bookworm-slim for both stages. The two native modules
+# Base: node:24.22.3-bookworm-slim for both stages (Node 24 LTS; the test suite
+# passes on 24.22.3, and Node 20 is end-of-life since April 2026). The two native modules
 # (nodejieba, better-sqlite3) are compiled against glibc and libstdc++ in the
 # build stage, and the runtime must provide the same ones: the same Debian
 # slim image guarantees it. Alpine (musl) would need both modules rebuilt for
@@ -17,7 +18,7 @@
 # No secrets are baked in: every setting (MEILI_API_KEY, ADMIN_TOKEN, …)
 # arrives as an environment variable at run time.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 # python3, make and g++ build nodejieba and better-sqlite3 when no prebuilt

@@ -53,9 +53,9 @@ describe('Dockerfile', () => {
     expect(validateDockerfile(mutated).length).toBeGreaterThan(0);
   });
 
-  it('is multi-stage on node:20-bookworm-slim (glibc, matching the native modules it builds)', () => {
+  it('is multi-stage on node:24.22.3-bookworm-slim (glibc, matching the native modules it builds)', () => {
     expect(stages.map((s) => s.name)).toEqual(['build', 'runtime']);
-    for (const stage of stages) expect(stage.image).toBe('node:20-bookworm-slim');
+    for (const stage of stages) expect(stage.image).toBe('node:24.22.3-bookworm-slim');
   });
 
   it('compiles the native modules and the TypeScript in the build stage only, and prunes dev dependencies', () => {
