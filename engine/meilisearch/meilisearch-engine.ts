@@ -221,6 +221,32 @@ export class MeilisearchEngine implements SearchEngine {
     return task;
   }
 
+  /**
+   * Waits for the swap task. A key limited to some indexes, as the service's
+   * is, never sees a swap task (Meilisearch lists tasks that belong to no
+   * single index only to keys for every index): then the swap is known done
+   * when each live name holds the index that was built, recognised by its
+   * creation time, which a swap carries along with the data.
+   */
+  async #awaitSwap(enqueued: Promise<EnqueuedTask>, liveUids: readonly string[], rebuiltCreatedAt: readonly string[]): Promise<void> {
+    const task = await enqueued;
+    try {
+      await this.#settle(Promise.resolve(task), 'swap rebuilt indexes in');
+      return;
+    } catch (error) {
+      if (!isApiError(error, 'task_not_found')) throw error;
+    }
+    const deadline = Date.now() + this.#taskTimeoutMs;
+    for (;;) {
+      const live = await Promise.all(liveUids.map(async (uid) => (await this.#client.getRawIndex(uid)).createdAt));
+      if (live.every((createdAt, i) => createdAt === rebuiltCreatedAt[i])) return;
+      if (Date.now() > deadline) {
+        throw new EngineWriteError(`swap rebuilt indexes in: task ${task.taskUid} not done within ${this.#taskTimeoutMs} ms`);
+      }
+      await new Promise((r) => setTimeout(r, taskPollIntervalMs));
+    }
+  }
+
   async #indexExists(uid: string): Promise<boolean> {
     try {
       await this.#client.getRawIndex(uid);
@@ -634,7 +660,8 @@ export class MeilisearchEngine implements SearchEngine {
         { indexes: [this.#uid, nextUid] },
         { indexes: [this.#suggestUid, nextSuggestUid] },
       ] as unknown as IndexSwap[];
-      await this.#settle(this.#client.swapIndexes(swaps), 'swap rebuilt indexes in');
+      const rebuilt = await Promise.all([nextUid, nextSuggestUid].map(async (uid) => (await this.#client.getRawIndex(uid)).createdAt));
+      await this.#awaitSwap(this.#client.swapIndexes(swaps), [this.#uid, this.#suggestUid], rebuilt);
 
       // The `_new` names now hold the previous data. Failing to drop them
       // does not affect what is served, and the next rebuild deletes them.

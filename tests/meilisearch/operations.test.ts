@@ -38,10 +38,18 @@ async function meili(options: Partial<Parameters<typeof startMeilisearch>[0]> = 
   return server;
 }
 
-/** The limited key `npm run meili:create-key` would make for this index. */
+/**
+ * The limited key `npm run meili:create-key` would make for this index; a
+ * server restored from a dump or snapshot already has it (same uid).
+ */
 async function serviceKey(server: MeilisearchProcess, index: string): Promise<string> {
   const client = new Meilisearch({ host: server.url, apiKey: server.masterKey });
-  return (await client.createKey(buildServiceKeySpec(index))).key;
+  const spec = buildServiceKeySpec(index);
+  try {
+    return (await client.getKey(spec.uid)).key;
+  } catch {
+    return (await client.createKey(spec)).key;
+  }
 }
 
 async function api(server: MeilisearchProcess, index: string, vars: Record<string, string> = {}, waitReady = true): Promise<TestServer> {
