@@ -3295,7 +3295,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Internal error (details are in the server log under the request id). */
+            /** @description Internal error (details are in the server log under the request id). `error.code`: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;

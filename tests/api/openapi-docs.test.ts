@@ -46,6 +46,7 @@ const inputless = [
   'get /',
   'get /search',
   'get /widget.js',
+  'get /widget-zh-hant.js',
   'get /admin',
   'get /admin/admin.js',
 ];
