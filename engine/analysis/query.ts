@@ -26,6 +26,12 @@ export interface QueryClause {
   phrase: boolean;
   /** As-you-type: the last token of the last clause may be the start of a longer word. */
   prefix: boolean;
+  /**
+   * Broader forms (the other grades of an honour) that satisfy the clause
+   * only in part: an article with nothing but these is a partial match.
+   * `form` expands to them as `alternatives` do to the clause (concepts.ts).
+   */
+  broader?: { form: string; alternatives: QueryAlternative[] };
 }
 
 export interface AnalysedQuery {
@@ -45,10 +51,12 @@ export interface AnalysedQuery {
 export const maxQueryClauses = 10;
 
 let expansionIndex: Map<string, string[]> | undefined;
+let broaderIndex: Map<string, { form: string; forms: string[] }> | undefined;
 
 /** Forget the expansion tables after the synonyms changed at run time; they are rebuilt on next use. */
 export function resetExpansions(): void {
   expansionIndex = undefined;
+  broaderIndex = undefined;
   formsByFirstToken = undefined;
 }
 
@@ -78,6 +86,19 @@ export function getExpansions(): ReadonlyMap<string, readonly string[]> {
     if (from !== '') add(from, alsoMatches.map((f) => normaliseText(f)).filter((f) => f !== ''));
   }
   expansionIndex = index;
+  return index;
+}
+
+/** form → the broader form and forms that match a query for it only in part (graded honours). */
+export function getBroaderExpansions(): ReadonlyMap<string, { form: string; forms: string[] }> {
+  if (broaderIndex) return broaderIndex;
+  const index = new Map<string, { form: string; forms: string[] }>();
+  for (const { term, broaderForm, broader } of buildConceptExpansions(loadConcepts(), loadHospitalKinds()).broader) {
+    const exact = new Set(getExpansions().get(normaliseText(term)) ?? []);
+    const forms = [...new Set(broader.map((f) => normaliseText(f)))].filter((f) => f !== '' && !exact.has(f));
+    if (forms.length > 0) index.set(normaliseText(term), { form: normaliseText(broaderForm), forms });
+  }
+  broaderIndex = index;
   return index;
 }
 
@@ -120,7 +141,10 @@ function clausesOfChunk(chunk: string, stopwords: Set<string>): QueryClause[] {
       ?.find((f) => f.tokens.every((t, j) => tokens[i + j] === t));
     if (known) {
       const expansions = getExpansions().get(known.form) ?? [known.form];
-      out.push({ text: known.form, alternatives: expansions.map(alternative), phrase: false, prefix: false });
+      const clause: QueryClause = { text: known.form, alternatives: expansions.map(alternative), phrase: false, prefix: false };
+      const broader = getBroaderExpansions().get(known.form);
+      if (broader) clause.broader = { form: broader.form, alternatives: broader.forms.map(alternative) };
+      out.push(clause);
       i += known.tokens.length;
       continue;
     }
@@ -184,6 +208,8 @@ export function analyseQuery(raw: string): AnalysedQuery {
       terms.add(alt.text);
       for (const t of alt.tokens) terms.add(t);
     }
+    // A broader form is marked whole: its words alone (党支部) are not what was asked for.
+    for (const alt of clause.broader?.alternatives ?? []) terms.add(alt.text);
   }
   const highlightTerms = [...terms].filter((t) => t !== '').sort((a, b) => b.length - a.length);
   return { raw, normalised: normaliseText(raw), clauses, highlightTerms };

@@ -72,6 +72,10 @@ import {
   readVocabulary,
   readFacetCounts,
   readMatchedTerms,
+  hasBroaderClauses,
+  buildIdsPlan,
+  buildBroaderSearchPlan,
+  maxExcludedExact,
   readScore,
   readTotal,
   selectRelatedKeywords,
@@ -88,6 +92,7 @@ import {
   encodeDocumentKey,
   facetAttributes,
   fromMeiliArticle,
+  fromMeiliHit,
   primaryKey,
   readAggregateSource,
   buildDictionary,
@@ -465,6 +470,7 @@ export class MeilisearchEngine implements SearchEngine {
   async search(request: SearchRequest): Promise<SearchResult> {
     return await this.#call('read', 'search', async () => {
       const strict = buildSearchPlan(request);
+      if (strict.q !== null && hasBroaderClauses(request.query)) return await this.#searchWithBroader(request, strict);
       const fills = strict.q !== null && !isEmptyQuery(request.query) && canRelax(request.query);
       let strictResponse: SearchResponse<RecordAny>;
       let clauseCounts: number[] = [];
@@ -499,26 +505,13 @@ export class MeilisearchEngine implements SearchEngine {
       const answered = plan;
       const offset = (Math.max(1, Math.floor(request.page)) - 1) * Math.max(0, Math.floor(request.pageSize));
       const hits: SearchHit[] = response.hits.map((hit, i) => ({
-        document: fromMeiliArticle(hit),
+        document: fromMeiliHit(hit),
         score: readScore(hit, answered),
         matchedTerms: answered.q === null ? [] : readMatchedTerms(hit, request.query),
         duplicates: [],
         exact: answered === strict || offset + i < exactTotal,
       }));
-      if (request.collapse && hits.length > 0) {
-        // The near-duplicates of this page that match the same query and filters.
-        const duplicates = await this.#searchArticles(
-          buildMatchingDuplicatesPlan(answered, request, hits.map((h) => h.document.id)),
-        );
-        const byCanonical = new Map<string, string[]>();
-        for (const row of duplicates.hits) {
-          const canonical: unknown = row['duplicateOf'];
-          const id: unknown = row['id'];
-          if (typeof canonical !== 'string' || typeof id !== 'string') continue;
-          byCanonical.set(canonical, [...(byCanonical.get(canonical) ?? []), id]);
-        }
-        for (const hit of hits) hit.duplicates = (byCanonical.get(hit.document.id) ?? []).sort();
-      }
+      if (request.collapse) await this.#attachMatchingDuplicates(hits, answered, request);
       return {
         hits,
         total: exactTotal,
@@ -527,6 +520,63 @@ export class MeilisearchEngine implements SearchEngine {
         facets: request.facets ? await this.#facetCounts(request, strict, strictResponse, plan, response, exactTotal) : null,
       };
     });
+  }
+
+  /** The near-duplicates of this page that match the same query and filters, folded into their hits. */
+  async #attachMatchingDuplicates(hits: SearchHit[], answered: SearchPlan, request: SearchRequest): Promise<void> {
+    if (hits.length === 0) return;
+    const duplicates = await this.#searchArticles(buildMatchingDuplicatesPlan(answered, request, hits.map((h) => h.document.id)));
+    const byCanonical = new Map<string, string[]>();
+    for (const row of duplicates.hits) {
+      const canonical: unknown = row['duplicateOf'];
+      const id: unknown = row['id'];
+      if (typeof canonical !== 'string' || typeof id !== 'string') continue;
+      byCanonical.set(canonical, [...(byCanonical.get(canonical) ?? []), id]);
+    }
+    for (const hit of hits) hit.duplicates = (byCanonical.get(hit.document.id) ?? []).sort();
+  }
+
+  /**
+   * A query with a graded honour (三星级党支部): the exact matches first, in
+   * the strict order, then the articles that match only through the other
+   * grades or the family (`buildBroaderSearchPlan`, the exact ones left out
+   * by id), each part in its own order, paged as one list.
+   */
+  async #searchWithBroader(request: SearchRequest, strict: SearchPlan): Promise<SearchResult> {
+    const strictResponse = await this.#searchArticles(strict);
+    const exactTotal = readTotal(strictResponse);
+    const size = Math.max(0, Math.floor(request.pageSize));
+    const offset = (Math.max(1, Math.floor(request.page)) - 1) * size;
+    const exactOnPage = Math.max(0, Math.min(size, exactTotal - offset));
+    const skip = Math.max(0, offset - exactTotal);
+    const take = size - exactOnPage;
+    const exactIds =
+      exactTotal === 0
+        ? []
+        : (await this.#searchArticles(buildIdsPlan(strict, Math.min(exactTotal, maxExcludedExact)))).hits.map((hit) => String(hit['id']));
+    const broad = buildBroaderSearchPlan(request, exactIds, skip + take);
+    const broadResponse = await this.#searchArticles(broad);
+    const partialTotal = readTotal(broadResponse);
+    const toHit = (hit: RecordAny, plan: SearchPlan, exact: boolean): SearchHit => ({
+      document: fromMeiliHit(hit),
+      score: readScore(hit, plan),
+      matchedTerms: readMatchedTerms(hit, request.query),
+      duplicates: [],
+      exact,
+    });
+    const hits = [
+      ...strictResponse.hits.slice(0, exactOnPage).map((hit) => toHit(hit, strict, true)),
+      ...broadResponse.hits.slice(skip, skip + take).map((hit) => toHit(hit, broad, false)),
+    ];
+    // Duplicates may match either part: the broader query without the exclusion covers both.
+    if (request.collapse) await this.#attachMatchingDuplicates(hits, buildBroaderSearchPlan(request, [], 0), request);
+    return {
+      hits,
+      total: exactTotal,
+      partialTotal,
+      relaxed: exactTotal === 0 && partialTotal > 0,
+      facets: request.facets ? await this.#facetCounts(request, strict, strictResponse, broad, broadResponse, exactTotal) : null,
+    };
   }
 
   /**
@@ -563,7 +613,7 @@ export class MeilisearchEngine implements SearchEngine {
     return await this.#call('read', 'related', async () => {
       const queries: MultiSearchQuery[] = buildRelatedQueries(this.#uid, source, keywords, request);
       const { results } = await this.#client.multiSearch({ queries });
-      const lists = results.map((r) => (r.hits as Hit[]).map((hit) => fromMeiliArticle(hit)));
+      const lists = results.map((r) => (r.hits as Hit[]).map((hit) => fromMeiliHit(hit)));
       const ranked = rankRelatedCandidates(source, keywords, lists, Math.floor(request.limit));
       const duplicates = await this.#duplicatesByCanonical(ranked.map((c) => c.document.id));
       return ranked.map((c) => ({

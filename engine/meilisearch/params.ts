@@ -20,18 +20,18 @@
  *   ends with a separator, so `q` ends with a space unless the analyser
  *   marked the last clause as being typed.
  * - No Meilisearch cropping or highlighting: it crops by words, which is
- *   wrong for Chinese. Matched words come from `_matchesPosition` and the
- *   shared snippet renderer does the rest.
+ *   wrong for Chinese. Matched words are found in the hit's text
+ *   (`readMatchedTerms`) and the shared snippet renderer does the rest.
  */
 import type { Hit, MatchingStrategies, MultiSearchQuery, SearchParams } from 'meilisearch';
 import type { AnalysedQuery, QueryClause } from '../analysis/query.js';
-import { segmentWords } from '../analysis/segment.js';
+import { segmentForIndex, segmentWords } from '../analysis/segment.js';
 import type { EngineDocument, FacetField } from '../document.js';
 import { facetFields } from '../document.js';
 import type { FacetCounts, RelatedRequest, SearchFilters, SearchRequest, SortOrder, SuggestRequest, Suggestion, VocabularyEntry } from '../port.js';
 import { parseSuggestInput, type SuggestInput } from '../analysis/suggestions.js';
 import { buildFilter, buildInFilter } from './filter.js';
-import { chineseLocales, computeTopicalityTier, documentFields, facetAttributes, type MeiliSuggestion } from './settings.js';
+import { chineseLocales, computeTopicalityTier, facetAttributes, hitFields, type MeiliSuggestion } from './settings.js';
 
 function compareCodePoints(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -130,11 +130,10 @@ function buildPlan(
     page: Math.max(1, Math.floor(request.page)),
     hitsPerPage: Math.max(0, Math.floor(request.pageSize)),
     matchingStrategy,
-    attributesToRetrieve: [...documentFields],
+    attributesToRetrieve: [...hitFields],
     locales: [...chineseLocales],
   };
   if (q !== null) {
-    params.showMatchesPosition = true;
     params.showRankingScore = true;
     params.showRankingScoreDetails = true;
   }
@@ -201,6 +200,47 @@ export function buildRelaxedSearchPlan(request: SearchRequest, clauseCounts: rea
   return buildPlan(request, buildQueryString(request.query, kept), kept.length > 1 ? 'last' : 'all');
 }
 
+/** A clause has broader forms (the other grades of an honour): its partial matches are theirs. */
+export function hasBroaderClauses(query: AnalysedQuery): boolean {
+  return query.clauses.some((clause) => (clause.broader?.alternatives.length ?? 0) > 0);
+}
+
+/**
+ * Exact matches excluded from the broader list by id: past this many, the
+ * later ones could repeat in the partial part. Meilisearch pages no deeper
+ * than its `maxTotalHits` (1,000 by default) anyway.
+ */
+export const maxExcludedExact = 1000;
+
+/** The ids of the strict plan's first `count` hits, in its order. */
+export function buildIdsPlan(strict: SearchPlan, count: number): SearchPlan {
+  const { facets: _facets, showRankingScore: _score, showRankingScoreDetails: _details, ...params } = strict.params;
+  return { q: strict.q, params: { ...params, page: 1, hitsPerPage: count, attributesToRetrieve: ['id'] } };
+}
+
+/**
+ * Every article that matches the query at least in part through broader
+ * forms: each such clause is sent as its broader form (星级党支部 for
+ * 三星级党支部), which the `synonyms` setting expands to every grade, the
+ * other clauses as they are. `excludeIds` (the exact matches) are left out,
+ * and the list's first `count` hits are asked for.
+ */
+export function buildBroaderSearchPlan(request: SearchRequest, excludeIds: readonly string[], count: number): SearchPlan {
+  const clauses = request.query.clauses.map((clause): QueryClause => {
+    const broader = clause.broader;
+    if (broader === undefined || broader.alternatives.length === 0) return clause;
+    return { ...clause, text: broader.form, alternatives: [{ text: broader.form, tokens: [broader.form] }, ...broader.alternatives], prefix: false };
+  });
+  const plan = buildPlan(request, buildQueryString(request.query, clauses), 'all');
+  plan.params.page = 1;
+  plan.params.hitsPerPage = Math.max(0, count);
+  if (excludeIds.length > 0) {
+    const exclusion = `NOT ${buildInFilter('id', excludeIds)}`;
+    plan.params.filter = typeof plan.params.filter === 'string' ? `(${plan.params.filter}) AND ${exclusion}` : exclusion;
+  }
+  return plan;
+}
+
 /** `total` of a response built with page/hitsPerPage (exhaustive, unlike estimatedTotalHits). */
 export function readTotal(response: { totalHits?: number; estimatedTotalHits?: number }): number {
   return response.totalHits ?? response.estimatedTotalHits ?? 0;
@@ -226,14 +266,6 @@ export function readScore(hit: Hit, plan: SearchPlan): number {
 // ---------------------------------------------------------------------------
 // Matched terms
 
-// Our jieba tokens, space-separated: a match there runs to the next space.
-const tokenAttributes = ['titleTokens', 'metaTokens', 'bodyTokens'] as const;
-
-function isCharBoundary(bytes: Buffer, at: number): boolean {
-  // UTF-8 continuation bytes are 0b10xxxxxx.
-  return at >= 0 && at < bytes.length && ((bytes[at] ?? 0) & 0xc0) !== 0x80;
-}
-
 /** Every form the query could have matched with, longest first. */
 function collectQueryForms(query: AnalysedQuery): string[] {
   const forms = new Set<string>(query.highlightTerms);
@@ -246,37 +278,51 @@ function collectQueryForms(query: AnalysedQuery): string[] {
   return [...forms].filter((f) => f.trim() !== '');
 }
 
+/** Occurrences of a typed prefix looked at for the word it completes; enough for a snippet. */
+const maxPrefixOccurrences = 20;
+/** Characters after an occurrence segmented to find the word it starts. */
+const completionWindow = 12;
+
+/**
+ * The words of `text` that start with `prefix` where it occurs: the text after each occurrence is segmented as documents are
+ * indexed, and an index token that starts there and extends the prefix is
+ * the completed word Meilisearch matched (党建品 is read 党建 + 品…, so 品 → 品牌).
+ */
+function prefixCompletions(text: string, prefix: string): string[] {
+  const out = new Set<string>();
+  let from = 0;
+  for (let n = 0; n < maxPrefixOccurrences; n++) {
+    const at = text.indexOf(prefix, from);
+    if (at < 0) break;
+    const window = text.slice(at, at + prefix.length + completionWindow);
+    for (const token of segmentForIndex(window)) {
+      if (token.length > prefix.length && token.startsWith(prefix) && window.startsWith(token)) out.add(token);
+    }
+    from = at + prefix.length;
+  }
+  return [...out];
+}
+
 /**
  * The words this hit matched, as they appear in its title or body (the texts
- * the snippet renderer marks).
- *
- * From `_matchesPosition` on the `*Tokens` fields: each match starts at a
- * byte offset inside one of our space-separated tokens, and the whole token
- * is the word (党建品牌 for the typed prefix 党建品, 荆州市第一人民医院 for
- * the synonym of 荆州一医). Match lengths are not used: Meilisearch reported
- * them in characters before 1.14 and in bytes since. Query forms (what the
- * user typed and its alternatives) that occur literally in the text are
- * added, which covers matches in the raw `title`/`body` attributes.
+ * the snippet renderer marks): the query's forms (what the user typed and its
+ * alternatives) that occur literally, and for a word being typed the words it
+ * completes. Computed here rather than read from `_matchesPosition`, which
+ * Meilisearch computes over every displayed attribute of every hit (the
+ * token fields included): it tripled the time of a search.
  */
 export function readMatchedTerms(hit: Hit, query: AnalysedQuery): string[] {
   const title = typeof hit['title'] === 'string' ? hit['title'] : '';
   const body = typeof hit['body'] === 'string' ? hit['body'] : '';
   // Latin is lower-cased by the segmenter (DRG → drg); the renderer folds case the same way.
   const text = `${title}\n${body}`.toLowerCase();
-  const present = (term: string): boolean => term.trim() !== '' && text.includes(term.toLowerCase());
   const terms = new Set<string>();
-  const positions = (hit._matchesPosition ?? {}) as Record<string, Array<{ start: number }> | undefined>;
-  for (const attribute of tokenAttributes) {
-    const text: unknown = hit[attribute];
-    if (typeof text !== 'string') continue;
-    const bytes = Buffer.from(text, 'utf8');
-    for (const { start } of positions[attribute] ?? []) {
-      if (!isCharBoundary(bytes, start)) continue;
-      const token = bytes.subarray(start).toString('utf8').split(' ', 1)[0] ?? '';
-      if (present(token)) terms.add(token);
-    }
+  for (const form of collectQueryForms(query)) if (text.includes(form.toLowerCase())) terms.add(form);
+  const last = query.clauses.at(-1);
+  if (last?.prefix === true) {
+    const typed = last.alternatives[0]?.tokens.at(-1)?.toLowerCase() ?? '';
+    if (typed !== '') for (const word of prefixCompletions(text, typed)) terms.add(word);
   }
-  for (const form of collectQueryForms(query)) if (present(form)) terms.add(form);
   return [...terms].sort((a, b) => b.length - a.length || compareCodePoints(a, b));
 }
 
@@ -418,7 +464,7 @@ export function buildRelatedQueries(
         page: 1,
         hitsPerPage: perKeyword,
         matchingStrategy: 'all',
-        attributesToRetrieve: [...documentFields],
+        attributesToRetrieve: [...hitFields],
         showRankingScore: true,
         locales: [...chineseLocales],
       },

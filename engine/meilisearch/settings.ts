@@ -106,6 +106,23 @@ export function fromMeiliArticle(stored: Record<string, unknown>): EngineDocumen
   return engineDocumentSchema.parse(picked);
 }
 
+/**
+ * Fields only the engines read: the segmented text and the near-duplicate
+ * fingerprint. They are most of a stored article's bytes, and the API never
+ * shows them, so search and related hits are fetched without them.
+ */
+const engineOnlyFields: ReadonlySet<string> = new Set(['titleTokens', 'bodyTokens', 'metaTokens', 'fingerprint']);
+
+/** The fields a search or related hit is fetched with. */
+export const hitFields = documentFields.filter((field) => !engineOnlyFields.has(field));
+
+/** A hit fetched with `hitFields`: the engine-only fields are empty. */
+export function fromMeiliHit(stored: Record<string, unknown>): EngineDocument {
+  const picked: Record<string, unknown> = {};
+  for (const field of documentFields) picked[field] = engineOnlyFields.has(field) ? '' : stored[field];
+  return engineDocumentSchema.parse(picked);
+}
+
 // ---------------------------------------------------------------------------
 // Article index: attributes
 

@@ -28,6 +28,11 @@ export interface FtsQueryPlan {
   strict: string | null;
   /** One expression per searchable clause, for counting how many clauses a document matches. */
   clauses: string[];
+  /**
+   * Per entry of `clauses`: its alternatives and its broader forms together
+   * (what matches the clause at least in part), or null when it has none.
+   */
+  clauseBroader: Array<string | null>;
   /** Per entry of `clauses`: the compact text a quoted multi-token clause must find contiguously, else null. */
   clausePhrases: Array<string | null>;
   /** Compact texts that must occur contiguously in title+body (quoted clauses of several tokens). */
@@ -133,9 +138,17 @@ export function buildFtsQuery(query: AnalysedQuery): FtsQueryPlan {
 
   const exactText = searchable.length >= 2 ? compactText(searchable.map((s) => s.clause.text).join('')) : null;
 
+  const clauseBroader = searchable.map((s) => {
+    const broader = s.clause.broader?.alternatives ?? [];
+    if (broader.length === 0) return null;
+    const widened = buildClause({ ...s.clause, alternatives: [...s.clause.alternatives, ...broader] });
+    return widened === s.expression ? null : widened;
+  });
+
   return {
     strict: joinWith('AND', clauses),
     clauses,
+    clauseBroader,
     clausePhrases,
     phraseTexts,
     relaxed: clauses.length >= 2 ? joinWith('OR', clauses) : null,

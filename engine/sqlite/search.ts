@@ -226,8 +226,8 @@ function countResultFacets(
 }
 
 /** Rows matching one clause (its alternatives, and its contiguous text when quoted), remembered until the next write. */
-function clauseRows(ctx: ReadContext, plan: FtsQueryPlan, i: number): Int32Array {
-  const expression = plan.clauses[i] ?? '';
+function clauseRows(ctx: ReadContext, plan: FtsQueryPlan, i: number, broader = false): Int32Array {
+  const expression = (broader ? plan.clauseBroader[i] : null) ?? plan.clauses[i] ?? '';
   const phrase = plan.clausePhrases[i] ?? null;
   return ctx.cache.remember(`clause\u0000${expression}\u0000${phrase ?? ''}`, () =>
     matchRows(ctx, expression, phrase !== null ? [phrase] : []),
@@ -248,12 +248,15 @@ function findMatches(ctx: ReadContext, plan: FtsQueryPlan, filter: RowFilter | n
   const { memory, cache } = ctx;
   const strict = plan.strict ?? '';
   const phrases = plan.phraseTexts.join('\u0001');
-  if (plan.clauses.length < 2) {
+  const broadened = plan.clauseBroader.some((b) => b !== null);
+  if (plan.clauses.length < 2 && !broadened) {
     const rows = cache.remember(`match\u0000${strict}\u0000${phrases}`, () => matchRows(ctx, strict, plan.phraseTexts));
     return { rows, tiers: null, levels: 0, key: 'one' };
   }
   const sets = plan.clauses.map((_, i) => clauseRows(ctx, plan, i));
-  const passing = sets.map((rows) => anyPasses(ctx, rows, filter));
+  // What matches each clause at least in part: its broader forms too (the other grades of an honour).
+  const wide = plan.clauses.map((_, i) => (plan.clauseBroader[i] ? clauseRows(ctx, plan, i, true) : null));
+  const passing = sets.map((rows, i) => anyPasses(ctx, wide[i] ?? rows, filter));
   // Drop order: empty within the filters first, then by document count, the later clause first on ties.
   const order = sets
     .map((rows, i) => ({ i, passes: passing[i] === true, count: rows.length }))
@@ -263,7 +266,15 @@ function findMatches(ctx: ReadContext, plan: FtsQueryPlan, filter: RowFilter | n
   const lastIndex = order.at(-1) ?? 0;
   if (passing[lastIndex] !== true) return { rows: new Int32Array(0), tiers: null, levels: 0, key };
 
-  return cache.remember(`tiers\u0000${strict}\u0000${phrases}\u0000${key}`, () => rankPartialMatches(memory.rowCapacity, order.map((i) => sets[i] ?? new Int32Array(0)), key));
+  const broaderKey = plan.clauseBroader.join('\u0001');
+  return cache.remember(`tiers\u0000${strict}\u0000${phrases}\u0000${broaderKey}\u0000${key}`, () =>
+    rankPartialMatches(
+      memory.rowCapacity,
+      order.map((i) => sets[i] ?? new Int32Array(0)),
+      order.map((i) => wide[i] ?? null),
+      key,
+    ),
+  );
 }
 
 /**
@@ -271,19 +282,25 @@ function findMatches(ctx: ReadContext, plan: FtsQueryPlan, filter: RowFilter | n
  * Candidates: rows with the rarest clause (what dropping the most frequent
  * clauses one at a time reaches) and rows with more than half of the
  * clauses. Ranked by how many clauses they lack, then by which: lacking a
- * frequent clause costs less than lacking a rare one.
+ * frequent clause costs less than lacking a rare one. A clause matched only
+ * by a broader form (`wide`: the other grades of an honour) counts as half
+ * a clause lacking, so such rows are partial matches too.
  */
-function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], key: string): MatchSet {
+function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], wide: ReadonlyArray<Int32Array | null>, key: string): MatchSet {
   const n = ordered.length;
   const masks = new Uint32Array(capacity);
+  const wideMasks = new Uint32Array(capacity);
   const touched: number[] = [];
-  ordered.forEach((rows, p) => {
-    const bit = 1 << p;
+  const mark = (target: Uint32Array, rows: Int32Array, bit: number): void => {
     for (const row of rows) {
       if (row >= capacity) continue;
-      if (masks[row] === 0) touched.push(row);
-      masks[row] = (masks[row] ?? 0) | bit;
+      if (masks[row] === 0 && wideMasks[row] === 0) touched.push(row);
+      target[row] = (target[row] ?? 0) | bit;
     }
+  };
+  ordered.forEach((rows, p) => mark(masks, rows, 1 << p));
+  wide.forEach((rows, p) => {
+    if (rows !== null) mark(wideMasks, rows, 1 << p);
   });
   const full = n >= 32 ? 0xffffffff : (1 << n) - 1;
   const rarest = 1 << (n - 1);
@@ -292,12 +309,14 @@ function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], ke
   const costs = new Map<number, number>();
   for (const row of touched) {
     const mask = masks[row] ?? 0;
-    const matched = popCount(mask);
-    if ((mask & rarest) === 0 && matched < majority) continue;
+    const inPart = ((wideMasks[row] ?? 0) & ~mask) >>> 0;
+    const reached = (mask | inPart) >>> 0;
+    const matched = popCount(reached);
+    if ((reached & rarest) === 0 && matched < majority) continue;
     candidates.push(row);
-    // Missing count first; then the missing clauses' positions as a binary number (a frequent clause is a low bit).
-    const missing = (full & ~mask) >>> 0;
-    costs.set(row, (n - matched) * 2 ** n + missing);
+    // Half-clauses lacking first (a clause in part is one, a missing clause two); then which are missing, then which in part.
+    const missing = (full & ~reached) >>> 0;
+    costs.set(row, ((n - matched) * 2 + popCount(inPart)) * 4 ** n + missing * 2 ** n + inPart);
   }
   const distinct = [...new Set(costs.values())].sort((a, b) => a - b);
   const rankOf = new Map(distinct.map((cost, rank) => [cost, rank]));

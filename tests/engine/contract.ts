@@ -235,6 +235,57 @@ export function runEngineContract(name: string, makeEngine: MakeEngine, options:
       });
     });
 
+    describe('graded honours: one grade exactly, the family and the other grades in part', () => {
+      const gradedDocs = [
+        makeDocument({ id: 'gr-three', title: '我院党支部获评三星级党支部', body: '经考核，内科党支部被评为三星级党支部。', publishedAt: '2021-03-01' }),
+        makeDocument({ id: 'gr-three-org', title: '创建三星级基层党组织', body: '外科党支部创建三星级基层党组织。', publishedAt: '2020-03-01' }),
+        makeDocument({ id: 'gr-five', title: '五星级党支部授牌', body: '护理党支部获评五星级党支部。', publishedAt: '2023-03-01' }),
+        makeDocument({ id: 'gr-family', title: '星级党支部创建推进会', body: '全面推进星级党支部创建工作。', publishedAt: '2022-03-01' }),
+        makeDocument({ id: 'gr-plain', title: '党支部书记讲党课', body: '药剂科党支部书记为党员讲党课。', publishedAt: '2024-03-01' }),
+      ];
+      let own: SearchEngine;
+      beforeAll(async () => {
+        own = await makeEngine();
+        await own.upsert(gradedDocs);
+      });
+      afterAll(async () => {
+        await own.close();
+      });
+      const ownSearch = (raw: string, overrides: Partial<SearchRequest> = {}): Promise<SearchResult> =>
+        own.search(makeRequest(raw, overrides));
+
+      it('finds the grade exactly, then the family and the other grades as partial matches', async () => {
+        const result = await ownSearch('三星级党支部');
+        const exact = result.hits.filter((hit) => hit.exact).map((hit) => hit.document.id);
+        const partial = result.hits.filter((hit) => !hit.exact).map((hit) => hit.document.id);
+        expect(exact.sort()).toEqual(['gr-three', 'gr-three-org']);
+        expect(partial.sort()).toEqual(['gr-family', 'gr-five']);
+        // Every exact match comes before every partial one; a plain 党支部 is neither.
+        expect(result.hits.slice(0, 2).every((hit) => hit.exact)).toBe(true);
+        expect(result).toMatchObject({ total: 2, partialTotal: 2, relaxed: false });
+      });
+
+      it('keeps the exact grade first in date order too, and pages across the boundary', async () => {
+        const byDate = await ownSearch('三星级党支部', { sort: 'date_desc' });
+        expect(idsOf(byDate)).toEqual(['gr-three', 'gr-three-org', 'gr-five', 'gr-family']);
+        const full = idsOf(await ownSearch('三星级党支部'));
+        expect(await fetchAllPages(own, makeRequest('三星级党支部', { pageSize: 1 }))).toEqual(full);
+      });
+
+      it('answers with the other grades, marked partial, when no article has the grade asked for', async () => {
+        const result = await ownSearch('四星级党支部');
+        expect(result).toMatchObject({ total: 0, partialTotal: 4, relaxed: true });
+        expect(result.hits.every((hit) => !hit.exact)).toBe(true);
+        expect(idsOf(result)).not.toContain('gr-plain');
+      });
+
+      it('the family finds every grade exactly', async () => {
+        const result = await ownSearch('星级党支部');
+        expect(idsOf(result).sort()).toEqual(['gr-family', 'gr-five', 'gr-three', 'gr-three-org']);
+        expect(result).toMatchObject({ total: 4, partialTotal: 0 });
+      });
+    });
+
     describe('partial matches fill the page', () => {
       // 党员 is in four articles, 义诊 in three, 献血 in one: a query for two
       // of them drops the more frequent word to fill the page.

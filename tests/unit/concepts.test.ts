@@ -22,12 +22,21 @@ describe('concept expansions (pure)', () => {
   const oneWay = (term: string): string[] | undefined => built.oneWay.find((o) => o.term === term)?.alsoMatches;
 
   it.each([
-    ['三星级党支部', ['三星级党组织', '星级党支部', '星级党组织', '五星级党支部']],
+    ['三星级党支部', ['三星级党组织']],
     ['星级党支部', ['星级党组织', '五星级党支部', '三星级党支部']],
     ['医联体', ['医共体', '专科联盟']],
     ['结对共建', ['共建', '联建']],
   ])('%s also finds %j, in that order', (term, expected) => {
     expect(oneWay(term)).toEqual(expected);
+  });
+
+  it('a grade finds the family and the other grades only in part, through the family', () => {
+    expect(built.broader.find((b) => b.term === '三星级党支部')).toEqual({
+      term: '三星级党支部',
+      broaderForm: '星级党支部',
+      broader: ['星级党支部', '星级党组织', '五星级党支部'],
+    });
+    expect(built.broader.find((b) => b.term === '星级党支部')).toBeUndefined();
   });
 
   it('a member never widens to its collective', () => {
@@ -50,7 +59,7 @@ describe('concepts from config/data in the analysed query', () => {
     ['传染病医院', ['公共卫生临床中心']],
     ['医联体', ['医共体', '专科联盟', '城市医疗集团']],
     ['共建', ['联建', '结对', '联盟']],
-    ['三星级党支部', ['星级党支部', '五星级党支部', '四星级党支部']],
+    ['三星级党支部', ['三星级基层党组织', '三星级党组织']],
     ['民主党派', ['农工党', '九三学社']],
   ])('%s expands to include %j', (query, expected) => {
     const alternatives = alternativesOf(query);
@@ -61,10 +70,16 @@ describe('concepts from config/data in the analysed query', () => {
     expect(alternativesOf(query)[0]).toBe(query);
   });
 
-  it('a grade finds its own grade before the family, and the family before the other grades', () => {
-    const alternatives = alternativesOf('三星级党支部');
-    expect(alternatives.indexOf('三星级基层党组织')).toBeLessThan(alternatives.indexOf('星级党支部'));
-    expect(alternatives.indexOf('星级党支部')).toBeLessThan(alternatives.indexOf('五星级党支部'));
+  it('a grade finds the same grade exactly, and the family and the other grades as broader forms', () => {
+    const clause = analyseQuery('三星级党支部 ').clauses[0]!;
+    expect(clause.alternatives.map((a) => a.text)).not.toContain('星级党支部');
+    expect(clause.broader?.form).toBe('星级党支部');
+    const broader = clause.broader?.alternatives.map((a) => a.text) ?? [];
+    for (const form of ['星级党支部', '五星级党支部', '四星级党支部']) expect(broader).toContain(form);
+    expect(broader).not.toContain('三星级党支部');
+    // The family itself is not graded: every grade is an exact match for it.
+    expect(analyseQuery('星级党支部 ').clauses[0]?.broader).toBeUndefined();
+    expect(alternativesOf('星级党支部')).toContain('三星级党支部');
   });
 
   it('a member of a collective does not expand to the collective', () => {
