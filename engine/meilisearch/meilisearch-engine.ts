@@ -196,6 +196,11 @@ export class MeilisearchEngine implements SearchEngine {
     const config: ConstructorParameters<typeof Meilisearch>[0] = {
       host: options.url,
       timeout: options.requestTimeoutMs ?? 15_000,
+      // fetch asks for compressed answers, and Meilisearch's compressed ones
+      // took ~40 ms more on most searches over a kept-alive connection (a
+      // search of 7 ms answered in 50): on the private network between the
+      // service and Meilisearch, plain bytes are the faster way.
+      requestInit: { headers: { 'Accept-Encoding': 'identity' } },
     };
     if (options.apiKey !== undefined && options.apiKey !== '') config.apiKey = options.apiKey;
     this.#client = new Meilisearch(config);
