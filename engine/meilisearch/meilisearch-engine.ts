@@ -74,6 +74,7 @@ import {
   readMatchedTerms,
   hasBroaderClauses,
   buildIdsPlan,
+  buildCountPlan,
   buildBroaderSearchPlan,
   maxExcludedExact,
   readScore,
@@ -497,18 +498,22 @@ export class MeilisearchEngine implements SearchEngine {
       // ranks by words matched first (the first ranking rule), so its list is
       // the exact matches, in the strict order, followed by the partial ones:
       // one list to page through, with no overlap at the boundary.
+      const offset = (Math.max(1, Math.floor(request.page)) - 1) * Math.max(0, Math.floor(request.pageSize));
       const relaxedPlan = fills ? buildRelaxedSearchPlan(request, clauseCounts) : null;
       if (relaxedPlan !== null) {
-        const relaxedResponse = await this.#searchArticles(relaxedPlan);
+        // A page of exact matches only needs the partial ones counted, not fetched.
+        const countOnly = offset + Math.max(0, Math.floor(request.pageSize)) <= exactTotal;
+        const relaxedResponse = await this.#searchArticles(countOnly ? buildCountPlan(relaxedPlan) : relaxedPlan);
         const all = readTotal(relaxedResponse);
         if (all > exactTotal) {
-          plan = relaxedPlan;
-          response = relaxedResponse;
           partialTotal = all - exactTotal;
+          if (!countOnly) {
+            plan = relaxedPlan;
+            response = relaxedResponse;
+          }
         }
       }
       const answered = plan;
-      const offset = (Math.max(1, Math.floor(request.page)) - 1) * Math.max(0, Math.floor(request.pageSize));
       const hits: SearchHit[] = response.hits.map((hit, i) => ({
         document: fromMeiliHit(hit),
         score: readScore(hit, answered),

@@ -212,6 +212,12 @@ export function hasBroaderClauses(query: AnalysedQuery): boolean {
  */
 export const maxExcludedExact = 1000;
 
+/** The plan's total only: no hits, facets or scores. */
+export function buildCountPlan(plan: SearchPlan): SearchPlan {
+  const { facets: _facets, showRankingScore: _score, showRankingScoreDetails: _details, sort: _sort, ...params } = plan.params;
+  return { q: plan.q, params: { ...params, page: 1, hitsPerPage: 0 } };
+}
+
 /** The ids of the strict plan's first `count` hits, in its order. */
 export function buildIdsPlan(strict: SearchPlan, count: number): SearchPlan {
   const { facets: _facets, showRankingScore: _score, showRankingScoreDetails: _details, ...params } = strict.params;

@@ -321,6 +321,19 @@ describe('MeilisearchEngine against a stand-in server', () => {
     expect(second.hits.map((h) => h.exact)).toEqual([false, false]);
   });
 
+  it('counts the partial matches without fetching them when exact ones fill the page', async () => {
+    const [a, b] = ['a', 'b'].map((id) => ({ ...makeDocument({ id }), _rankingScore: 0.5 })) as [object, object];
+    stub.handlers.push(({ path }) =>
+      path === '/multi-search' ? { status: 200, body: { results: [searchResponse([a, b], 2), searchResponse([], 2), searchResponse([], 5)] } } : undefined,
+    );
+    stub.handlers.push(({ path }) => (path === '/indexes/articles/search' ? { status: 200, body: searchResponse([], 5) } : undefined));
+    const result = await engine.search(makeRequest('双带头人 党建 ', { collapse: false, pageSize: 2 }));
+    expect(result).toMatchObject({ total: 2, partialTotal: 3 });
+    expect(result.hits.map((h) => [h.document.id, h.exact])).toEqual([['a', true], ['b', true]]);
+    const [relaxed] = stub.bodiesOf('POST', '/indexes/articles/search') as Array<Record<string, unknown>>;
+    expect(relaxed).toMatchObject({ q: '双带头人 党建 ', matchingStrategy: 'last', hitsPerPage: 0 });
+  });
+
   it('asks for uncompressed answers, which Meilisearch sends ~40 ms sooner over a kept-alive connection', async () => {
     stub.handlers.push(({ path }) => (path === '/indexes/articles/search' ? { status: 200, body: searchResponse([], 0) } : undefined));
     await engine.search(makeRequest('xyzzy '));
