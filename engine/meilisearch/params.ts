@@ -214,14 +214,16 @@ export const maxExcludedExact = 1000;
 
 /** The plan's total only: no hits, facets or scores. */
 export function buildCountPlan(plan: SearchPlan): SearchPlan {
-  const { facets: _facets, showRankingScore: _score, showRankingScoreDetails: _details, sort: _sort, ...params } = plan.params;
-  return { q: plan.q, params: { ...params, page: 1, hitsPerPage: 0 } };
+  const params: PagedSearchParams = { ...plan.params, page: 1, hitsPerPage: 0 };
+  for (const key of ['facets', 'showRankingScore', 'showRankingScoreDetails', 'sort'] as const) delete params[key];
+  return { q: plan.q, params };
 }
 
 /** The ids of the strict plan's first `count` hits, in its order. */
 export function buildIdsPlan(strict: SearchPlan, count: number): SearchPlan {
-  const { facets: _facets, showRankingScore: _score, showRankingScoreDetails: _details, ...params } = strict.params;
-  return { q: strict.q, params: { ...params, page: 1, hitsPerPage: count, attributesToRetrieve: ['id'] } };
+  const params: PagedSearchParams = { ...strict.params, page: 1, hitsPerPage: count, attributesToRetrieve: ['id'] };
+  for (const key of ['facets', 'showRankingScore', 'showRankingScoreDetails'] as const) delete params[key];
+  return { q: strict.q, params };
 }
 
 /**

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { analyseQuery } from '../../engine/analysis/query.js';
 import { facetFields, type EngineDocument } from '../../engine/document.js';
 import {
+  buildBroaderSearchPlan,
   buildClauseCountQueries,
+  buildCountPlan,
   buildDisjunctiveFacetQueries,
   buildFacetValuesParams,
   buildMatchingDuplicatesPlan,
@@ -188,6 +190,22 @@ describe('relaxed retry', () => {
   it('searches a lone surviving clause strictly, and gives up when none survives', () => {
     expect(buildRelaxedSearchPlan(makeRequest('先锋党支部 xyzzy '), [2, 0])?.params.matchingStrategy).toBe('all');
     expect(buildRelaxedSearchPlan(makeRequest('先锋党支部 xyzzy '), [0, 0])).toBeNull();
+  });
+});
+
+describe('graded honours on Meilisearch', () => {
+  it('sends the family for the grade, leaves the exact matches out by id, and asks for the first hits', () => {
+    const plan = buildBroaderSearchPlan(makeRequest('三星级党支部 抗疫 ', { filters: { province: ['浙江'] } }), ['a', 'b'], 7);
+    expect(plan.q).toBe('星级党支部 抗疫 ');
+    expect(plan.params).toMatchObject({ page: 1, hitsPerPage: 7, matchingStrategy: 'all' });
+    expect(plan.params.filter).toBe('(facetProvince = "浙江" AND (duplicateOf IS NULL)) AND NOT id IN ["a", "b"]');
+    expect(buildBroaderSearchPlan(makeRequest('三星级党支部 ', { collapse: false }), [], 3).params).not.toHaveProperty('filter');
+  });
+
+  it('counts without hits, facets, scores or sort', () => {
+    const plan = buildCountPlan(buildSearchPlan(makeRequest('党建 ', { facets: true, sort: 'date_desc', page: 3 })));
+    expect(plan.params).toMatchObject({ page: 1, hitsPerPage: 0 });
+    for (const key of ['facets', 'sort', 'showRankingScore', 'showRankingScoreDetails']) expect(plan.params).not.toHaveProperty(key);
   });
 });
 
