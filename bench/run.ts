@@ -681,6 +681,23 @@ function watchStartupSync(server: ChildProcess, started: number): Promise<number
   });
 }
 
+/** Runs `measure` against bench/bare-hono.ts on a free port, then stops it. */
+async function runBareHono(measure: (base: string, pid: number) => Promise<HttpRun>): Promise<HttpRun> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/bare-hono.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await waitForReady(base, child, 60_000);
+    return await measure(base, child.pid!);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 async function runHttpPhase(args: PhaseArgs, mix: QueryMix, cpuProf: boolean, loadSeconds: number): Promise<HttpPhaseResult> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -718,7 +735,11 @@ async function runHttpPhase(args: PhaseArgs, mix: QueryMix, cpuProf: boolean, lo
     runs.push(await loadTest(base, 'search mix, light', mix.search.map((s) => s.path).reverse(), Math.max(5, loadSeconds / 2), 2, server.pid!, rss));
     runs.push(await loadTest(base, 'suggest', mix.suggest, Math.max(5, loadSeconds / 2), 16, server.pid!, rss));
     runs.push(await loadTest(base, 'related', mix.related, Math.max(5, loadSeconds / 2), 16, server.pid!, rss));
-    return { coldStartMs, settledMs, readyDetail, runs, peakServingRssBytes: rss.peak };
+    // What the middleware stack costs: /healthz against the same route in a bare Hono app.
+    const healthSeconds = Math.max(5, loadSeconds / 4);
+    runs.push(await loadTest(base, 'healthz', ['/healthz'], healthSeconds, 16, server.pid!, rss));
+    const bare = await runBareHono((bareBase, pid) => loadTest(bareBase, 'healthz, bare Hono', ['/healthz'], healthSeconds, 16, pid, { peak: 0 }));
+    return { coldStartMs, settledMs, readyDetail, runs: [...runs, bare], peakServingRssBytes: rss.peak };
   } finally {
     server.kill('SIGTERM');
     await new Promise<void>((r) => {
@@ -781,6 +802,9 @@ function checkTargets(
     if (suggest) add('HTTP suggest p99', suggest.stats.p99, 'ms', '<=', 10);
     const related = http.runs.find((r) => r.name === 'related');
     if (related) add('HTTP related p99', related.stats.p99, 'ms', '<=', 30);
+    const health = http.runs.find((r) => r.name === 'healthz');
+    const bare = http.runs.find((r) => r.name === 'healthz, bare Hono');
+    if (health && bare) add('/healthz vs a bare Hono route', health.stats.throughput / Math.max(1e-9, bare.stats.throughput), '×', '>=', 0.7);
     add('HTTP suggest + related errors', (suggest?.stats.errors ?? 0) + (related?.stats.errors ?? 0), '', '<=', 0);
     if (meili) add('serving RSS, API + Meilisearch (peaks)', mb(http.peakServingRssBytes + (meili.peakRssBytes ?? 0)), 'MB', '<=', 600);
     else add('serving RSS (peak under load)', mb(http.peakServingRssBytes), 'MB', '<=', 600);
