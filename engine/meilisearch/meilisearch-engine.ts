@@ -94,6 +94,7 @@ import {
   facetAttributes,
   fromMeiliArticle,
   fromMeiliHit,
+  settingsToUpdate,
   primaryKey,
   readAggregateSource,
   buildDictionary,
@@ -280,8 +281,12 @@ export class MeilisearchEngine implements SearchEngine {
     }
   }
 
+  /** Applies the settings that are not already in force (each update is a task Meilisearch runs over the whole index). */
   async #configure(uid: string, settings: Settings): Promise<void> {
-    await this.#settle(this.#client.index(uid).updateSettings(settings), `apply settings to ${uid}`);
+    const current = (await this.#client.index(uid).getSettings()) as Record<string, unknown>;
+    const changed = settingsToUpdate(current, settings);
+    if (Object.keys(changed).length === 0) return;
+    await this.#settle(this.#client.index(uid).updateSettings(changed), `apply settings to ${uid}`);
   }
 
   async #deleteIndexIfExists(uid: string): Promise<void> {

@@ -228,6 +228,57 @@ export function buildDictionary(): string[] {
 // ---------------------------------------------------------------------------
 // Article index: settings
 
+// ---------------------------------------------------------------------------
+// Settings already in force
+
+/** Settings whose values are sets: their order carries no meaning. */
+const setValuedSettings: ReadonlySet<string> = new Set(['dictionary', 'stopWords', 'separatorTokens', 'nonSeparatorTokens', 'filterableAttributes', 'sortableAttributes']);
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function sortedJson(values: readonly unknown[]): string[] {
+  return values.map((v) => JSON.stringify(v)).sort();
+}
+
+/** `wanted` is in force in `current`: equal, as sets where order means nothing, and nested objects as far as `wanted` says. */
+function inForce(key: string, current: unknown, wanted: unknown): boolean {
+  if (Array.isArray(wanted)) {
+    if (!Array.isArray(current)) return false;
+    return setValuedSettings.has(key) ? sameJson(sortedJson(current), sortedJson(wanted)) : sameJson(current, wanted);
+  }
+  if (key === 'synonyms' && wanted !== null && typeof wanted === 'object') {
+    // Exactly these keys: one left over from earlier would still expand queries.
+    if (current === null || typeof current !== 'object') return false;
+    const have = current as Record<string, unknown>;
+    const want = wanted as Record<string, unknown[]>;
+    const keys = Object.keys(want);
+    if (Object.keys(have).length !== keys.length) return false;
+    return keys.every((k) => Array.isArray(have[k]) && sameJson(sortedJson(have[k] as unknown[]), sortedJson(want[k] ?? [])));
+  }
+  if (wanted !== null && typeof wanted === 'object') {
+    if (current === null || typeof current !== 'object') return false;
+    const have = current as Record<string, unknown>;
+    return Object.entries(wanted as Record<string, unknown>).every(([k, v]) => inForce(k, have[k], v));
+  }
+  return current === wanted;
+}
+
+/**
+ * The part of `wanted` that `current` (an index's settings as Meilisearch
+ * reports them, defaults filled in) does not already have. Sending settings
+ * that are already in force is not free: at 100k articles the start-up's
+ * settings tasks held the engine's opening for 27 s.
+ */
+export function settingsToUpdate(current: Record<string, unknown>, wanted: Settings): Settings {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(wanted)) {
+    if (value !== undefined && !inForce(key, current[key], value)) out[key] = value;
+  }
+  return out;
+}
+
 /**
  * Typo tolerance is off. Meilisearch allows typos by word length in
  * characters (1 typo from 5, 2 from 9 by default), which for Chinese means

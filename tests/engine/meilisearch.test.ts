@@ -108,6 +108,8 @@ type Handler = (request: Recorded) => { status: number; body: unknown } | undefi
 
 class StubMeilisearch {
   readonly requests: Recorded[] = [];
+  /** uid → settings applied with PATCH, merged. */
+  readonly settings = new Map<string, Record<string, unknown>>();
   handlers: Handler[] = [];
   #server: Server | undefined;
   #taskUid = 0;
@@ -157,7 +159,7 @@ class StubMeilisearch {
     res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
   }
 
-  #default({ method, path }: Recorded): { status: number; body: unknown } {
+  #default({ method, path, body }: Recorded): { status: number; body: unknown } {
     if (path === '/health') return { status: 200, body: { status: 'available' } };
     const task = /^\/tasks\/(\d+)$/u.exec(path);
     if (task) {
@@ -182,6 +184,13 @@ class StubMeilisearch {
     const index = /^\/indexes\/([^/]+)$/u.exec(path);
     if (index && method === 'GET') {
       return { status: 200, body: { uid: index[1], primaryKey: 'pk', createdAt: '', updatedAt: '' } };
+    }
+    const settings = /^\/indexes\/([^/]+)\/settings$/u.exec(path);
+    // Settings as a real server reports them: what was applied so far.
+    if (settings && method === 'GET') return { status: 200, body: this.settings.get(settings[1] ?? '') ?? {} };
+    if (settings && method === 'PATCH') {
+      const uid = settings[1] ?? '';
+      this.settings.set(uid, { ...this.settings.get(uid), ...(body as Record<string, unknown>) });
     }
     const write = /^\/indexes\/([^/]+)\/(documents|settings|documents\/delete-batch)$/u.exec(path);
     if (write && method !== 'GET') return this.#enqueue(write[1] ?? null, 'documentAdditionOrUpdate');
@@ -239,6 +248,7 @@ describe('MeilisearchEngine against a stand-in server', () => {
 
   beforeEach(async () => {
     stub.requests.length = 0;
+    stub.settings.clear();
     stub.handlers = [];
     stub.taskOutcome = { status: 'succeeded', error: null };
     engine = new MeilisearchEngine({ url: await stub.start(), index: 'articles', taskTimeoutMs: 1500 });
@@ -319,6 +329,20 @@ describe('MeilisearchEngine against a stand-in server', () => {
     // Page 2 of size 1 starts after the one exact match: both hits are partial.
     const second = await engine.search(makeRequest('双带头人 党建 ', { collapse: false, page: 2, pageSize: 1 }));
     expect(second.hits.map((h) => h.exact)).toEqual([false, false]);
+  });
+
+  it('applies at start only the settings not already in force', async () => {
+    await engine.init();
+    const patches = (): number => stub.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/settings')).length;
+    expect(patches()).toBe(2);
+    // A restart on the same indexes: nothing to apply, no task to wait for.
+    await engine.init();
+    expect(patches()).toBe(2);
+    // A settings change in Meilisearch (or in the code) is applied again, alone.
+    stub.settings.set('articles', { ...stub.settings.get('articles'), proximityPrecision: 'byAttribute' });
+    await engine.init();
+    expect(patches()).toBe(3);
+    expect(stub.bodiesOf('PATCH', '/indexes/articles/settings').at(-1)).toEqual({ proximityPrecision: 'byWord' });
   });
 
   it('counts the partial matches without fetching them when exact ones fill the page', async () => {
