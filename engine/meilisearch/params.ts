@@ -206,9 +206,9 @@ export function hasBroaderClauses(query: AnalysedQuery): boolean {
 }
 
 /**
- * Exact matches excluded from the broader list by id: past this many, the
- * later ones could repeat in the partial part. Meilisearch pages no deeper
- * than its `maxTotalHits` (1,000 by default) anyway.
+ * Exact matches excluded from the broader list by id, sent as a filter with
+ * each such search: past this many, the later ones could repeat in the
+ * partial part.
  */
 export const maxExcludedExact = 1000;
 
