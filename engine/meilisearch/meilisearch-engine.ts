@@ -283,7 +283,13 @@ export class MeilisearchEngine implements SearchEngine {
 
   /** Applies the settings that are not already in force (each update is a task Meilisearch runs over the whole index). */
   async #configure(uid: string, settings: Settings): Promise<void> {
-    const current = (await this.#client.index(uid).getSettings()) as Record<string, unknown>;
+    let current: Record<string, unknown> = {};
+    try {
+      current = await this.#client.index(uid).getSettings();
+    } catch (error) {
+      // A key made before it was allowed to read settings: apply them all, as then.
+      if (!(error instanceof MeilisearchApiError) || (error.response.status !== 401 && error.response.status !== 403)) throw error;
+    }
     const changed = settingsToUpdate(current, settings);
     if (Object.keys(changed).length === 0) return;
     await this.#settle(this.#client.index(uid).updateSettings(changed), `apply settings to ${uid}`);

@@ -25,6 +25,8 @@ export const serviceKeyActions = [
   'indexes.create',
   'indexes.delete',
   'indexes.swap',
+  // init() reads the settings in force and applies only what differs
+  'settings.get',
   'settings.update',
   // every write waits for its task
   'tasks.get',

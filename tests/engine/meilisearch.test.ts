@@ -345,6 +345,17 @@ describe('MeilisearchEngine against a stand-in server', () => {
     expect(stub.bodiesOf('PATCH', '/indexes/articles/settings').at(-1)).toEqual({ proximityPrecision: 'byWord' });
   });
 
+  it('applies every setting, as before, with a key that may not read them', async () => {
+    stub.handlers.push(({ method, path }) =>
+      method === 'GET' && path.endsWith('/settings')
+        ? { status: 403, body: { message: 'The provided API key is invalid.', code: 'invalid_api_key', type: 'auth', link: '' } }
+        : undefined,
+    );
+    await engine.init();
+    await engine.init();
+    expect(stub.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/settings'))).toHaveLength(4);
+  });
+
   it('counts the partial matches without fetching them when exact ones fill the page', async () => {
     const [a, b] = ['a', 'b'].map((id) => ({ ...makeDocument({ id }), _rankingScore: 0.5 })) as [object, object];
     stub.handlers.push(({ path }) =>
