@@ -1005,6 +1005,7 @@ async function main(): Promise<void> {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main().catch((error: unknown) => {
     console.error(error);
-    process.exitCode = 1;
+    // A server or sampler of the failed phase would keep the process alive.
+    process.exit(1);
   });
 }

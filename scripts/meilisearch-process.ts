@@ -113,6 +113,12 @@ export async function startMeilisearch(options: MeilisearchProcessOptions): Prom
     { stdio: ['ignore', logFd, logFd], env: { ...process.env, MEILI_NO_ANALYTICS: 'true' } },
   );
   closeSync(logFd);
+  // A parent that exits without disposing of it (a failed benchmark) takes the server along.
+  const orphaned = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', orphaned);
+  child.once('exit', () => process.removeListener('exit', orphaned));
   const exited = (): Promise<void> => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : once(child, 'exit').then(() => undefined));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
