@@ -67,6 +67,10 @@ export const expectedErrorLevels: Partial<Record<ErrorCode, 'info' | 'warn'>> = 
 
 /** True once the client has gone (socket closed, or the request's signal aborted) before the answer was sent. */
 export function clientHasLeft(c: Context): boolean {
+  // On a real server the response says it: the request's signal would do too, but reading it
+  // makes @hono/node-server build an AbortController for every request, /healthz included.
+  const outgoing = (c.env as { outgoing?: { destroyed?: unknown; writableFinished?: unknown } } | undefined)?.outgoing;
+  if (outgoing !== undefined && typeof outgoing.destroyed === 'boolean') return outgoing.destroyed && outgoing.writableFinished !== true;
   return c.req.raw.signal.aborted;
 }
 

@@ -13,8 +13,11 @@ import { isSameToken } from './admin-auth.js';
 
 export function noSniff(): MiddlewareHandler {
   return async (c, next) => {
-    await next();
+    // Set before the handler, the header goes into the response it builds; set after, Hono copies
+    // that response into a new one (a stream and a fetch Response: most of /healthz's cost).
     c.header('X-Content-Type-Options', 'nosniff');
+    await next();
+    if (!c.res.headers.has('X-Content-Type-Options')) c.header('X-Content-Type-Options', 'nosniff');
   };
 }
 
