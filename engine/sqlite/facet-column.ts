@@ -1,9 +1,8 @@
 /**
  * Values of one facet field for every row, as dictionary codes: the first
- * value in a typed array, the rare others in a map behind a per-row flag.
- * Counting walks a row list and touches only typed arrays unless a row has
- * several values, which is what keeps facet counting over a 100k match set
- * at about a millisecond a field.
+ * value in a typed array, any others in a per-row list. Counting walks a
+ * row list over these arrays, which is what keeps facet counting over a
+ * 100k match set at about a millisecond a field.
  *
  * Why not one compressed bitmap per value: counts are wanted for every
  * value of a field at once, and `hospital` has thousands of values, so
@@ -22,41 +21,56 @@ export class FacetColumn {
   readonly values: string[] = [];
   private readonly codes = new Map<string, number>();
   first: Int32Array<ArrayBuffer>;
-  /** 1 when the row has values beyond `first`, kept in `extra`. */
-  private several: Uint8Array;
-  private readonly extra = new Map<number, number[]>();
+  /**
+   * The values beyond `first`, indexed by row (null for most rows). A dense
+   * array, not a map: award type and level have several values on most
+   * honoured articles, and a map lookup per row made counting those two
+   * fields cost more than the other five together (10 ms of a 12 ms count
+   * over 14k rows at 100k articles).
+   */
+  private extra: Array<number[] | null>;
+  /**
+   * `extra` packed into two typed arrays (row r's codes are
+   * codes[start[r]..start[r+1]]), built on the first count after a change:
+   * walking one flat array instead of a list object per row halves the cost
+   * of counting award types.
+   */
+  private packed: { start: Int32Array; codes: Int32Array } | null = null;
+  /** Alphabetical rank of each code (the tie order of `toRecord`) and its inverse; rebuilt after new values. */
+  private ranks: Int32Array | null = null;
+  private byRank = new Int32Array(0);
 
   constructor(capacity: number) {
     this.first = new Int32Array(capacity).fill(-1);
-    this.several = new Uint8Array(capacity);
+    this.extra = new Array<number[] | null>(capacity).fill(null);
   }
 
   static fromData(data: FacetColumnData): FacetColumn {
     const column = new FacetColumn(0);
     column.first = data.first;
-    column.several = new Uint8Array(data.first.length);
+    column.extra = new Array<number[] | null>(data.first.length).fill(null);
     data.values.forEach((value, code) => {
       column.values.push(value);
       column.codes.set(value, code);
     });
-    for (const [row, codes] of data.extra) {
-      column.extra.set(row, codes);
-      column.several[row] = 1;
-    }
+    for (const [row, codes] of data.extra) if (row < data.first.length) column.extra[row] = codes;
     return column;
   }
 
   toData(): FacetColumnData {
-    return { values: this.values, first: this.first, extra: this.extra };
+    const extra = new Map<number, number[]>();
+    this.extra.forEach((codes, row) => {
+      if (codes !== null) extra.set(row, codes);
+    });
+    return { values: this.values, first: this.first, extra };
   }
 
   grow(capacity: number): void {
     const next = new Int32Array(capacity).fill(-1);
     next.set(this.first);
     this.first = next;
-    const several = new Uint8Array(capacity);
-    several.set(this.several);
-    this.several = several;
+    while (this.extra.length < capacity) this.extra.push(null);
+    this.packed = null;
   }
 
   codeOf(value: string): number | undefined {
@@ -69,6 +83,7 @@ export class FacetColumn {
       code = this.values.length;
       this.values.push(value);
       this.codes.set(value, code);
+      this.ranks = null;
     }
     return code;
   }
@@ -80,18 +95,18 @@ export class FacetColumn {
       return;
     }
     if (this.first[row] === code) return;
-    const more = this.extra.get(row);
-    if (!more) {
-      this.extra.set(row, [code]);
-      this.several[row] = 1;
-    } else if (!more.includes(code)) more.push(code);
+    const more = this.extra[row] ?? null;
+    if (more === null) this.extra[row] = [code];
+    else if (!more.includes(code)) more.push(code);
+    else return;
+    this.packed = null;
   }
 
   clear(row: number): void {
     this.first[row] = -1;
-    if (this.several[row] === 1) {
-      this.several[row] = 0;
-      this.extra.delete(row);
+    if (row < this.extra.length && this.extra[row] !== null) {
+      this.extra[row] = null;
+      this.packed = null;
     }
   }
 
@@ -100,27 +115,52 @@ export class FacetColumn {
     const first = this.first[row] ?? -1;
     if (first === -1) return false;
     if (allowed[first] === 1) return true;
-    if (this.several[row] !== 1) return false;
-    const more = this.extra.get(row);
-    if (more) for (const code of more) if (allowed[code] === 1) return true;
+    const more = this.extra[row] ?? null;
+    if (more !== null) for (const code of more) if (allowed[code] === 1) return true;
     return false;
   }
 
   codesOf(row: number): number[] {
     const first = this.first[row] ?? -1;
     if (first === -1) return [];
-    if (this.several[row] !== 1) return [first];
-    return [first, ...(this.extra.get(row) ?? [])];
+    const more = this.extra[row] ?? null;
+    return more === null ? [first] : [first, ...more];
   }
 
-  /** Adds the row's values to `counts` (indexed by code). */
-  count(row: number, counts: Uint32Array): void {
-    const first = this.first[row] ?? -1;
-    if (first === -1) return;
-    counts[first] = (counts[first] ?? 0) + 1;
-    if (this.several[row] !== 1) return;
-    const more = this.extra.get(row);
-    if (more) for (const code of more) counts[code] = (counts[code] ?? 0) + 1;
+  /** Adds the values of every row in `rows` to `counts`. */
+  countAll(rows: ArrayLike<number>, counts: Uint32Array): void {
+    const first = this.first;
+    const { start, codes } = this.pack();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] ?? 0;
+      const code = first[row] ?? -1;
+      if (code === -1) continue;
+      counts[code] = (counts[code] ?? 0) + 1;
+      const end = start[row + 1] ?? 0;
+      for (let j = start[row] ?? 0; j < end; j++) {
+        const more = codes[j] ?? 0;
+        counts[more] = (counts[more] ?? 0) + 1;
+      }
+    }
+  }
+
+  private pack(): { start: Int32Array; codes: Int32Array } {
+    if (this.packed !== null) return this.packed;
+    const rows = this.first.length;
+    const start = new Int32Array(rows + 1);
+    let total = 0;
+    for (let row = 0; row < rows; row++) {
+      start[row] = total;
+      total += this.extra[row]?.length ?? 0;
+    }
+    start[rows] = total;
+    const codes = new Int32Array(total);
+    for (let row = 0; row < rows; row++) {
+      const more = this.extra[row];
+      if (more) codes.set(more, start[row] ?? 0);
+    }
+    this.packed = { start, codes };
+    return this.packed;
   }
 
   /**
@@ -128,17 +168,38 @@ export class FacetColumn {
    * most `limit` of them (the largest) when given.
    */
   toRecord(counts: Uint32Array, limit?: number): Record<string, number> {
-    const codes: number[] = [];
-    for (let code = 0; code < counts.length; code++) if ((counts[code] ?? 0) > 0) codes.push(code);
+    // One numeric sort key per counted code (more first, then alphabetical):
+    // a typed-array sort, where comparing strings made this 1 ms for hospitals.
+    const ranks = this.rankOfCodes();
+    const width = ranks.length;
+    const keys: number[] = [];
+    let most = 0;
+    for (let code = 0; code < counts.length; code++) most = Math.max(most, counts[code] ?? 0);
+    for (let code = 0; code < counts.length; code++) {
+      const n = counts[code] ?? 0;
+      if (n > 0) keys.push((most - n) * width + (ranks[code] ?? 0));
+    }
+    const sorted = Float64Array.from(keys).sort();
+    const codeAtRank = this.byRank;
     const values = this.values;
-    codes.sort((a, b) => (counts[b] ?? 0) - (counts[a] ?? 0) || compareText(values[a] ?? '', values[b] ?? ''));
     const record: Record<string, number> = {};
-    const end = limit === undefined ? codes.length : Math.min(codes.length, Math.max(0, Math.floor(limit)));
+    const end = limit === undefined ? sorted.length : Math.min(sorted.length, Math.max(0, Math.floor(limit)));
     for (let i = 0; i < end; i++) {
-      const code = codes[i] ?? 0;
+      const code = codeAtRank[(sorted[i] ?? 0) % width] ?? 0;
       record[values[code] ?? ''] = counts[code] ?? 0;
     }
     return record;
+  }
+
+  private rankOfCodes(): Int32Array {
+    if (this.ranks !== null && this.ranks.length === this.values.length) return this.ranks;
+    const values = this.values;
+    const byText = values.map((_, code) => code).sort((a, b) => compareText(values[a] ?? '', values[b] ?? ''));
+    const ranks = new Int32Array(values.length);
+    byText.forEach((code, rank) => (ranks[code] = rank));
+    this.ranks = ranks;
+    this.byRank = Int32Array.from(byText);
+    return ranks;
   }
 }
 

@@ -590,7 +590,7 @@ export class MemoryIndex {
     for (const field of facetFields) {
       const column = this.facets[field];
       const counts = new Uint32Array(column.values.length);
-      for (let i = 0; i < rows.length; i++) column.count(rows[i] ?? 0, counts);
+      column.countAll(rows, counts);
       out[field] = column.toRecord(counts, limit);
     }
     return out;
@@ -643,7 +643,7 @@ export class MemoryIndex {
       if (options.collapse) rows = this.oneRowPerGroup(rows);
       const column = this.facets[field];
       const counts = new Uint32Array(column.values.length);
-      for (const row of rows) column.count(row, counts);
+      column.countAll(rows, counts);
       out[field] = column.toRecord(counts, options.limit);
     });
     return out;

@@ -290,12 +290,10 @@ function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], wi
   const n = ordered.length;
   const masks = new Uint32Array(capacity);
   const wideMasks = new Uint32Array(capacity);
-  const touched: number[] = [];
   const mark = (target: Uint32Array, rows: Int32Array, bit: number): void => {
-    for (const row of rows) {
-      if (row >= capacity) continue;
-      if (masks[row] === 0 && wideMasks[row] === 0) touched.push(row);
-      target[row] = (target[row] ?? 0) | bit;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] ?? 0;
+      if (row < capacity) target[row] = (target[row] ?? 0) | bit;
     }
   };
   ordered.forEach((rows, p) => mark(masks, rows, 1 << p));
@@ -305,9 +303,25 @@ function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], wi
   const full = n >= 32 ? 0xffffffff : (1 << n) - 1;
   const rarest = 1 << (n - 1);
   const majority = Math.floor(n / 2) + 1;
+
+  // Only some clauses' rows need walking to find every candidate: a row
+  // reaching `majority` clauses is in at least one of any n - majority + 1
+  // of them, so the smallest such clauses (and the rarest, which alone makes
+  // a candidate) cover them all. The most frequent clause, often most of the
+  // corpus, is then only looked up, never walked.
+  const bySize = ordered.map((rows, p) => ({ p, size: rows.length + (wide[p]?.length ?? 0) })).sort((x, y) => x.size - y.size || y.p - x.p);
+  const walked = new Set([n - 1, ...bySize.slice(0, n - majority + 1).map((c) => c.p)]);
+  const seen = new Uint8Array(capacity);
+  for (const p of walked) {
+    for (const rows of [ordered[p], wide[p]]) {
+      if (rows) for (let i = 0; i < rows.length; i++) seen[rows[i] ?? 0] = 1;
+    }
+  }
+  // Swept in row order, so candidates (and the near-duplicates folded from them) come out in a fixed order.
   const candidates: number[] = [];
-  const costs = new Map<number, number>();
-  for (const row of touched) {
+  const costs: number[] = [];
+  for (let row = 0; row < capacity; row++) {
+    if (seen[row] !== 1) continue;
     const mask = masks[row] ?? 0;
     const inPart = ((wideMasks[row] ?? 0) & ~mask) >>> 0;
     const reached = (mask | inPart) >>> 0;
@@ -316,15 +330,29 @@ function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], wi
     candidates.push(row);
     // Half-clauses lacking first (a clause in part is one, a missing clause two); then which are missing, then which in part.
     const missing = (full & ~reached) >>> 0;
-    costs.set(row, ((n - matched) * 2 + popCount(inPart)) * 4 ** n + missing * 2 ** n + inPart);
+    costs.push(((n - matched) * 2 + popCount(inPart)) * 4 ** n + missing * 2 ** n + inPart);
   }
-  const distinct = [...new Set(costs.values())].sort((a, b) => a - b);
-  const rankOf = new Map(distinct.map((cost, rank) => [cost, rank]));
+
+  const distinct = Float64Array.from(new Set(costs)).sort();
   const tiers = new Uint8Array(capacity);
-  for (const row of candidates) tiers[row] = Math.min(255, rankOf.get(costs.get(row) ?? 0) ?? 0);
   // Exact rows have cost 0, so rank 0 — unless no row is exact, when rank 0 is a partial tier.
-  if (distinct[0] !== 0) for (const row of candidates) tiers[row] = Math.min(255, (tiers[row] ?? 0) + 1);
+  const shift = distinct[0] === 0 ? 0 : 1;
+  for (let i = 0; i < candidates.length; i++) {
+    tiers[candidates[i] ?? 0] = Math.min(255, rankIn(distinct, costs[i] ?? 0) + shift);
+  }
   return { rows: Int32Array.from(candidates), tiers, levels: distinct.length - (distinct[0] === 0 ? 1 : 0), key };
+}
+
+/** Index of `value` in the ascending `sorted` (which holds it). */
+function rankIn(sorted: Float64Array, value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((sorted[mid] ?? 0) < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 function popCount(value: number): number {
