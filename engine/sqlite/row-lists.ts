@@ -7,9 +7,8 @@
 /** Parses group_concat's `1,5,9` into rows. */
 export function parseRowList(text: string | null | undefined): Int32Array {
   if (!text) return new Int32Array(0);
-  let count = 1;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 44) count++;
-  const out = new Int32Array(count);
+  // One pass: every row takes at least two characters with its comma, so this bounds the count.
+  const out = new Int32Array((text.length >> 1) + 1);
   let n = 0;
   let value = 0;
   for (let i = 0; i < text.length; i++) {
@@ -21,8 +20,8 @@ export function parseRowList(text: string | null | undefined): Int32Array {
       value = value * 10 + (c - 48);
     }
   }
-  out[n] = value;
-  return out;
+  out[n++] = value;
+  return out.slice(0, n);
 }
 
 /** Parses `row:score,row:score` (integer thousandths) into an array indexed by row. */
