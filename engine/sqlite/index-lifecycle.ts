@@ -29,6 +29,7 @@ import {
   type GenerationFiles,
 } from './generations.js';
 import { MemoryIndex, type MemoryRow } from './memory-index.js';
+import { termProbe } from './term-sets.js';
 import type { Connection, ReadContext } from './read-context.js';
 import { readStoredDocuments } from './resegment.js';
 import {
@@ -57,6 +58,8 @@ export interface WriteNotice {
 }
 
 export interface LifecycleOptions {
+  /** The rows a word must be listed in to get a bitset (term-sets.ts); absent, a share of the index. */
+  termSetMinRows?: number;
   /**
    * Read only, for a read worker beside the process's writer: opens whatever
    * generation is current (the writer migrates and rebuilds), never writes,
@@ -72,7 +75,7 @@ interface Journal {
 }
 
 export class IndexLifecycle {
-  readonly memory = new MemoryIndex();
+  readonly memory: MemoryIndex;
   readonly cache: AnswerCache;
   private readonly files: GenerationFiles;
   private readonly linkPath: string;
@@ -94,6 +97,7 @@ export class IndexLifecycle {
     this.linkPath = linkPathOf(this.files);
     this.cache = new AnswerCache(cacheSize);
     this.follower = options.follower === true;
+    this.memory = new MemoryIndex(options.termSetMinRows !== undefined ? { termSetMinRows: options.termSetMinRows } : {});
   }
 
   get dataDir(): string {
@@ -246,6 +250,7 @@ export class IndexLifecycle {
   private adopt(db: Database.Database, path: string, target: string | null): void {
     // Per-connection view of the FTS vocabulary, for document frequencies.
     db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, fts, 'row')");
+    this.memory.useTokenizer(termProbe(db));
     this.loadMemory(db, path);
     this.cache.clear();
     this.live = {

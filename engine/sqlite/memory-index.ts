@@ -14,7 +14,9 @@ import type Database from 'better-sqlite3';
 import { documentFacetValues, facetFields, type EngineDocument, type FacetField } from '../document.js';
 import type { FacetCounts, SearchFilters, SortOrder } from '../port.js';
 import { FacetColumn, type FacetColumnData } from './facet-column.js';
+import { capIndexedTokens } from './document-writer.js';
 import { compactText } from './fts-query.js';
+import { TermSets, type TermSetKey } from './term-sets.js';
 
 const noYear = -2147483648;
 const noDate = -1;
@@ -70,6 +72,8 @@ export interface MemoryDocument {
 /** What the index keeps of a document: its columns and facet values, small enough to post to another thread. */
 export interface MemoryRow extends MemoryDocument {
   facets: Record<FacetField, string[]>;
+  /** The token text FTS5 indexes (title, body and metadata tokens, capped, joined by line breaks): what keeps term sets exact. */
+  indexed: string;
 }
 
 export function memoryRowOf(doc: EngineDocument): MemoryRow {
@@ -81,6 +85,7 @@ export function memoryRowOf(doc: EngineDocument): MemoryRow {
     topicality: doc.topicality,
     duplicateOf: doc.duplicateOf,
     facets: documentFacetValues(doc),
+    indexed: [doc.titleTokens, doc.bodyTokens, doc.metaTokens].map((tokens) => capIndexedTokens(tokens)).join('\n'),
   };
 }
 
@@ -110,6 +115,8 @@ export interface MemoryColumns {
   topicality: Float32Array<ArrayBuffer>;
   duplicateOfIds: Array<string | null>;
   facets: Record<FacetField, FacetColumnData>;
+  /** Bitsets of frequent words (term-sets.ts); absent in copies saved before they existed. */
+  termSets?: Map<TermSetKey, Uint32Array>;
 }
 
 export class MemoryIndex {
@@ -124,6 +131,8 @@ export class MemoryIndex {
   private duplicateOfIds: Array<string | null> = [];
   private readonly rowById = new Map<string, number>();
   private facets = this.makeFacetColumns(0);
+  private readonly terms: TermSets;
+  private termsOf: ((indexed: string) => Iterable<string>) | null = null;
 
   // Derived from the above, recomputed lazily after writes.
   private groups: Int32Array | null = null;
@@ -134,6 +143,11 @@ export class MemoryIndex {
   private passMarks = new Int32Array(0);
   private groupMarks = new Int32Array(0);
   private groupRep = new Int32Array(0);
+
+  /** `termSetMinRows`: see TermSets. */
+  constructor(options: { termSetMinRows?: number } = {}) {
+    this.terms = new TermSets(options.termSetMinRows);
+  }
 
   private makeFacetColumns(capacity: number): Record<FacetField, FacetColumn> {
     return {
@@ -149,6 +163,11 @@ export class MemoryIndex {
 
   get size(): number {
     return this.liveCount;
+  }
+
+  /** Words and prefixes held as bitsets (term-sets.ts). */
+  get heldTermSets(): number {
+    return this.terms.size;
   }
 
   /** One more than the highest row: the length for arrays indexed by row. */
@@ -174,6 +193,7 @@ export class MemoryIndex {
     this.groupMarks = grow(this.groupMarks, (n) => new Int32Array(n));
     this.groupRep = grow(this.groupRep, (n) => new Int32Array(n));
     for (const field of facetFields) this.facets[field].grow(capacity);
+    this.terms.grow(capacity);
     this.capacity = capacity;
   }
 
@@ -195,6 +215,7 @@ export class MemoryIndex {
       topicality: this.topicality,
       duplicateOfIds: this.duplicateOfIds,
       facets,
+      termSets: this.terms.toData(),
     };
   }
 
@@ -218,6 +239,7 @@ export class MemoryIndex {
     }
     this.facets = this.makeFacetColumns(0);
     for (const field of facetFields) this.facets[field] = FacetColumn.fromData(columns.facets[field]);
+    this.terms.load(columns.termSets, this.capacity);
     this.passMarks = new Int32Array(this.capacity);
     this.groupMarks = new Int32Array(this.capacity);
     this.groupRep = new Int32Array(this.capacity);
@@ -237,6 +259,7 @@ export class MemoryIndex {
     this.duplicateOfIds = [];
     this.rowById.clear();
     this.facets = this.makeFacetColumns(0);
+    this.terms.reset(0);
     this.passMarks = new Int32Array(0);
     this.groupMarks = new Int32Array(0);
     this.groupRep = new Int32Array(0);
@@ -289,6 +312,11 @@ export class MemoryIndex {
       column.clear(row);
       for (const value of values[field]) column.add(row, value);
     }
+    if (this.terms.wantsTerms) {
+      // Without FTS5's tokenizer at hand the bitsets cannot be kept exact: they are dropped, to be listed again.
+      if (this.termsOf) this.terms.setRow(row, this.termsOf(doc.indexed));
+      else this.terms.reset(this.capacity);
+    }
   }
 
   removeRow(row: number): void {
@@ -301,7 +329,28 @@ export class MemoryIndex {
     this.titleKeys[row] = '';
     this.duplicateOfIds[row] = null;
     for (const field of facetFields) this.facets[field].clear(row);
+    this.terms.removeRow(row);
     this.invalidate();
+  }
+
+  /** How to get the terms FTS5 makes of a row's indexed text (from the open connection): what keeps term bitsets exact. */
+  useTokenizer(termsOf: (indexed: string) => Iterable<string>): void {
+    this.termsOf = termsOf;
+  }
+
+  /** The rows FTS5 would list for a held word or prefix, in row order; null when it is not held. */
+  termRows(key: TermSetKey): Int32Array | null {
+    return this.terms.rows(key);
+  }
+
+  /** Holds FTS5's rows for `key` as a bitset kept up to date by every write, when they are many enough to be worth it. */
+  offerTermRows(key: TermSetKey, rows: ArrayLike<number>): void {
+    if (this.terms.worthHolding(rows.length, this.liveCount)) this.terms.hold(key, rows);
+  }
+
+  /** Whether a word in `rows` documents would be held once listed. */
+  wouldHoldTerm(rows: number): boolean {
+    return this.terms.worthHolding(rows, this.liveCount);
   }
 
   rowOf(id: string): number | undefined {

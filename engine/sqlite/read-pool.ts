@@ -58,6 +58,7 @@ export interface ReadWorkerData {
   dataDir: string;
   fileName: string;
   resultCacheSize: number;
+  termSetMinRows?: number;
 }
 
 interface Pending {

@@ -11,7 +11,13 @@ import { SqliteEngine } from './sqlite-engine.js';
 const port = parentPort;
 if (!port) throw new Error('read-worker runs as a worker thread');
 const data = workerData as ReadWorkerData;
-const engine = new SqliteEngine({ dataDir: data.dataDir, fileName: data.fileName, resultCacheSize: data.resultCacheSize, follower: true });
+const engine = new SqliteEngine({
+  dataDir: data.dataDir,
+  fileName: data.fileName,
+  resultCacheSize: data.resultCacheSize,
+  follower: true,
+  ...(data.termSetMinRows !== undefined ? { termSetMinRows: data.termSetMinRows } : {}),
+});
 
 function send(reply: ReadWorkerReply): void {
   port?.postMessage(reply);

@@ -31,8 +31,8 @@ export const schemaVersion = 2;
  * Contentless (`content=''`) because the text is stored in `docs` already;
  * `contentless_delete=1` lets a document be deleted or replaced by rowid.
  */
-export const ftsTableOptions =
-  "content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0', prefix='1 2 3'";
+export const ftsTokenizer = "tokenize='unicode61 remove_diacritics 0'";
+export const ftsTableOptions = `content='', contentless_delete=1, ${ftsTokenizer}, prefix='1 2 3'`;
 
 /** bm25 column weights in ftsColumns order: title above metadata above body. */
 export const bm25Weights = { title: 8, body: 1, meta: 3 } as const;

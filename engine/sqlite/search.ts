@@ -7,7 +7,7 @@
  */
 import type { FtsQueryPlan } from './fts-query.js';
 import { escapeRegExp } from '../analysis/regexp.js';
-import { buildFtsQuery } from './fts-query.js';
+import { buildFtsQuery, quoteFtsString } from './fts-query.js';
 import type { Collapsed, RowFilter } from './memory-index.js';
 import {
   bm25Scores,
@@ -21,6 +21,7 @@ import {
   type ReadContext,
 } from './read-context.js';
 import { parseRowList, selectTop } from './row-lists.js';
+import { rowsOfBits, termSetKey, type TermSetKey } from './term-sets.js';
 import type { FacetCounts, SearchHit, SearchRequest, SearchResult, SortOrder } from '../port.js';
 
 interface MatchSet {
@@ -231,8 +232,60 @@ function clauseRows(ctx: ReadContext, plan: FtsQueryPlan, i: number, broader = f
   const expression = (broader ? plan.clauseBroader[i] : null) ?? plan.clauses[i] ?? '';
   const phrase = plan.clausePhrases[i] ?? null;
   return ctx.cache.remember(`clause\u0000${expression}\u0000${phrase ?? ''}`, () =>
-    matchRows(ctx, expression, phrase !== null ? [phrase] : []),
+    phrase === null && !(broader && plan.clauseBroader[i])
+      ? listClause(ctx, expression, plan.clauseTokens[i])
+      : matchRows(ctx, expression, phrase !== null ? [phrase] : []),
   );
+}
+
+/**
+ * A clause's rows, from the bitsets of frequent words (term-sets.ts) where
+ * they are held and from FTS5 for the rest. A clause of one-word
+ * alternatives whose words are frequent enough is listed by FTS5 word by
+ * word once, and from bitsets from then on.
+ */
+function listClause(ctx: ReadContext, expression: string, clause: FtsQueryPlan['clauseTokens'][number] | undefined): Int32Array {
+  const { memory } = ctx;
+  const words = clause?.alternatives.every((tokens) => tokens.length === 1) ? clause.alternatives.map((tokens) => tokens[0] ?? '') : [];
+  const keys = words.map((word) => termSetKey(word, clause?.prefix === true));
+  if (words.length === 0 || keys.some((key) => key === null)) return matchRows(ctx, expression, []);
+  const ftsWord = (word: string): string => quoteFtsString(word) + (clause?.prefix === true ? '*' : '');
+  if (words.length === 1) {
+    const key = keys[0] as TermSetKey;
+    const held = memory.termRows(key);
+    if (held !== null) return held;
+    const rows = matchRows(ctx, expression, []);
+    memory.offerTermRows(key, rows);
+    return rows;
+  }
+  const parts: Int32Array[] = [];
+  const rest: string[] = [];
+  words.forEach((word, w) => {
+    const key = keys[w] as TermSetKey;
+    const held = memory.termRows(key);
+    if (held !== null) parts.push(held);
+    else if (clause?.prefix !== true && memory.wouldHoldTerm(documentFrequency(ctx, word.toLowerCase()))) {
+      const rows = matchRows(ctx, ftsWord(word), []);
+      memory.offerTermRows(key, rows);
+      parts.push(rows);
+    } else rest.push(ftsWord(word));
+  });
+  if (parts.length === 0) return matchRows(ctx, expression, []);
+  if (rest.length > 0) parts.push(matchRows(ctx, rest.length === 1 ? (rest[0] ?? '') : `(${rest.join(' OR ')})`, []));
+  return unionOfRows(parts, memory.rowCapacity);
+}
+
+/** The rows in any of `lists`, ascending. */
+function unionOfRows(lists: readonly Int32Array[], capacity: number): Int32Array {
+  if (lists.length === 1) return lists[0] ?? new Int32Array(0);
+  const bits = new Uint32Array(Math.ceil(capacity / 32));
+  for (const rows of lists) {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] ?? 0;
+      if (row < capacity) bits[row >>> 5] = (bits[row >>> 5] ?? 0) | (1 << (row & 31));
+    }
+  }
+  return rowsOfBits(bits);
 }
 
 /**
@@ -251,7 +304,11 @@ function findMatches(ctx: ReadContext, plan: FtsQueryPlan, filter: RowFilter | n
   const phrases = plan.phraseTexts.join('\u0001');
   const broadened = plan.clauseBroader.some((b) => b !== null);
   if (plan.clauses.length < 2 && !broadened) {
-    const rows = cache.remember(`match\u0000${strict}\u0000${phrases}`, () => matchRows(ctx, strict, plan.phraseTexts));
+    const rows = cache.remember(`match\u0000${strict}\u0000${phrases}`, () =>
+      plan.phraseTexts.length === 0 && plan.clauses.length === 1
+        ? listClause(ctx, strict, plan.clauseTokens[0])
+        : matchRows(ctx, strict, plan.phraseTexts),
+    );
     return { rows, tiers: null, levels: 0, key: 'one' };
   }
   const sets = plan.clauses.map((_, i) => clauseRows(ctx, plan, i));

@@ -58,6 +58,12 @@ export interface SqliteEngineConfig {
   readWorkers?: number;
   /** Open read-only and follow a writer's notices (what a read worker does). */
   follower?: boolean;
+  /**
+   * The rows a word must be listed in to be held as a bitset (term-sets.ts).
+   * Absent: 2,000 rows and 1/32 of the index, where a bitset is smaller
+   * than the row list. Tests set 1 so that every word takes that path.
+   */
+  termSetMinRows?: number;
 }
 
 export class SqliteEngine implements SearchEngine {
@@ -70,9 +76,10 @@ export class SqliteEngine implements SearchEngine {
     if (basename(fileName) !== fileName) throw new TypeError('fileName must be a plain file name');
     const resultCacheSize = config.resultCacheSize ?? 256;
     const follower = config.follower === true;
-    this.index = new IndexLifecycle({ dataDir: config.dataDir, fileName }, resultCacheSize, { follower });
+    const termSets = config.termSetMinRows !== undefined ? { termSetMinRows: config.termSetMinRows } : {};
+    this.index = new IndexLifecycle({ dataDir: config.dataDir, fileName }, resultCacheSize, { follower, ...termSets });
     const workers = follower ? 0 : Math.max(0, Math.floor(config.readWorkers ?? 0));
-    this.pool = workers > 0 ? new ReadPool(workers, { dataDir: this.index.dataDir, fileName, resultCacheSize }) : null;
+    this.pool = workers > 0 ? new ReadPool(workers, { dataDir: this.index.dataDir, fileName, resultCacheSize, ...termSets }) : null;
   }
 
   async init(): Promise<void> {
