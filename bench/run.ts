@@ -34,6 +34,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as openccModule from 'opencc-js';
 import { createRng, defaultCorpusDir, formatSize, generateCorpus, labelsFileFor } from './generate-corpus.js';
+import { corpusLedgerFile } from '../indexer/corpus-ledger.js';
 import type { EngineDocument } from '../engine/document.js';
 import type { Result as AutocannonResult } from 'autocannon';
 import { percentileOf } from './metrics.js';
@@ -333,6 +334,8 @@ async function runIndexPhase(args: PhaseArgs): Promise<IndexPhaseResult> {
   const options = {
     engine,
     corpusDir: args.corpusDir,
+    // As `npm run index` does: the server started on this index then skips the files it has read.
+    ledgerPath: join(args.dataDir, corpusLedgerFile),
     onDocument: (doc: EngineDocument): void => {
       if (doc.duplicateOf !== null) detected.add(doc.id);
       if (seen++ % every === 0 && doc.duplicateOf === null) {

@@ -17,7 +17,7 @@ import type { ArticleMetadata, RawArticle } from './types.js';
 export const pipelineVersion = 6;
 
 let versionTag: string | undefined;
-function getVersionTag(): string {
+export function getVersionTag(): string {
   versionTag ??= `${pipelineVersion}:${dictionaryVersion()}`;
   return versionTag;
 }

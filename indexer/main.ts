@@ -11,6 +11,8 @@ import cliProgress from 'cli-progress';
 import { loadEnv, engineConfigFromEnv } from '../config/env.js';
 import { createEngine } from '../engine/create-engine.js';
 import { createLineLogger, waitForMeilisearch } from '../engine/meilisearch/wait.js';
+import { join } from 'node:path';
+import { corpusLedgerFile } from './corpus-ledger.js';
 import { checkCorpusDir, indexCorpus, rebuildIndex, type IndexProgress, type IndexSummary } from './pipeline.js';
 import { countRejections } from './rejections.js';
 
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
     onProgress,
     maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO,
     allowMassDelete: values['allow-mass-delete'],
+    ledgerPath: join(env.DATA_DIR, corpusLedgerFile),
     ...(onDocument ? { onDocument } : {}),
   };
   let summary: IndexSummary;

@@ -11,7 +11,8 @@ import type { SearchEngine } from '../engine/port.js';
 import { countCorpusInputs, readCorpus } from './read-corpus.js';
 import type { Rejection } from './rejections.js';
 import { NearDuplicateIndex } from './steps/near-duplicates.js';
-import { inputFingerprint, type BuildResult, type StageTimings } from './build-document.js';
+import { getVersionTag, inputFingerprint, type BuildResult, type StageTimings } from './build-document.js';
+import { CorpusLedger, type FileStat } from './corpus-ledger.js';
 import { engineConfigOf } from '../engine/create-engine.js';
 import {
   EngineTimeoutError,
@@ -137,6 +138,8 @@ export interface IndexSummary {
   /** Share of indexed documents with a value, per field (0..1). */
   fillRates: Record<FieldName, number>;
   inputBytes: number;
+  /** Corpus files not read because the ledger showed them unchanged since the last run (see IndexOptions.ledgerPath). */
+  skippedFiles: number;
   seconds: number;
   stageSeconds: { read: number; clean: number; extract: number; segment: number; write: number };
 }
@@ -185,6 +188,12 @@ export interface IndexOptions {
   maxDeleteRatio?: number;
   /** indexCorpus only: delete whatever is gone, however much (`npm run index -- --allow-mass-delete`). */
   allowMassDelete?: boolean;
+  /**
+   * indexCorpus only: where the corpus ledger lives (corpus-ledger.ts,
+   * usually DATA_DIR/corpus-ledger.json). Files it shows unchanged since the
+   * last run are not read again; unset, every file is read.
+   */
+  ledgerPath?: string;
   /**
    * rebuildIndex only: run the whole rebuild (reads, writes, the switch) on a
    * thread of its own when the engine allows it (default true), so searches on
@@ -241,6 +250,7 @@ class RunStats {
   articles = 0;
   duplicates = 0;
   inputBytes = 0;
+  skippedFiles = 0;
   write = 0;
   read = 0;
   readonly started = performance.now();
@@ -277,6 +287,7 @@ class RunStats {
       warnings: this.warnings,
       fillRates,
       inputBytes: this.inputBytes,
+      skippedFiles: this.skippedFiles,
       seconds: ms(performance.now() - this.started),
       stageSeconds: {
         read: ms(this.read),
@@ -307,6 +318,9 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
   }
   const seen = new Set<string>();
   const tracker = DuplicateTracker.seededFrom(engine);
+  const ledger = options.ledgerPath !== undefined ? await CorpusLedger.open(options.ledgerPath, getVersionTag(), corpusDir) : null;
+  // Writing every document out (--out) or rebuilding everything (--force) needs every file read.
+  const mayskip = ledger !== null && !options.force && !options.onDocument;
 
   let batch: EngineDocument[] = [];
   let indexed = 0;
@@ -331,33 +345,58 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
 
   const progress = await startProgress(corpusDir, options.onProgress);
   const unchangedIds = (item: RawArticle): string[] | undefined => (options.force ? undefined : idsByHash.get(inputFingerprint(item)));
-  const items = buildAhead(timedRead(readCorpus(corpusDir), stats), pool.size * inFlightPerWorker, (item) =>
+  const shouldRead = (relPath: string, stat: FileStat): boolean => {
+    if (!ledger) return true;
+    const entry = mayskip ? ledger.unchanged(relPath, stat, known) : null;
+    if (entry === null) {
+      ledger.reading(relPath, stat);
+      return true;
+    }
+    // Unchanged since the last run and still indexed as built: what reading it would have found.
+    ledger.keep(relPath, entry);
+    for (const [id] of entry.articles) seen.add(id);
+    stats.articles += entry.inputs;
+    stats.inputBytes += entry.inputBytes;
+    stats.rejections.push(...entry.rejections);
+    unchanged += entry.withDocuments;
+    stats.skippedFiles++;
+    for (let i = 0; i < entry.items; i++) progress.step(relPath);
+    return false;
+  };
+  const items = buildAhead(timedRead(readCorpus(corpusDir, { shouldRead }), stats), pool.size * inFlightPerWorker, (item) =>
     item.kind === 'rejection' || unchangedIds(item) ? null : pool.build(item),
   );
   for await (const { item, built } of items) {
     if (item.kind === 'rejection') {
       stats.rejections.push(item);
+      ledger?.recordRejection(fileOf(item.sourcePath), item);
       progress.step(item.sourcePath);
       continue;
     }
     stats.articles++;
     stats.inputBytes += item.inputBytes;
+    const file = fileOf(item.sourcePath);
     if (built === null) {
       // Unchanged input: keep the stored document; only remember its id.
-      for (const id of unchangedIds(item) ?? []) {
+      const ids = unchangedIds(item) ?? [];
+      for (const id of ids) {
         seen.add(id);
         if (options.onDocument) {
           const stored = await engine.get(id);
           if (stored) options.onDocument(stored);
         }
       }
+      ledger?.recordArticle(file, { ids, hash: inputFingerprint(item), inputBytes: item.inputBytes });
       unchanged++;
     } else {
       stats.add(built.timings);
       const { result } = built;
       if (!result.ok) {
         stats.rejections.push(result.rejection);
+        ledger?.recordArticle(file, { ids: [], hash: '', inputBytes: item.inputBytes });
+        ledger?.recordRejection(file, result.rejection, true);
       } else {
+        ledger?.recordArticle(file, { ids: [result.document.id], hash: result.document.contentHash, inputBytes: item.inputBytes });
         (await tracker()).assign(result);
         stats.warn(item.sourcePath, result.warnings);
         seen.add(result.document.id);
@@ -378,9 +417,11 @@ export async function indexCorpus(options: IndexOptions): Promise<IndexSummary> 
     stats.rejections,
   );
   if (stale.length > 0 && !options.allowMassDelete && stale.length > (options.maxDeleteRatio ?? defaultMaxDeleteRatio) * known.size) {
+    await ledger?.save();
     return stats.summary(indexed, unchanged, 0, stale.length, kept);
   }
   if (stale.length > 0) await engine.delete(stale);
+  await ledger?.save();
   return stats.summary(indexed, unchanged, stale.length, 0, kept);
 }
 

@@ -21,6 +21,12 @@ type FileFormat = Exclude<ArticleFormat, 'api'>;
 export interface ReadCorpusOptions {
   /** Largest file (or JSONL line) read as an article; larger inputs are rejected as `too-large`. */
   maxBytes?: number;
+  /**
+   * Asked before each file of a known format is read, with its size and
+   * modification time: false skips it (nothing is yielded for it). The
+   * start-up sync skips files its ledger shows unchanged (corpus-ledger.ts).
+   */
+  shouldRead?: (relPath: string, stat: { size: number; mtimeMs: number }) => boolean;
 }
 
 /** Real articles are tens of kilobytes; a 16 MiB "article" is a dump or a mistake. */
@@ -574,6 +580,16 @@ export async function* readCorpus(dir: string, options: ReadCorpusOptions = {}):
       const rejection = await classifyUnknown(item);
       if (rejection) yield rejection;
       continue;
+    }
+    if (options.shouldRead) {
+      let info;
+      try {
+        info = await stat(item.absPath);
+      } catch (err) {
+        yield createRejection(item.relPath, 'unreadable', errorDetail(err));
+        continue;
+      }
+      if (!options.shouldRead(item.relPath, { size: info.size, mtimeMs: info.mtimeMs })) continue;
     }
     yield* readFileArticles(item, format, maxBytes);
   }

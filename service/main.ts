@@ -26,6 +26,7 @@ import { waitForMeilisearch } from '../engine/meilisearch/wait.js';
 import type { SearchEngine } from '../engine/port.js';
 import { removeOrphanTempFiles } from '../indexer/ingest.js';
 import { loadSegmenter } from '../engine/analysis/segment.js';
+import { corpusLedgerFile } from '../indexer/corpus-ledger.js';
 import { checkCorpusDir, indexCorpus } from '../indexer/pipeline.js';
 import { WriteQueue } from './write-queue.js';
 import { countRejections } from '../indexer/rejections.js';
@@ -235,6 +236,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
           corpusDir: env.CORPUS_DIR,
           maxDeleteRatio: env.CORPUS_MAX_DELETE_RATIO,
           maxWriteMs: syncWriteMs,
+          ledgerPath: join(env.DATA_DIR, corpusLedgerFile),
         });
         readiness.setCorpusProblems(summary.rejections);
         for (const warning of summary.warnings.slice(0, 50)) logger.warn({ file: warning.sourcePath, detail: warning.detail }, 'corpus file indexed with a field dropped');
