@@ -76,7 +76,7 @@ describe('corpus ledger', () => {
     await sync();
     const path = join(corpus, 'b.json');
     const before = await stat(path);
-    await writeFile(path, JSON.stringify({ id: 'b', title: '护理', text: texts[4].replace('志愿', '公益') }));
+    await writeFile(path, JSON.stringify({ id: 'b', title: '护理', text: (texts[4] ?? '').replace('志愿', '公益') }));
     expect((await stat(path)).size).toBe(before.size);
     await utimes(path, before.atime, new Date(before.mtimeMs + 5_000));
     const summary = await sync();
