@@ -21,7 +21,7 @@ import {
   type ReadContext,
 } from './read-context.js';
 import { parseRowList, selectTop } from './row-lists.js';
-import { rowsOfBits, termSetKey, type TermSetKey } from './term-sets.js';
+import { popCount, rowsOfBits, termSetKey, type TermSetKey } from './term-sets.js';
 import type { FacetCounts, SearchHit, SearchRequest, SearchResult, SortOrder } from '../port.js';
 
 interface MatchSet {
@@ -411,12 +411,6 @@ function rankIn(sorted: Float64Array, value: number): number {
     else high = mid;
   }
   return low;
-}
-
-function popCount(value: number): number {
-  let v = value - ((value >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 function anyPasses(ctx: ReadContext, rows: ArrayLike<number>, filter: RowFilter | null): boolean {

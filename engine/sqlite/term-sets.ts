@@ -128,7 +128,8 @@ export class TermSets {
   }
 }
 
-function popCount(value: number): number {
+/** Set bits of a 32-bit word. */
+export function popCount(value: number): number {
   let v = value - ((value >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
