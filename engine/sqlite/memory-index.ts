@@ -298,12 +298,7 @@ export class MemoryIndex {
     this.invalidate();
   }
 
-  /** Records a written document (after its transaction committed). */
-  setDocument(row: number, doc: EngineDocument): void {
-    this.setRow(row, memoryRowOf(doc));
-  }
-
-  /** Records a written document from the fields this index keeps (what another thread's writes send). */
+  /** Records a written document (after its transaction committed), from the fields this index keeps: what this thread's writes and another thread's notices give. */
   setRow(row: number, doc: MemoryRow): void {
     this.setColumns(row, doc);
     const values = doc.facets;

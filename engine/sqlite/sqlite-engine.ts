@@ -32,7 +32,7 @@ import type {
 } from '../port.js';
 import { deserialiseDocument, type StoredRow } from './document-writer.js';
 import { IndexLifecycle, type WriteNotice } from './index-lifecycle.js';
-import { memoryRowOf } from './memory-index.js';
+import { memoryRowOf, type MemoryRow } from './memory-index.js';
 import { ReadPool, type ReadCalls, type ReadOp } from './read-pool.js';
 import { statement, type ReadContext } from './read-context.js';
 import { findRelated } from './related.js';
@@ -128,11 +128,11 @@ export class SqliteEngine implements SearchEngine {
         setMeta(live.db, 'last_updated_at', new Date().toISOString());
         return { rows, seq: bumpWriteSeq(live.db) };
       })();
-      for (const [row, document] of written) {
-        this.index.memory.setDocument(row, document);
-        this.index.journalUpsert(document);
-      }
-      this.pool?.notify({ seq, upserts: written.map(([row, document]) => [row, memoryRowOf(document)]), removes: [] });
+      // One MemoryRow per document, for this thread's columns and the read workers' alike.
+      const upserts = written.map(([row, document]): [number, MemoryRow] => [row, memoryRowOf(document)]);
+      for (const [row, memoryRow] of upserts) this.index.memory.setRow(row, memoryRow);
+      for (const [, document] of written) this.index.journalUpsert(document);
+      this.pool?.notify({ seq, upserts, removes: [] });
     } catch (error) {
       throw translateError(error, 'write', 'upsert');
     } finally {
