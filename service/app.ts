@@ -3,26 +3,24 @@
  * routes around a given engine, so tests can build an app around a temp
  * engine and service/main.ts around the configured one.
  *
- * Middleware order, outermost first: request id → request log → metrics →
- * (on /v1/*) CORS → per-address rate limit → readiness gate → per-route
+ * Middleware order, outermost first: the request envelope (id, logger,
+ * nosniff, metrics, log line, unread body) → (on /v1/*) CORS → per-address rate limit → readiness gate → per-route
  * guards (site key + its rate limit, or admin token) → validation → handler.
  * Every error, wherever thrown, goes through the one onError in errors.ts.
  */
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { every } from 'hono/combine';
-import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import type { SearchEngine } from '../engine/port.js';
 import type { AppEnv } from './context.js';
 import { ApiError, createErrorHandler, respondWithError } from './errors.js';
 import { hasAdminToken, requireAdmin } from './middleware/admin-auth.js';
-import { settleUnreadBody } from './middleware/body-guards.js';
-import { docsPageHeaders, noSniff, requireMetricsToken } from './middleware/security-headers.js';
+import { docsPageHeaders, requireMetricsToken } from './middleware/security-headers.js';
 import { corsAllowlist } from './middleware/cors.js';
 import { createMetrics } from './middleware/metrics.js';
 import { TokenBuckets, limitByAddress, limitBySiteKey, type BucketSettings } from './middleware/rate-limit.js';
-import { logRequests } from './middleware/request-log.js';
+import { requestEnvelope } from './middleware/request-envelope.js';
 import { resolveSiteKey, type SiteKeys } from './middleware/site-key.js';
 import type { ApiOperation } from './openapi.js';
 import { Readiness } from './readiness.js';
@@ -208,12 +206,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   };
 
   const app = new Hono<AppEnv>();
-  app.use('*', requestId());
-  // Outermost after the id: whatever refused the request, its unread body is settled before the reply.
-  app.use('*', settleUnreadBody(4 * limits.bodyBytes, 5_000));
-  app.use('*', logRequests(deps.logger));
-  app.use('*', metrics.track);
-  app.use('*', noSniff());
+  app.use('*', requestEnvelope({ logger: deps.logger, metrics, unreadBody: { maxBytes: 4 * limits.bodyBytes, maxMs: 5_000 } }));
   app.use('/docs', docsPageHeaders());
   app.use('/metrics', requireMetricsToken(deps.metricsToken));
   app.use('/v1/*', corsAllowlist(deps.corsOrigins ?? []));

@@ -18,7 +18,8 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { pino, type DestinationStream, type Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+import { createLogger } from './logger.js';
 import { EnvError, engineConfigFromEnv, loadEnv, servingEngineConfig, type Env } from '../config/env.js';
 import { createEngine, moveDamagedIndexAside } from '../engine/create-engine.js';
 import { EngineTimeoutError, EngineUnavailableError, IndexCorruptError } from '../engine/errors.js';
@@ -54,20 +55,6 @@ export interface RunningServer {
   ready: Promise<void>;
   /** Graceful stop: no new connections, in-flight requests finish, engine closed. Idempotent. */
   close(): Promise<void>;
-}
-
-export function createLogger(env: Pick<Env, 'LOG_LEVEL'>, stream?: DestinationStream): Logger {
-  const options = {
-    level: env.LOG_LEVEL,
-    base: { service: 'dangjian-search' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    // Nothing logs headers, but a future `logger.info({headers})` must still not leak credentials.
-    redact: {
-      paths: ['authorization', 'Authorization', '*.authorization', '*.Authorization', 'adminToken', '*.adminToken', 'ADMIN_TOKEN', '*.ADMIN_TOKEN'],
-      censor: '[redacted]',
-    },
-  };
-  return stream ? pino(options, stream) : pino(options);
 }
 
 function isRetryable(err: unknown): boolean {

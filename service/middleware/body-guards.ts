@@ -1,5 +1,5 @@
 /** Request-body checks for JSON routes: media type (415) and size (413), before anything parses it. */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError, payloadTooLarge, respondWithError } from '../errors.js';
 
@@ -63,27 +63,25 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
  * client still sending could lose the reply itself. So the unread body is
  * read and dropped before the reply goes out, up to `maxBytes` and
  * `maxMs`; beyond that (or when a guard stopped reading it half-way) the
- * reply says `Connection: close`, which clients honour.
+ * reply says `Connection: close`, which clients honour. Run once the
+ * handler has answered (request-envelope.ts).
  */
-export function settleUnreadBody(maxBytes: number, maxMs: number): MiddlewareHandler {
-  return async (c, next) => {
-    await next();
-    const raw = c.req.raw;
-    // Asked first because reading `raw.body` builds a full fetch Request on
-    // @hono/node-server, which alone cost /healthz most of its throughput.
-    if (!declaresBody(raw.headers)) return;
-    if (raw.body === null) return;
-    if (raw.bodyUsed || raw.body.locked) {
-      if (c.res.status === 413) c.header('Connection', 'close');
-      return;
-    }
-    const declared = Number(raw.headers.get('content-length') ?? Number.NaN);
-    if (Number.isFinite(declared) && declared > maxBytes) {
-      c.header('Connection', 'close');
-      return;
-    }
-    if (!(await discardBody(raw.body, maxBytes, maxMs))) c.header('Connection', 'close');
-  };
+export async function settleUnreadBody(c: Context, maxBytes: number, maxMs: number): Promise<void> {
+  const raw = c.req.raw;
+  // Asked first because reading `raw.body` builds a full fetch Request on
+  // @hono/node-server, which alone cost /healthz most of its throughput.
+  if (!declaresBody(raw.headers)) return;
+  if (raw.body === null) return;
+  if (raw.bodyUsed || raw.body.locked) {
+    if (c.res.status === 413) c.header('Connection', 'close');
+    return;
+  }
+  const declared = Number(raw.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    c.header('Connection', 'close');
+    return;
+  }
+  if (!(await discardBody(raw.body, maxBytes, maxMs))) c.header('Connection', 'close');
 }
 
 /** HTTP/1.1 requests carry a body only with a Content-Length above 0 or a Transfer-Encoding (RFC 9112 §6.1). */

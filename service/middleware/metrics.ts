@@ -4,18 +4,15 @@
  * histograms by route pattern and status, and the index size read from the
  * engine at scrape time.
  */
-import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SearchEngine } from '../../engine/port.js';
-import type { AppEnv } from '../context.js';
-import { outcomeOf } from './request-log.js';
-import { labelRoute } from './route-label.js';
 
 export interface Metrics {
   readonly registry: Registry;
   readonly contentType: string;
-  track: MiddlewareHandler<AppEnv>;
+  /** Counts a finished request and its latency (request-envelope.ts calls it for every request). */
+  record(method: string, route: string, status: number, seconds: number): void;
   render(): Promise<string>;
 }
 
@@ -77,18 +74,16 @@ export function createMetrics(engine: SearchEngine, logger: Logger, corpusReject
     },
   });
 
-  const track: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const end = duration.startTimer();
-    await next();
-    const labels = { method: c.req.method, route: labelRoute(c), status: String(outcomeOf(c).status) };
+  const record = (method: string, route: string, status: number, seconds: number): void => {
+    const labels = { method, route, status: String(status) };
     requests.inc(labels);
-    end(labels);
+    duration.observe(labels, seconds);
   };
 
   return {
     registry,
     contentType: registry.contentType,
-    track,
+    record,
     render: () => registry.metrics(),
   };
 }

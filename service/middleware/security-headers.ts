@@ -1,8 +1,7 @@
 /**
- * Response headers that keep browsers from misreading or framing what we
- * send: `nosniff` everywhere (a JSON body is never run as a script or page),
- * and on /docs a policy that allows scripts, requests, images and fonts from
- * this origin only (the reference's script is served from here, and its
+ * Response headers that keep browsers from misusing what we send, beyond the
+ * `nosniff` every response gets (request-envelope.ts): on /docs a policy that
+ * allows scripts, requests, images and fonts from this origin only (the reference's script is served from here, and its
  * "try it" calls this API), the inline styles its components set, and no
  * framing (clickjacking). The demo and search pages set their own headers:
  * they are meant to be embedded.
@@ -10,16 +9,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import { isSameToken } from './admin-auth.js';
-
-export function noSniff(): MiddlewareHandler {
-  return async (c, next) => {
-    // Set before the handler, the header goes into the response it builds; set after, Hono copies
-    // that response into a new one (a stream and a fetch Response: most of /healthz's cost).
-    c.header('X-Content-Type-Options', 'nosniff');
-    await next();
-    if (!c.res.headers.has('X-Content-Type-Options')) c.header('X-Content-Type-Options', 'nosniff');
-  };
-}
 
 export const docsContentSecurityPolicy = [
   "default-src 'none'",

@@ -29,9 +29,9 @@ interface LogLine {
   stack?: string;
 }
 
-const levels = { info: 30, warn: 40, error: 50 } as const;
+const levels = { debug: 20, info: 30, warn: 40, error: 50 } as const;
 
-function captureLogs(): { logger: Logger; lines: () => LogLine[] } {
+function captureLogs(level: 'info' | 'debug' = 'info'): { logger: Logger; lines: () => LogLine[] } {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -40,7 +40,7 @@ function captureLogs(): { logger: Logger; lines: () => LogLine[] } {
     },
   });
   return {
-    logger: pino({ level: 'info' }, stream),
+    logger: pino({ level }, stream),
     lines: () =>
       chunks
         .join('')
@@ -72,8 +72,8 @@ interface Served {
   close(): Promise<void>;
 }
 
-async function serveApp(deps: Partial<AppDeps> = {}): Promise<Served> {
-  const { logger, lines } = captureLogs();
+async function serveApp(deps: Partial<AppDeps> = {}, logLevel: 'info' | 'debug' = 'info'): Promise<Served> {
+  const { logger, lines } = captureLogs(logLevel);
   const app = createApp({ engine, corpusDir: join(root, 'corpus'), logger, adminToken, ...deps });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
@@ -132,6 +132,32 @@ describe('states answered on purpose', () => {
       expect(served.lines().filter((l) => l.level >= levels.error)).toEqual([]);
     } finally {
       await served.close();
+    }
+  });
+
+  it('logs a health probe that succeeds at debug level only, and still counts it in /metrics', async () => {
+    const served = await serveApp();
+    try {
+      expect((await fetch(`${served.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${served.url}/readyz`)).status).toBe(200);
+      expect((await fetch(`${served.url}/v1/search?q=党建`)).status).toBe(200);
+      // The search's line is written after both probes answered: by then theirs would be there too.
+      await requestLine(served, '/v1/search', 200);
+      expect(served.lines().filter((l) => l.msg === 'request' && (l.route === '/healthz' || l.route === '/readyz'))).toEqual([]);
+      const text = await served.metrics();
+      expect(text).toMatch(/http_requests_total\{method="GET",route="\/healthz",status="200"\} 1/u);
+      expect(text).toMatch(/http_requests_total\{method="GET",route="\/readyz",status="200"\} 1/u);
+    } finally {
+      await served.close();
+    }
+    const verbose = await serveApp({}, 'debug');
+    try {
+      const res = await fetch(`${verbose.url}/healthz`);
+      expect((await requestLine(verbose, '/healthz', 200)).level).toBe(levels.debug);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/u);
+    } finally {
+      await verbose.close();
     }
   });
 
