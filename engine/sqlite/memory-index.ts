@@ -21,7 +21,43 @@ import { TermSets, type TermSetKey } from './term-sets.js';
 const noYear = -2147483648;
 const noDate = -1;
 
-export type RowFilter = (row: number) => boolean;
+/** A row predicate that can also hand over every row it passes as a bitset, for callers walking many rows. */
+export interface RowFilter {
+  (row: number): boolean;
+  /** Bit `row` set for every row the filter passes, over the row capacity; built once per filter. */
+  bits(): Uint32Array;
+}
+
+/**
+ * After this many rows tested, a filter answers from its bitset: a facet
+ * check costs about 60 ns a row (a code lookup, the values beyond the first,
+ * a closure per field) and the bitset costs the rows of the values asked
+ * for. A query matching a few hundred rows never builds it; the walks over
+ * large row sets (collect, collapseScored, lifted counts) take the bitset at
+ * once and test bits inline.
+ */
+const bitsetAfterTests = 4096;
+
+function rowFilter(test: (row: number) => boolean, buildBits: () => Uint32Array): RowFilter {
+  let tested = 0;
+  let built: Uint32Array | null = null;
+  const bits = (): Uint32Array => (built ??= buildBits());
+  const filter = (row: number): boolean => {
+    if (built !== null) return ((built[row >>> 5] ?? 0) & (1 << (row & 31))) !== 0;
+    if (++tested > bitsetAfterTests) bits();
+    return test(row);
+  };
+  return Object.assign(filter, { bits });
+}
+
+/** The filter's bitset when `rows` rows are about to be tested (enough to pay for it), else null. */
+function bitsFor(filter: RowFilter | null, rows: number): Uint32Array | null {
+  return filter !== null && rows > bitsetAfterTests ? filter.bits() : null;
+}
+
+function hasBit(bits: Uint32Array, row: number): boolean {
+  return ((bits[row >>> 5] ?? 0) & (1 << (row & 31))) !== 0;
+}
 
 interface FieldCheck {
   field: FacetField | null;
@@ -47,15 +83,15 @@ export interface Collected {
   hits: CollectedHit[];
   facets: FacetCounts | null;
   /** Every representative, in input order. */
-  reps: number[];
+  reps: Int32Array;
   /** Representative row → rows folded into it. */
   folded: Map<number, number[]>;
 }
 
 export interface Collapsed {
-  reps: number[];
+  reps: Int32Array;
   /** Scores of `reps`, aligned. */
-  scores: number[];
+  scores: Float64Array;
   /** Representative row → rows folded into it. */
   folded: Map<number, number[]>;
 }
@@ -415,10 +451,23 @@ export class MemoryIndex {
    * AND-ed (a request's filters and its fixed scope).
    */
   compileFilter(...filterSets: Array<SearchFilters | undefined>): RowFilter | null {
-    const checks = filterSets.flatMap((filters) => (filters ? this.compileChecks(filters).map((check) => check.test) : []));
+    const checks = filterSets.flatMap((filters) => (filters ? this.compileChecks(filters) : []));
     if (checks.length === 0) return null;
-    if (checks.length === 1) return checks[0] ?? null;
-    return (row) => checks.every((check) => check(row));
+    if (checks.length === 1) return checks[0]?.test ?? null;
+    const tests = checks.map((check) => check.test);
+    return rowFilter(
+      (row) => tests.every((test) => test(row)),
+      () => {
+        const [first, ...rest] = tests.map((test) => test.bits());
+        const bits = Uint32Array.from(first ?? []);
+        for (const other of rest) for (let i = 0; i < bits.length; i++) bits[i] = (bits[i] ?? 0) & (other[i] ?? 0);
+        return bits;
+      },
+    );
+  }
+
+  private emptyBits(): Uint32Array {
+    return new Uint32Array((this.capacity + 31) >>> 5);
   }
 
   /** One check per constrained field; `field` is null for the year range, which no facet count lifts. */
@@ -445,7 +494,12 @@ export class MemoryIndex {
           any = true;
         }
       }
-      checks.push({ field, test: any ? (row) => column.matches(row, allowed) : () => false });
+      const bits = (): Uint32Array => {
+        const out = this.emptyBits();
+        if (any) column.markMatching(allowed, out);
+        return out;
+      };
+      checks.push({ field, test: rowFilter(any ? (row) => column.matches(row, allowed) : () => false, bits) });
     }
     const from = filters.yearFrom;
     const to = filters.yearTo;
@@ -453,13 +507,16 @@ export class MemoryIndex {
       const years = this.years;
       const low = from ?? -Infinity;
       const high = to ?? Infinity;
-      checks.push({
-        field: null,
-        test: (row) => {
-          const year = years[row] ?? noYear;
-          return year !== noYear && year >= low && year <= high;
-        },
-      });
+      const test = (row: number): boolean => {
+        const year = years[row] ?? noYear;
+        return year !== noYear && year >= low && year <= high;
+      };
+      const bits = (): Uint32Array => {
+        const out = this.emptyBits();
+        for (let row = 0; row < this.capacity; row++) if (test(row)) out[row >>> 5] = (out[row >>> 5] ?? 0) | (1 << (row & 31));
+        return out;
+      };
+      checks.push({ field: null, test: rowFilter(test, bits) });
     }
     return checks;
   }
@@ -518,41 +575,47 @@ export class MemoryIndex {
    */
   collect(ordered: ArrayLike<number>, options: CollectOptions): Collected {
     const stamp = this.nextStamp();
-    const passing: number[] = [];
+    const { live, passMarks, groupMarks, groupRep } = this;
+    const filter = options.filter;
+    const bits = bitsFor(filter, ordered.length);
+    // Typed arrays sized for the worst case, not pushes: at 100k rows pushing was three quarters of the walk.
+    const passing = new Int32Array(ordered.length);
+    let passed = 0;
     for (let i = 0; i < ordered.length; i++) {
       const row = ordered[i] ?? 0;
-      if (this.live[row] !== 1) continue;
-      if (options.filter && !options.filter(row)) continue;
-      if (this.passMarks[row] === stamp) continue;
-      this.passMarks[row] = stamp;
-      passing.push(row);
+      if (live[row] !== 1 || passMarks[row] === stamp) continue;
+      if (bits !== null ? !hasBit(bits, row) : filter !== null && !filter(row)) continue;
+      passMarks[row] = stamp;
+      passing[passed++] = row;
     }
 
-    let reps: number[] = passing;
+    let reps = passing.subarray(0, passed);
     const folded = new Map<number, number[]>();
     if (options.collapse) {
       const groups = this.getGroups();
-      reps = [];
-      for (let i = 0; i < passing.length; i++) {
+      const kept = new Int32Array(passed);
+      let n = 0;
+      for (let i = 0; i < passed; i++) {
         const row = passing[i] ?? 0;
         const group = groups[row] ?? row;
-        let rep: number | undefined;
-        if (group !== row) {
-          if (this.passMarks[group] === stamp) rep = group;
-          else if (this.groupMarks[group] === stamp) rep = this.groupRep[group];
+        if (group === row) {
+          kept[n++] = row;
+          continue;
         }
-        if (rep === undefined) {
-          if (group !== row) {
-            this.groupMarks[group] = stamp;
-            this.groupRep[group] = row;
-          }
-          reps.push(row);
+        let rep: number;
+        if (passMarks[group] === stamp) rep = group;
+        else if (groupMarks[group] === stamp) rep = groupRep[group] ?? row;
+        else {
+          groupMarks[group] = stamp;
+          groupRep[group] = row;
+          kept[n++] = row;
           continue;
         }
         const list = folded.get(rep);
         if (list) list.push(row);
         else folded.set(rep, [row]);
       }
+      reps = kept.subarray(0, n);
     }
 
     let facets: FacetCounts | null = null;
@@ -574,20 +637,25 @@ export class MemoryIndex {
    * Representatives come out in input order; the caller ranks them.
    */
   collapseScored(rows: ArrayLike<number>, scores: ArrayLike<number>, filter: RowFilter | null, collapse: boolean): Collapsed {
-    const reps: number[] = [];
-    const repScores: number[] = [];
+    const { live } = this;
+    const bits = bitsFor(filter, rows.length);
+    const passes = (row: number): boolean => live[row] === 1 && (bits !== null ? hasBit(bits, row) : filter === null || filter(row));
+    const reps = new Int32Array(rows.length);
+    const repScores = new Float64Array(rows.length);
+    let n = 0;
     const folded = new Map<number, number[]>();
     if (!collapse) {
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i] ?? 0;
-        if (this.live[row] !== 1 || (filter && !filter(row))) continue;
-        reps.push(row);
-        repScores.push(scores[i] ?? 0);
+        if (!passes(row)) continue;
+        reps[n] = row;
+        repScores[n++] = scores[i] ?? 0;
       }
-      return { reps, scores: repScores, folded };
+      return { reps: reps.subarray(0, n), scores: repScores.subarray(0, n), folded };
     }
     const stamp = this.nextStamp();
     const groups = this.getGroups();
+    const { groupMarks, groupRep } = this;
     // group → rows folded into whichever row ends up holding the group's slot.
     const members = new Map<number, number[]>();
     const fold = (group: number, row: number): void => {
@@ -597,17 +665,17 @@ export class MemoryIndex {
     };
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] ?? 0;
-      if (this.live[row] !== 1 || (filter && !filter(row))) continue;
+      if (!passes(row)) continue;
       const score = scores[i] ?? 0;
       const group = groups[row] ?? row;
-      if (this.groupMarks[group] !== stamp) {
-        this.groupMarks[group] = stamp;
-        this.groupRep[group] = reps.length;
-        reps.push(row);
-        repScores.push(score);
+      if (groupMarks[group] !== stamp) {
+        groupMarks[group] = stamp;
+        groupRep[group] = n;
+        reps[n] = row;
+        repScores[n++] = score;
         continue;
       }
-      const slot = this.groupRep[group] ?? 0;
+      const slot = groupRep[group] ?? 0;
       const holder = reps[slot] ?? 0;
       const takesSlot =
         row === group ||
@@ -624,8 +692,8 @@ export class MemoryIndex {
       }
       repScores[slot] = groupScore;
     }
-    for (const [group, list] of members) folded.set(reps[this.groupRep[group] ?? 0] ?? 0, list);
-    return { reps, scores: repScores, folded };
+    for (const [group, list] of members) folded.set(reps[groupRep[group] ?? 0] ?? 0, list);
+    return { reps: reps.subarray(0, n), scores: repScores.subarray(0, n), folded };
   }
 
   /** Facet counts over `rows`; at most `limit` values a field (the most frequent) when given. */
@@ -662,13 +730,21 @@ export class MemoryIndex {
     const sets: number[][] = lifted.map(() => []);
     const slotOf = new Int32Array(checks.length).fill(-1);
     lifted.forEach(({ index }, slot) => (slotOf[index] = slot));
+    const many = candidates.length > bitsetAfterTests;
+    const fixedBits = bitsFor(fixed, candidates.length);
+    const checkBits = many ? checks.map((check) => check.test.bits()) : null;
+    const passesCheck = (c: number, row: number): boolean => {
+      if (checkBits !== null) return hasBit(checkBits[c] ?? new Uint32Array(0), row);
+      return checks[c]?.test(row) ?? true;
+    };
     for (let i = 0; i < candidates.length; i++) {
       const row = candidates[i] ?? 0;
-      if (this.live[row] !== 1 || (fixed && !fixed(row))) continue;
+      if (this.live[row] !== 1) continue;
+      if (fixedBits !== null ? !hasBit(fixedBits, row) : fixed !== null && !fixed(row)) continue;
       let failed = -1;
       let several = false;
       for (let c = 0; c < checks.length; c++) {
-        if (checks[c]?.test(row)) continue;
+        if (passesCheck(c, row)) continue;
         if (failed !== -1 || slotOf[c] === -1) {
           several = true;
           break;

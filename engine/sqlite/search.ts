@@ -158,7 +158,7 @@ function runSearch(ctx: ReadContext, request: SearchRequest): SearchResult {
 }
 
 /** Per representative: 1 when it, or a near-duplicate folded into it, matched every clause. */
-function exactness(reps: readonly number[], folded: ReadonlyMap<number, number[]>, tiers: Uint8Array | null): Uint8Array {
+function exactness(reps: Int32Array, folded: ReadonlyMap<number, number[]>, tiers: Uint8Array | null): Uint8Array {
   const out = new Uint8Array(reps.length);
   if (tiers === null) return out.fill(1);
   reps.forEach((row, i) => {
@@ -177,7 +177,7 @@ function toResult(
   ctx: ReadContext,
   request: SearchRequest,
   page: readonly PageEntry[],
-  reps: readonly number[],
+  reps: Int32Array,
   isExact: Uint8Array,
   terms: readonly string[],
   source: FacetSource,
@@ -209,7 +209,7 @@ function toResult(
 function countResultFacets(
   ctx: ReadContext,
   request: SearchRequest,
-  reps: readonly number[],
+  reps: Int32Array,
   isExact: Uint8Array,
   total: number,
   source: FacetSource,
