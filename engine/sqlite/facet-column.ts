@@ -183,6 +183,14 @@ export class FacetColumn {
   countAll(rows: ArrayLike<number>, counts: Uint32Array): void {
     const first = this.first;
     const { start, codes } = this.pack();
+    if (codes.length === 0) {
+      // One value a row at most (province, hospital, year…): no per-row range to read.
+      for (let i = 0; i < rows.length; i++) {
+        const code = first[rows[i] ?? 0] ?? -1;
+        if (code !== -1) counts[code] = (counts[code] ?? 0) + 1;
+      }
+      return;
+    }
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] ?? 0;
       const code = first[row] ?? -1;
