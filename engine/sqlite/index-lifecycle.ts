@@ -36,6 +36,7 @@ import {
   canReadStoredDocuments,
   configureConnection,
   configureReadConnection,
+  addMissingIndexes,
   createSchema,
   getMeta,
   isEmptyDatabase,
@@ -156,6 +157,7 @@ export class IndexLifecycle {
       const currentDictionary = dictionaryVersion();
       if (isEmptyDatabase(db)) createSchema(db, currentDictionary);
       const stored = readStoredVersions(db);
+      if (stored.schemaVersion === schemaVersion) addMissingIndexes(db);
       if (stored.schemaVersion === schemaVersion && stored.dictionaryVersion === currentDictionary) {
         this.adopt(db, target.path, target.name);
         return;

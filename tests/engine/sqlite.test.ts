@@ -106,6 +106,35 @@ describe('SqliteEngine on disk', () => {
     }
   });
 
+  it('adds the id → content hash index to a file written without it, and reads the hashes from it', async () => {
+    const dataDir = makeDataDir();
+    const first = await openEngine(dataDir);
+    await first.upsert(fixtureDocuments);
+    const hashes = await first.contentHashes();
+    await first.close();
+    const path = currentGenerationPath(dataDir) ?? '';
+    const plan = (db: Database.Database): string =>
+      (db.prepare('EXPLAIN QUERY PLAN SELECT id, content_hash FROM docs').all() as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    // A file from before the index: same layout version, no index.
+    const older = new Database(path);
+    expect(plan(older)).toContain('COVERING INDEX docs_content');
+    older.exec('DROP INDEX docs_content');
+    expect(plan(older)).not.toContain('docs_content');
+    older.close();
+    const second = await openEngine(dataDir);
+    try {
+      expect(await second.contentHashes()).toEqual(hashes);
+    } finally {
+      await second.close();
+    }
+    const reopened = new Database(path, { readonly: true });
+    try {
+      expect(plan(reopened)).toContain('COVERING INDEX docs_content');
+    } finally {
+      reopened.close();
+    }
+  });
+
   it('opens from the columns saved beside the index when they match it', async () => {
     const dataDir = makeDataDir();
     const first = await openEngine(dataDir);
