@@ -10,6 +10,8 @@
  * intersection per value where the column walk costs one lookup per
  * matched row. The column is also what filters and collapsing read.
  */
+import { setBit } from './term-sets.js';
+
 /** A column as saved beside the index (column-snapshot.ts). */
 export interface FacetColumnData {
   values: string[];
@@ -136,8 +138,7 @@ export class FacetColumn {
       if (allowed[code] !== 1) continue;
       const end = start[code + 1] ?? 0;
       for (let j = start[code] ?? 0; j < end; j++) {
-        const row = rows[j] ?? 0;
-        bits[row >>> 5] = (bits[row >>> 5] ?? 0) | (1 << (row & 31));
+        setBit(bits, rows[j] ?? 0);
       }
     }
   }

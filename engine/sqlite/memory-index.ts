@@ -16,7 +16,7 @@ import type { FacetCounts, SearchFilters, SortOrder } from '../port.js';
 import { FacetColumn, type FacetColumnData } from './facet-column.js';
 import { capIndexedTokens } from './document-writer.js';
 import { compactText } from './fts-query.js';
-import { TermSets, type TermSetKey } from './term-sets.js';
+import { TermSets, hasBit, setBit, type TermSetKey } from './term-sets.js';
 
 const noYear = -2147483648;
 const noDate = -1;
@@ -43,7 +43,7 @@ function rowFilter(test: (row: number) => boolean, buildBits: () => Uint32Array)
   let built: Uint32Array | null = null;
   const bits = (): Uint32Array => (built ??= buildBits());
   const filter = (row: number): boolean => {
-    if (built !== null) return ((built[row >>> 5] ?? 0) & (1 << (row & 31))) !== 0;
+    if (built !== null) return hasBit(built, row);
     if (++tested > bitsetAfterTests) bits();
     return test(row);
   };
@@ -53,10 +53,6 @@ function rowFilter(test: (row: number) => boolean, buildBits: () => Uint32Array)
 /** The filter's bitset when `rows` rows are about to be tested (enough to pay for it), else null. */
 function bitsFor(filter: RowFilter | null, rows: number): Uint32Array | null {
   return filter !== null && rows > bitsetAfterTests ? filter.bits() : null;
-}
-
-function hasBit(bits: Uint32Array, row: number): boolean {
-  return ((bits[row >>> 5] ?? 0) & (1 << (row & 31))) !== 0;
 }
 
 interface FieldCheck {
@@ -513,7 +509,7 @@ export class MemoryIndex {
       };
       const bits = (): Uint32Array => {
         const out = this.emptyBits();
-        for (let row = 0; row < this.capacity; row++) if (test(row)) out[row >>> 5] = (out[row >>> 5] ?? 0) | (1 << (row & 31));
+        for (let row = 0; row < this.capacity; row++) if (test(row)) setBit(out, row);
         return out;
       };
       checks.push({ field: null, test: rowFilter(test, bits) });
@@ -734,7 +730,8 @@ export class MemoryIndex {
     const fixedBits = bitsFor(fixed, candidates.length);
     const checkBits = many ? checks.map((check) => check.test.bits()) : null;
     const passesCheck = (c: number, row: number): boolean => {
-      if (checkBits !== null) return hasBit(checkBits[c] ?? new Uint32Array(0), row);
+      const bits = checkBits?.[c];
+      if (bits !== undefined) return hasBit(bits, row);
       return checks[c]?.test(row) ?? true;
     };
     for (let i = 0; i < candidates.length; i++) {

@@ -60,7 +60,7 @@ export class TermSets {
     const bits = new Uint32Array(this.words);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] ?? 0;
-      if (row < this.words * 32) bits[row >>> 5] = (bits[row >>> 5] ?? 0) | (1 << (row & 31));
+      if (row < this.words * 32) setBit(bits, row);
     }
     this.sets.set(key, bits);
   }
@@ -126,6 +126,16 @@ export class TermSets {
     this.reset(capacity);
     for (const [key, bits] of sets ?? []) if (bits.length === this.words) this.sets.set(key, bits);
   }
+}
+
+/** Sets bit `row` of a bitset of rows. */
+export function setBit(bits: Uint32Array, row: number): void {
+  bits[row >>> 5] = (bits[row >>> 5] ?? 0) | (1 << (row & 31));
+}
+
+/** Whether bit `row` of a bitset of rows is set. */
+export function hasBit(bits: Uint32Array, row: number): boolean {
+  return ((bits[row >>> 5] ?? 0) & (1 << (row & 31))) !== 0;
 }
 
 /** Set bits of a 32-bit word. */
