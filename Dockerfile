@@ -6,11 +6,11 @@
 #   runtime — node + production node_modules + dist/, nothing else
 #
 # Base: node:24.22.3-bookworm-slim for both stages (Node 24 LTS; the test suite
-# passes on 24.22.3, and Node 20 is end-of-life since April 2026). The two native modules
-# (nodejieba, better-sqlite3) are compiled against glibc and libstdc++ in the
-# build stage, and the runtime must provide the same ones: the same Debian
-# slim image guarantees it. Alpine (musl) would need both modules rebuilt for
-# musl and tested separately for a few MB less. Distroless node (also glibc)
+# passes on 24.22.3, and Node 20 is end-of-life since April 2026). The native modules
+# (better-sqlite3, compiled here; @node-rs/jieba, a prebuilt binary for glibc)
+# need glibc and libstdc++ in the runtime as in the build stage: the same Debian
+# slim image guarantees it. Alpine (musl) would need other binaries, rebuilt or
+# chosen for musl and tested separately, for a few MB less. Distroless node (also glibc)
 # has no shell, so `docker compose exec` for operations and debugging is
 # gone, and its Node build would differ from the build stage's. Slim keeps
 # the final image to node + production node_modules + dist/.
@@ -21,8 +21,8 @@
 ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
-# python3, make and g++ build nodejieba and better-sqlite3 when no prebuilt
-# binary matches this platform.
+# python3, make and g++ build better-sqlite3 when no prebuilt binary matches
+# this platform.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends python3 make g++ \
     && rm -rf /var/lib/apt/lists/*

@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    // Native modules (nodejieba, better-sqlite3) are safest in forked workers.
+    // Native modules (@node-rs/jieba, better-sqlite3) are safest in forked workers.
     pool: 'forks',
   },
 });

@@ -12,7 +12,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import nodejieba from 'nodejieba';
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
 import { readCorpus } from '../indexer/read-corpus.js';
 
 export interface PeerHit {
@@ -33,8 +34,11 @@ export interface PeerBuild {
   seconds: number;
 }
 
+let jieba: Jieba | null = null;
+
 function tokens(text: string): string {
-  return nodejieba
+  jieba ??= Jieba.withDict(dict);
+  return jieba
     .cut(text, false)
     .map((t) => t.trim())
     .filter((t) => t !== '' && !/^[\p{P}\p{S}]+$/u.test(t))

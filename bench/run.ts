@@ -17,8 +17,9 @@
  * 2. queries in-process, in a fresh child: the API's own request builders
  *    (service/query/*), `engine.search` with facets, snippets rendered like the
  *    API (presentHit → renderSnippet), suggest and related; p50/p95/p99;
- * 3. with --http: the real server (`node --import tsx service/main.ts`) on
- *    127.0.0.1 with the generated index: time from spawn to /readyz OK (cold
+ * 3. with --http: the real server, compiled as the image runs it
+ *    (`node bench/out/dist/service/main.js`; the sources under tsx with
+ *    `--cpu-prof server`), on 127.0.0.1 with the generated index: time from spawn to /readyz OK (cold
  *    start on an existing index), then autocannon load (bounded in time and
  *    count) for the search mix, suggest and related, sampling the server's RSS.
  *
@@ -26,7 +27,7 @@
  * in bench/out/corpus-<size>/ and the index in bench/out/index-<size>/ (both
  * git-ignored). 100k: generation ~20 s, indexing minutes; see README "Performance".
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -701,13 +702,27 @@ async function runBareHono(measure: (base: string, pid: number) => Promise<HttpR
   }
 }
 
+/**
+ * The server as the image runs it: compiled by `npm run build` into
+ * bench/out/dist and started with plain node, so cold start does not count
+ * TypeScript transpiling (0.5–0.7 s under tsx). A CPU profile runs the
+ * sources under tsx instead, so that it maps to their lines.
+ */
+function serverCommand(cpuProf: boolean, size: number): string[] {
+  if (cpuProf) {
+    return ['--import', 'tsx', '--cpu-prof', `--cpu-prof-dir=${join(outRoot, 'profiles')}`, `--cpu-prof-name=server-${formatSize(size)}-${Date.now()}.cpuprofile`, join(repoRoot, 'service/main.ts')];
+  }
+  const outDir = join(outRoot, 'dist');
+  execFileSync(process.execPath, [join(repoRoot, 'scripts/build.js'), '--out-dir', outDir], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  return [join(outDir, 'service/main.js')];
+}
+
 async function runHttpPhase(args: PhaseArgs, mix: QueryMix, cpuProf: boolean, loadSeconds: number): Promise<HttpPhaseResult> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const execArgv = ['--import', 'tsx'];
-  if (cpuProf) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(outRoot, 'profiles')}`, `--cpu-prof-name=server-${formatSize(args.size)}-${Date.now()}.cpuprofile`);
+  const command = serverCommand(cpuProf, args.size);
   const started = performance.now();
-  const server = spawn(process.execPath, [...execArgv, join(repoRoot, 'service/main.ts')], {
+  const server = spawn(process.execPath, command, {
     cwd: repoRoot,
     env: {
       ...process.env,

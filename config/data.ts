@@ -287,6 +287,14 @@ export function loadMetadataLabels(): MetadataLabels {
   return metadataLabels;
 }
 
+let jiebaStopWords: ReadonlySet<string> | undefined;
+
+/** jieba's stop words, which TF-IDF keywords leave out (jieba-stop-words.txt). */
+export function loadJiebaStopWords(): ReadonlySet<string> {
+  jiebaStopWords ??= new Set(readWordList('jieba-stop-words.txt'));
+  return jiebaStopWords;
+}
+
 let keywordStopwords: Set<string> | undefined;
 /** Words never used as related-article keywords (too common in this corpus). */
 export function loadKeywordStopwords(): Set<string> {

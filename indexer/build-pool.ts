@@ -8,9 +8,8 @@
  * Worker threads rather than child processes: documents come back by
  * structured clone without a serialisation step of our own, and the pool's
  * memory shows up in the process's own RSS. Each worker loads its own jieba
- * dictionary and opencc tables (nodejieba keeps them per add-on instance,
- * i.e. per thread), about 300 MB each, so workers start on demand and stop
- * after a while without work.
+ * dictionary and opencc tables (a native segmenter and module state are per
+ * thread), so workers start on demand and stop after a while without work.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';

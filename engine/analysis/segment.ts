@@ -1,6 +1,6 @@
 /**
- * Word segmentation shared by documents and queries (nodejieba + the domain
- * dictionary from config/data).
+ * Word segmentation shared by documents and queries (jieba, through
+ * @node-rs/jieba, with the domain dictionary from config/data).
  *
  * Text is split into runs first: CJK runs go to jieba with HMM off (so the
  * same string always segments the same way in a document and in a query),
@@ -8,51 +8,46 @@
  * jieba with HMM off splits `2022` into `2/0/2/2`.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { threadId } from 'node:worker_threads';
-import nodejieba from 'nodejieba';
-import { getAnalysisOverrides, loadDomainWords } from '../../config/data.js';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Jieba } from '@node-rs/jieba';
+import { getAnalysisOverrides, loadDomainWords, loadJiebaStopWords } from '../../config/data.js';
 
-// jieba's insertWord gives user words a weight too low to beat two frequent
-// single characters (党建 stays 党/建), so the domain words are written to a
-// user dictionary file with an explicit frequency instead.
+// User words get an explicit frequency: at jieba's default a domain word
+// loses to two frequent single characters (党建 stays 党/建).
 const domainWordFrequency = 3000;
 
-let loaded = false;
-
 /**
- * Replaces `path` in one step: build workers load jieba at the same moment and
- * write the same files, and one reading a file another has just truncated
- * would lose the domain words, or (an empty IDF table) abort the process.
+ * The package's own tables: its dictionary is cppjieba's (what nodejieba
+ * loaded) plus words with Latin letters, which never reach jieba here (only
+ * runs of ideographs do), and its IDF table is cppjieba's plus single
+ * characters, which are never keywords.
  */
-function writeAtomically(path: string, content: string): void {
-  const temporary = `${path}.${process.pid}.${threadId}.tmp`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, path);
-}
+const jiebaFile = (name: string): string => createRequire(import.meta.url).resolve(`@node-rs/jieba/${name}`);
 
-function ensureLoaded(): void {
-  if (loaded) return;
-  // Run-time dictionary words may carry their own frequency and part of speech.
+let jieba: Jieba | null = null;
+const segmenterName = 'jieba-rs';
+
+/** The user dictionary: the domain words, with the run-time dictionary's own frequency and tag where it gives them. */
+function userDictionary(): string {
   const own = new Map(getAnalysisOverrides().dictionary.map((e) => [e.word, e]));
   const lines = loadDomainWords().map((w) => {
     const entry = own.get(w);
     return `${w.replace(/\s+/gu, '')} ${entry?.frequency ?? domainWordFrequency} ${entry?.tag ?? 'n'}`;
   });
-  const content = lines.join('\n') + '\n';
-  const dir = join(tmpdir(), 'dangjian-search');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `user-dict-${createHash('sha1').update(content).digest('hex').slice(0, 12)}.txt`);
-  writeAtomically(file, content);
-  // jieba's native keyword extractor is never called (keywords come from the same cut, in JS,
-  // with the IDF table read by loadIdfTable when first needed), so it gets a one-line table:
-  // loading the shipped 6 MB one cost 0.2–0.5 s and 19 MB in every thread that loads jieba.
-  const unusedIdf = join(dir, 'idf-unused.txt');
-  writeAtomically(unusedIdf, '党建 1.0\n');
-  nodejieba.load({ userDict: file, idfDict: unusedIdf });
-  loaded = true;
+  return lines.join('\n') + '\n';
+}
+
+function segmenter(): Jieba {
+  if (jieba !== null) return jieba;
+  const loaded = Jieba.withDict(readFileSync(jiebaFile('dict.txt')));
+  loaded.loadDict(Buffer.from(userDictionary(), 'utf8'));
+  jieba = loaded;
+  return loaded;
+}
+
+function ensureLoaded(): void {
+  segmenter();
 }
 
 /** Loads jieba's dictionaries on this thread now (seconds), rather than in the first request that segments text. */
@@ -62,18 +57,18 @@ export function loadSegmenter(): void {
 
 /**
  * Loads the dictionary again after the run-time words changed
- * (setAnalysisOverrides): nodejieba's load() replaces the whole segmenter, so
- * words taken out are gone too.
+ * (setAnalysisOverrides): a new segmenter, so words taken out are gone too.
  */
 export function reloadSegmenter(): void {
-  loaded = false;
+  jieba = null;
   subWordCache.clear();
   ensureLoaded();
 }
 
 /** Identifies the dictionary in force: a change means documents must be re-segmented. */
 export function dictionaryVersion(): string {
-  return createHash('sha1').update(loadDomainWords().join('\n')).digest('hex').slice(0, 12);
+  // The segmenter is part of it: jieba-rs cuts a few strings differently from cppjieba (课前 against 课/前).
+  return createHash('sha1').update(`${segmenterName}\n`).update(loadDomainWords().join('\n')).digest('hex').slice(0, 12);
 }
 
 // CJK ideographs (incl. extension A and compatibility), Latin/digit runs
@@ -93,7 +88,7 @@ export interface Segmentation {
 }
 
 export function segmentText(text: string): Segmentation {
-  ensureLoaded();
+  const cutter = segmenter();
   const words: string[] = [];
   const starts: number[] = [];
   for (const match of text.matchAll(runPattern)) {
@@ -101,7 +96,7 @@ export function segmentText(text: string): Segmentation {
     if (han !== undefined) {
       // With HMM off the words of a run concatenate back to the run, so offsets add up.
       let at = match.index;
-      for (const word of nodejieba.cut(han, false)) {
+      for (const word of cutter.cut(han, false)) {
         if (word.trim() !== '') {
           words.push(word);
           starts.push(at);
@@ -152,7 +147,7 @@ const subWordCacheLimit = 200_000;
 function subWordsOf(word: string): readonly string[] {
   let parts = subWordCache.get(word);
   if (parts === undefined) {
-    parts = nodejieba.cutAll(word).filter((part) => part.length >= 2 && part !== word);
+    parts = segmenter().cutAll(word).filter((part) => part.length >= 2 && part !== word);
     if (subWordCache.size >= subWordCacheLimit) subWordCache.clear();
     subWordCache.set(word, parts);
   }
@@ -166,36 +161,33 @@ export function joinTokens(tokens: readonly string[]): string {
 
 // ---------------------------------------------------------------------------
 // TF-IDF keywords over words already cut, with jieba's own IDF table and stop
-// words (what nodejieba.extract uses), so a keyword costs no second cut.
+// words (what jieba's keyword extractor uses), so a keyword costs no second cut.
 
 interface IdfTable {
   idf: Map<string, number>;
   /** jieba's weight for a word missing from the table: the mean IDF. */
   average: number;
-  stop: Set<string>;
+  stop: ReadonlySet<string>;
 }
 
 let idfTable: IdfTable | undefined;
-
-// The package exports the paths of the tables it ships; its typings do not declare them.
-const jiebaTables = nodejieba as unknown as { DEFAULT_IDF_DICT: string; DEFAULT_STOP_WORD_DICT: string };
 
 function loadIdfTable(): IdfTable {
   if (idfTable) return idfTable;
   const idf = new Map<string, number>();
   let sum = 0;
   let lines = 0;
-  for (const line of readFileSync(jiebaTables.DEFAULT_IDF_DICT, 'utf8').split('\n')) {
-    if (line === '') continue;
-    lines++;
+  for (const line of readFileSync(jiebaFile('idf.txt'), 'utf8').split('\n')) {
     const at = line.indexOf(' ');
-    if (at <= 0) continue;
+    // Single characters are never keywords; leaving them out keeps the mean IDF that of jieba's own table.
+    if (at < 2) continue;
+    lines++;
     const value = Number(line.slice(at + 1));
     if (!Number.isFinite(value)) continue;
     idf.set(line.slice(0, at), value);
     sum += value;
   }
-  const stop = new Set(readFileSync(jiebaTables.DEFAULT_STOP_WORD_DICT, 'utf8').split('\n').map((w) => w.trim()).filter((w) => w !== ''));
+  const stop = loadJiebaStopWords();
   idfTable = { idf, average: lines > 0 ? sum / lines : 1, stop };
   return idfTable;
 }

@@ -125,7 +125,7 @@ describe('the built service (the image CMD on the build output)', () => {
       }
     }
     // The scan itself must see the imports it polices.
-    expect([...seen]).toEqual(expect.arrayContaining(['hono', 'nodejieba', 'better-sqlite3', 'meilisearch', 'zod']));
+    expect([...seen]).toEqual(expect.arrayContaining(['hono', '@node-rs/jieba', 'better-sqlite3', 'meilisearch', 'zod']));
     expect(offending).toEqual([]);
   });
 
