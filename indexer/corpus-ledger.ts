@@ -67,6 +67,8 @@ export interface FileStat {
 export class CorpusLedger {
   private readonly previous: Record<string, LedgerEntry>;
   private readonly next = new Map<string, LedgerEntry>();
+  /** Whether any file was read this run (else the ledger to write is the one read, or a part of it). */
+  private readAny = false;
 
   private constructor(
     private readonly path: string,
@@ -109,6 +111,7 @@ export class CorpusLedger {
 
   /** Starts recording a file about to be read. */
   reading(relPath: string, stat: FileStat): void {
+    this.readAny = true;
     this.next.set(relPath, { ...stat, articles: [], items: 0, inputs: 0, inputBytes: 0, withDocuments: 0, rejections: [] });
   }
 
@@ -131,8 +134,13 @@ export class CorpusLedger {
     entry.rejections.push(rejection);
   }
 
-  /** Writes what this run read and kept; a failure loses only the next run's shortcut. */
+  /**
+   * Writes what this run read and kept; a failure loses only the next run's
+   * shortcut. Nothing when every file was kept as recorded: at 100k articles
+   * the ledger is megabytes of JSON, rewritten identical at every start.
+   */
   async save(): Promise<void> {
+    if (!this.readAny && this.next.size === Object.keys(this.previous).length) return;
     const ledger: LedgerFile = { version: ledgerVersion, pipeline: this.pipeline, corpusDir: this.corpusDir, files: Object.fromEntries(this.next) };
     const temporary = `${this.path}.${process.pid}.tmp`;
     try {

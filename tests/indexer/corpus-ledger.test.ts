@@ -65,6 +65,20 @@ describe('corpus ledger', () => {
     expect(ledger.files['a.jsonl']?.articles).toHaveLength(3);
   });
 
+  it('leaves the ledger file alone when nothing changed, and rewrites it when a file goes', async () => {
+    await sync();
+    const written = await stat(ledgerPath);
+    // Back-dated, so a rewrite within the same clock tick still shows.
+    const past = new Date(written.mtimeMs - 60_000);
+    await utimes(ledgerPath, past, past);
+    await sync();
+    expect((await stat(ledgerPath)).mtimeMs).toBeCloseTo(past.getTime(), -1);
+    await rm(join(corpus, 'b.json'));
+    expect((await sync()).deleted).toBe(1);
+    expect((await stat(ledgerPath)).mtimeMs).toBeGreaterThan(past.getTime() + 30_000);
+    expect((JSON.parse(await readFile(ledgerPath, 'utf8')) as { files: object }).files).not.toHaveProperty('b.json');
+  });
+
   it('reads a file again once it changed, and only that one', async () => {
     await sync();
     await writeFile(join(corpus, 'b.json'), JSON.stringify({ id: 'b', title: '护理（更新）', text: `${texts[4]}新增内容。` }));
