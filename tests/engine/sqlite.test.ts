@@ -135,6 +135,21 @@ describe('SqliteEngine on disk', () => {
     }
   });
 
+  it('lists the content hashes and fingerprints of ids with quotes, backslashes, line breaks and emoji', async () => {
+    const engine = await openEngine();
+    try {
+      const ids = ['say "hi"', 'back\\slash', 'two\nlines', 'tab\tand\u0001control', '党建🚩', "it's"];
+      const documents = ids.map((id, i) => makeDocument({ id, title: `第${i}篇`, body: `正文${i}`, contentHash: `hash-${i}`, fingerprint: `fp-${i}` }));
+      await engine.upsert(documents);
+      expect(await engine.contentHashes()).toEqual(new Map(ids.map((id, i) => [id, `hash-${i}`])));
+      expect(await engine.dedupeFingerprints()).toEqual(new Map(ids.map((id, i) => [id, `fp-${i}`])));
+      await engine.delete(ids);
+      expect((await engine.contentHashes()).size).toBe(0);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('opens from the columns saved beside the index when they match it', async () => {
     const dataDir = makeDataDir();
     const first = await openEngine(dataDir);
