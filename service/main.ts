@@ -98,7 +98,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   // Before the engine opens: the dictionary in force decides whether its index must be segmented again.
   const analysisDir = join(env.DATA_DIR, 'analysis');
   adoptStoredOverrides(await readOverrides(analysisDir));
-  // Queries are segmented on this thread: jieba's dictionaries (seconds) load before it
+  // Queries are segmented on this thread: jieba's dictionaries (0.2–0.4 s) load before it
   // listens, rather than in the first search, holding every request behind it.
   try {
     loadSegmenter();
