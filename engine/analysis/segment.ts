@@ -46,13 +46,9 @@ function segmenter(): Jieba {
   return loaded;
 }
 
-function ensureLoaded(): void {
-  segmenter();
-}
-
 /** Loads jieba's dictionaries on this thread now (0.2–0.4 s), rather than in the first request that segments text. */
 export function loadSegmenter(): void {
-  ensureLoaded();
+  segmenter();
 }
 
 /**
@@ -62,7 +58,7 @@ export function loadSegmenter(): void {
 export function reloadSegmenter(): void {
   jieba = null;
   subWordCache.clear();
-  ensureLoaded();
+  segmenter();
 }
 
 /** Identifies the dictionary in force: a change means documents must be re-segmented. */
