@@ -17,6 +17,7 @@ import { FacetColumn, type FacetColumnData } from './facet-column.js';
 import { capIndexedTokens } from './document-writer.js';
 import { compactText } from './fts-query.js';
 import { TermSets, hasBit, setBit, type TermSetKey } from './term-sets.js';
+import { TitleSets } from './title-sets.js';
 
 const noYear = -2147483648;
 const noDate = -1;
@@ -164,6 +165,7 @@ export class MemoryIndex {
   private readonly rowById = new Map<string, number>();
   private facets = this.makeFacetColumns(0);
   private readonly terms: TermSets;
+  private readonly titleSets = new TitleSets();
   private termsOf: ((indexed: string) => Iterable<string>) | null = null;
 
   // Derived from the above, recomputed lazily after writes.
@@ -226,6 +228,7 @@ export class MemoryIndex {
     this.groupRep = grow(this.groupRep, (n) => new Int32Array(n));
     for (const field of facetFields) this.facets[field].grow(capacity);
     this.terms.grow(capacity);
+    this.titleSets.grow(capacity);
     this.capacity = capacity;
   }
 
@@ -272,6 +275,7 @@ export class MemoryIndex {
     this.facets = this.makeFacetColumns(0);
     for (const field of facetFields) this.facets[field] = FacetColumn.fromData(columns.facets[field]);
     this.terms.load(columns.termSets, this.capacity);
+    this.titleSets.reset(this.capacity);
     this.passMarks = new Int32Array(this.capacity);
     this.groupMarks = new Int32Array(this.capacity);
     this.groupRep = new Int32Array(this.capacity);
@@ -292,6 +296,7 @@ export class MemoryIndex {
     this.rowById.clear();
     this.facets = this.makeFacetColumns(0);
     this.terms.reset(0);
+    this.titleSets.reset(0);
     this.passMarks = new Int32Array(0);
     this.groupMarks = new Int32Array(0);
     this.groupRep = new Int32Array(0);
@@ -323,6 +328,7 @@ export class MemoryIndex {
     this.ids[row] = doc.id;
     this.rowById.set(doc.id, row);
     this.titleKeys[row] = compactText(doc.title).toLowerCase();
+    this.titleSets.setRow(row, this.titleKeys[row]);
     this.dateKeys[row] = toDateKey(doc.publishedAt, doc.year);
     this.years[row] = doc.year ?? noYear;
     this.topicality[row] = doc.topicality;
@@ -354,6 +360,7 @@ export class MemoryIndex {
     this.liveCount--;
     this.ids[row] = undefined;
     this.titleKeys[row] = '';
+    this.titleSets.setRow(row, '');
     this.duplicateOfIds[row] = null;
     for (const field of facetFields) this.facets[field].clear(row);
     this.terms.removeRow(row);
@@ -394,6 +401,11 @@ export class MemoryIndex {
 
   titleKeyOf(row: number): string {
     return this.titleKeys[row] ?? '';
+  }
+
+  /** A bitset over the live rows whose title key (compacted, lower-cased) contains any of `words`. */
+  titlesContaining(words: readonly string[]): Uint32Array {
+    return this.titleSets.rowsContaining(words, this.titleKeys, this.live);
   }
 
   topicalityOf(row: number): number {
@@ -692,13 +704,20 @@ export class MemoryIndex {
     return { reps: reps.subarray(0, n), scores: repScores.subarray(0, n), folded };
   }
 
-  /** Facet counts over `rows`; at most `limit` values a field (the most frequent) when given. */
+  /** Facet counts over `rows` (each once); at most `limit` values a field (the most frequent) when given. */
   countFacets(rows: ArrayLike<number>, limit?: number): FacetCounts {
     const out = emptyFacetCounts();
+    let rowBits: Uint32Array | null = null;
     for (const field of facetFields) {
       const column = this.facets[field];
       const counts = new Uint32Array(column.values.length);
-      column.countAll(rows, counts);
+      if (column.prefersBits(rows.length, this.capacity)) {
+        if (rowBits === null) {
+          rowBits = this.emptyBits();
+          for (let i = 0; i < rows.length; i++) setBit(rowBits, rows[i] ?? 0);
+        }
+        column.countBits(rowBits, counts);
+      } else column.countAll(rows, counts);
       out[field] = column.toRecord(counts, limit);
     }
     return out;

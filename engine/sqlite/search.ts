@@ -21,7 +21,7 @@ import {
   type ReadContext,
 } from './read-context.js';
 import { parseRowList, selectTop } from './row-lists.js';
-import { popCount, rowsOfBits, termSetKey, type TermSetKey } from './term-sets.js';
+import { hasBit, popCount, rowsOfBits, termSetKey, type TermSetKey } from './term-sets.js';
 import type { FacetCounts, SearchHit, SearchRequest, SearchResult, SortOrder } from '../port.js';
 
 interface MatchSet {
@@ -74,6 +74,11 @@ const exactBonus = 1;
 const originalFormBonus = 0.6;
 /** A clause found in the title only through an expansion (synonym, concept) counts for this much of the user's own form. */
 const expansionTitleShare = 0.5;
+/**
+ * From this many matching rows, the titles holding each clause are found by
+ * scanning every title once (title-text.ts) rather than testing each row's.
+ */
+const titleScanRows = 4_000;
 /** Per clause kept: partial matches rank below exact ones, and below those that dropped fewer clauses. */
 const tierWeight = 100;
 
@@ -346,18 +351,19 @@ function findMatches(ctx: ReadContext, plan: FtsQueryPlan, filter: RowFilter | n
  */
 function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], wide: ReadonlyArray<Int32Array | null>, key: string): MatchSet {
   const n = ordered.length;
-  const masks = new Uint32Array(capacity);
-  const wideMasks = new Uint32Array(capacity);
-  const mark = (target: Uint32Array, rows: Int32Array, bit: number): void => {
+  const words = (capacity + 31) >>> 5;
+  // One bitset per clause (and per broader form): a candidate's clauses are
+  // then n bit tests, with no array as long as the corpus to clear and fill.
+  const bitsOf = (rows: Int32Array): Uint32Array => {
+    const bits = new Uint32Array(words);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] ?? 0;
-      if (row < capacity) target[row] = (target[row] ?? 0) | bit;
+      if (row < capacity) bits[row >>> 5] = (bits[row >>> 5] ?? 0) | (1 << (row & 31));
     }
+    return bits;
   };
-  ordered.forEach((rows, p) => mark(masks, rows, 1 << p));
-  wide.forEach((rows, p) => {
-    if (rows !== null) mark(wideMasks, rows, 1 << p);
-  });
+  const clauseBits = ordered.map(bitsOf);
+  const wideBits = wide.map((rows) => (rows === null ? null : bitsOf(rows)));
   const full = n >= 32 ? 0xffffffff : (1 << n) - 1;
   const rarest = 1 << (n - 1);
   const majority = Math.floor(n / 2) + 1;
@@ -366,51 +372,70 @@ function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], wi
   // reaching `majority` clauses is in at least one of any n - majority + 1
   // of them, so the smallest such clauses (and the rarest, which alone makes
   // a candidate) cover them all. The most frequent clause, often most of the
-  // corpus, is then only looked up, never walked.
+  // corpus, is then only tested, never walked.
   const bySize = ordered.map((rows, p) => ({ p, size: rows.length + (wide[p]?.length ?? 0) })).sort((x, y) => x.size - y.size || y.p - x.p);
-  const walked = new Set([n - 1, ...bySize.slice(0, n - majority + 1).map((c) => c.p)]);
-  const seen = new Uint8Array(capacity);
+  const walked = [...new Set([n - 1, ...bySize.slice(0, n - majority + 1).map((c) => c.p)])];
+  const seen = new Uint32Array(words);
+  let seenCount = 0;
   for (const p of walked) {
-    for (const rows of [ordered[p], wide[p]]) {
-      if (rows) for (let i = 0; i < rows.length; i++) seen[rows[i] ?? 0] = 1;
+    for (const bits of [clauseBits[p], wideBits[p]]) {
+      if (!bits) continue;
+      for (let w = 0; w < words; w++) seen[w] = (seen[w] ?? 0) | (bits[w] ?? 0);
     }
   }
+  for (let w = 0; w < words; w++) seenCount += popCount(seen[w] ?? 0);
+
   // Swept in row order, so candidates (and the near-duplicates folded from them) come out in a fixed order.
-  const candidates: number[] = [];
-  const costs: number[] = [];
-  for (let row = 0; row < capacity; row++) {
-    if (seen[row] !== 1) continue;
-    const mask = masks[row] ?? 0;
-    const inPart = ((wideMasks[row] ?? 0) & ~mask) >>> 0;
-    const reached = (mask | inPart) >>> 0;
-    const matched = popCount(reached);
-    if ((reached & rarest) === 0 && matched < majority) continue;
-    candidates.push(row);
-    // Half-clauses lacking first (a clause in part is one, a missing clause two); then which are missing, then which in part.
-    const missing = (full & ~reached) >>> 0;
-    costs.push(((n - matched) * 2 + popCount(inPart)) * 4 ** n + missing * 2 ** n + inPart);
+  // A candidate's rank follows from which clauses it lacks and which it has
+  // only in part: that pair of masks is its key, and the few distinct keys
+  // are ranked once rather than a cost per candidate.
+  const candidates = new Int32Array(seenCount);
+  const keys = new Float64Array(seenCount);
+  const distinct = new Map<number, number>();
+  const missingWeight = 2 ** n;
+  const clauseWords = new Uint32Array(n);
+  const wideWords = new Uint32Array(n);
+  const noBits = new Uint32Array(words);
+  let count = 0;
+  for (let w = 0; w < words; w++) {
+    let word = seen[w] ?? 0;
+    if (word === 0) continue;
+    for (let p = 0; p < n; p++) {
+      clauseWords[p] = (clauseBits[p] ?? noBits)[w] ?? 0;
+      wideWords[p] = (wideBits[p] ?? noBits)[w] ?? 0;
+    }
+    while (word !== 0) {
+      const low = word & -word;
+      const row = (w << 5) + 31 - Math.clz32(low);
+      word = (word ^ low) >>> 0;
+      let mask = 0;
+      let inWide = 0;
+      for (let p = 0; p < n; p++) {
+        if (((clauseWords[p] ?? 0) & low) !== 0) mask |= 1 << p;
+        else if (((wideWords[p] ?? 0) & low) !== 0) inWide |= 1 << p;
+      }
+      const reached = (mask | inWide) >>> 0;
+      if ((reached & rarest) === 0 && popCount(reached) < majority) continue;
+      const key = ((full & ~reached) >>> 0) * missingWeight + inWide;
+      candidates[count] = row;
+      keys[count++] = key;
+      if (!distinct.has(key)) distinct.set(key, 0);
+    }
   }
 
-  const distinct = Float64Array.from(new Set(costs)).sort();
+  // Half-clauses lacking first (a clause in part is one, a missing clause two); then which are missing, then which in part.
+  const costOf = (key: number): number => {
+    const inWide = key % missingWeight;
+    const missing = (key - inWide) / missingWeight;
+    return (popCount(missing) * 2 + popCount(inWide)) * 4 ** n + key;
+  };
+  const ranked = [...distinct.keys()].sort((a, b) => costOf(a) - costOf(b));
+  // Exact rows have key 0, so rank 0 — unless no row is exact, when rank 0 is a partial tier.
+  const shift = ranked[0] === 0 ? 0 : 1;
+  ranked.forEach((key, rank) => distinct.set(key, Math.min(255, rank + shift)));
   const tiers = new Uint8Array(capacity);
-  // Exact rows have cost 0, so rank 0 — unless no row is exact, when rank 0 is a partial tier.
-  const shift = distinct[0] === 0 ? 0 : 1;
-  for (let i = 0; i < candidates.length; i++) {
-    tiers[candidates[i] ?? 0] = Math.min(255, rankIn(distinct, costs[i] ?? 0) + shift);
-  }
-  return { rows: Int32Array.from(candidates), tiers, levels: distinct.length - (distinct[0] === 0 ? 1 : 0), key };
-}
-
-/** Index of `value` in the ascending `sorted` (which holds it). */
-function rankIn(sorted: Float64Array, value: number): number {
-  let low = 0;
-  let high = sorted.length - 1;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if ((sorted[mid] ?? 0) < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  for (let i = 0; i < count; i++) tiers[candidates[i] ?? 0] = distinct.get(keys[i] ?? 0) ?? 255;
+  return { rows: candidates.slice(0, count), tiers, levels: ranked.length - (ranked[0] === 0 ? 1 : 0), key };
 }
 
 function anyPasses(ctx: ReadContext, rows: ArrayLike<number>, filter: RowFilter | null): boolean {
@@ -455,16 +480,31 @@ function computeScores(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet, fu
     own: own ?? null,
     expansions: expansions.length > 0 ? new RegExp(expansions.map(escapeRegExp).join('|'), 'u') : null,
   }));
+  // Over many rows, each form's titles are found by one scan of all titles instead.
+  const titleSets =
+    rows.length >= titleScanRows
+      ? plan.clauseForms.map(([own, ...expansions]) => ({
+          own: own === undefined ? null : memory.titlesContaining([own]),
+          expansions: expansions.length > 0 ? memory.titlesContaining(expansions) : null,
+        }))
+      : null;
 
   const scores = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] ?? 0;
     const relevance = bm25 && best > 0 ? (bm25[row] ?? 0) / best : 0;
-    const title = memory.titleKeyOf(row);
     let inTitle = 0;
-    for (const { own, expansions } of titleTests) {
-      if (own !== null && title.includes(own)) inTitle++;
-      else if (expansions?.test(title) === true) inTitle += expansionTitleShare;
+    if (titleSets !== null) {
+      for (const { own, expansions } of titleSets) {
+        if (own !== null && hasBit(own, row)) inTitle++;
+        else if (expansions !== null && hasBit(expansions, row)) inTitle += expansionTitleShare;
+      }
+    } else {
+      const title = memory.titleKeyOf(row);
+      for (const { own, expansions } of titleTests) {
+        if (own !== null && title.includes(own)) inTitle++;
+        else if (expansions?.test(title) === true) inTitle += expansionTitleShare;
+      }
     }
     let score = 1 + relevance + (titleBonus * inTitle) / clauseCount + (original?.[row] === 1 ? originalFormBonus : 0);
     score *= topicalityFactor(memory.topicalityOf(row));
@@ -543,11 +583,16 @@ function orderByRelevance(ctx: ReadContext, plan: FtsQueryPlan, scored: Scored, 
   if (plan.exactText === null) return selectTop(reps.length, needed, better);
 
   const window = selectTop(reps.length, rerankWindow, better);
+  // The bonus only raises a score, by at most exactBonus × topicality: a row
+  // below the needed-th score even with it cannot reach the rows asked for,
+  // so its text is read only when a later page reaches that far.
+  const threshold = scores[window[Math.min(needed, window.length) - 1] ?? 0] ?? 0;
+  const reachable = window.filter((i) => (scores[i] ?? 0) + exactBonus * topicalityFactor(memory.topicalityOf(reps[i] ?? 0)) >= threshold);
   checkExactQuery(
     ctx,
     plan,
     scored,
-    window.map((i) => reps[i] ?? 0),
+    reachable.map((i) => reps[i] ?? 0),
   );
   for (const i of window) {
     const row = reps[i] ?? 0;

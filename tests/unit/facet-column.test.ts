@@ -4,7 +4,14 @@ import { FacetColumn } from '../../engine/sqlite/facet-column.js';
 function counted(column: FacetColumn, rows: number[], limit?: number): Record<string, number> {
   const counts = new Uint32Array(column.values.length);
   column.countAll(rows, counts);
-  return column.toRecord(counts, limit);
+  const record = column.toRecord(counts, limit);
+  // Counting from the per-value bitsets gives the same answer, whichever way a search takes.
+  const bits = new Uint32Array(Math.ceil(Math.max(1, column.first.length) / 32));
+  for (const row of rows) bits[row >>> 5] = (bits[row >>> 5] ?? 0) | (1 << (row & 31));
+  const fromBits = new Uint32Array(column.values.length);
+  column.countBits(bits, fromBits);
+  expect(Object.entries(column.toRecord(fromBits, limit))).toEqual(Object.entries(record));
+  return record;
 }
 
 /** A column over rows 0..n-1 with the given values per row. */
@@ -40,6 +47,14 @@ describe('FacetColumn counts', () => {
     column.add(3, '示范点');
     column.add(3, '先锋');
     expect(counted(column, [0, 1, 3])).toEqual({ 先锋: 2, 标杆: 1, 示范点: 1 });
+  });
+
+  it('prefers bitsets for few values over many rows, and rows for many values', () => {
+    const few = columnOf(Array.from({ length: 4096 }, (_, row) => [String(row % 5)]));
+    expect(few.prefersBits(4096, 4096)).toBe(true);
+    expect(few.prefersBits(10, 4096)).toBe(false);
+    const many = columnOf(Array.from({ length: 4096 }, (_, row) => [String(row % 500)]));
+    expect(many.prefersBits(4096, 4096)).toBe(false);
   });
 
   it('orders new values among the old ones', () => {
