@@ -12,27 +12,54 @@ export interface StoredRow {
   doc: number;
   title: string;
   body: string;
-  /** Everything but title and body, as deflated JSON (layout 1 stored plain JSON text). */
+  /** The fields a hit shows (everything but title, body, tokens and fingerprint), as deflated JSON; layout 1 stored plain JSON text, layouts 1–2 the whole document. */
   json: Buffer | string;
+  /** Layout 3: the token fields, deflated JSON; absent when only the page fields were read. */
+  tokens?: Buffer | null;
+  fingerprint?: string;
 }
+
+/** The SQL columns of a whole stored document (layout 3), for `deserialiseDocument`. */
+export const storedColumns = 'doc, title, body, json, tokens, fingerprint';
+/** The SQL columns a hit is built from: no tokens, which are most of a document's bytes. */
+export const pageColumns = 'doc, title, body, json';
+
+type TokenFields = Pick<EngineDocument, 'titleTokens' | 'bodyTokens' | 'metaTokens'>;
 
 /**
  * The stored form: title and body in their own columns (SQL checks phrases on
- * them), everything else as JSON, deflated: it is mostly the token fields,
- * which compress ~2.6×, and it is decoded only for the page of hits. Level 1
- * costs ~0.15 ms a document to write and ~0.05 ms to read.
+ * them); the token fields apart, read only to replace, delete, export or
+ * rebuild a document; everything else as JSON, the part decoded for each hit.
+ * Both are deflated at level 1 (~0.15 ms a document to write).
  */
-export function serialiseDocument(document: EngineDocument): Buffer {
+export function serialiseDocument(document: EngineDocument): { json: Buffer; tokens: Buffer } {
   const rest: Partial<EngineDocument> = { ...document };
   delete rest.title;
   delete rest.body;
-  return deflateRawSync(JSON.stringify(rest), { level: 1 });
+  delete rest.titleTokens;
+  delete rest.bodyTokens;
+  delete rest.metaTokens;
+  delete rest.fingerprint;
+  const tokens: TokenFields = { titleTokens: document.titleTokens, bodyTokens: document.bodyTokens, metaTokens: document.metaTokens };
+  return { json: deflateRawSync(JSON.stringify(rest), { level: 1 }), tokens: deflateRawSync(JSON.stringify(tokens), { level: 1 }) };
 }
 
-export function deserialiseDocument(row: Pick<StoredRow, 'title' | 'body' | 'json'>): EngineDocument {
+function inflateJson(stored: Buffer | string): unknown {
   // Layout 1 kept the JSON as text; reading it lets an old index migrate from its own documents.
-  const text = typeof row.json === 'string' ? row.json : inflateRawSync(row.json).toString('utf8');
-  const rest = JSON.parse(text) as Omit<EngineDocument, 'title' | 'body'>;
+  return JSON.parse(typeof stored === 'string' ? stored : inflateRawSync(stored).toString('utf8'));
+}
+
+/**
+ * A stored document. Read without its `tokens` (pageColumns), the token
+ * fields and the fingerprint are empty, as in a hit from the Meilisearch
+ * engine: nothing that shows a hit reads them.
+ */
+export function deserialiseDocument(row: Pick<StoredRow, 'title' | 'body' | 'json' | 'tokens' | 'fingerprint'>): EngineDocument {
+  const rest = inflateJson(row.json) as Omit<EngineDocument, 'title' | 'body'>;
+  if (!('bodyTokens' in rest)) {
+    const tokens: TokenFields = row.tokens ? (inflateJson(row.tokens) as TokenFields) : { titleTokens: '', bodyTokens: '', metaTokens: '' };
+    Object.assign(rest, tokens, { fingerprint: row.fingerprint ?? '' });
+  }
   return { ...rest, title: row.title, body: row.body };
 }
 
@@ -83,15 +110,15 @@ export class DocumentWriter {
 
   constructor(db: Database.Database, options: DocumentWriterOptions = {}) {
     this.pending = options.bulk ? new Map() : null;
-    this.selectById = db.prepare<[string], StoredRow>('SELECT doc, title, body, json FROM docs WHERE id = ?');
+    this.selectById = db.prepare<[string], StoredRow>(`SELECT ${storedColumns} FROM docs WHERE id = ?`);
     this.insertDoc = db.prepare(
-      `INSERT INTO docs (id, title, body, published_at, year, topicality, duplicate_of, content_hash, fingerprint, json)
-       VALUES (@id, @title, @body, @publishedAt, @year, @topicality, @duplicateOf, @contentHash, @fingerprint, @json)`,
+      `INSERT INTO docs (id, title, body, published_at, year, topicality, duplicate_of, content_hash, fingerprint, json, tokens)
+       VALUES (@id, @title, @body, @publishedAt, @year, @topicality, @duplicateOf, @contentHash, @fingerprint, @json, @tokens)`,
     );
     this.updateDoc = db.prepare(
       `UPDATE docs SET title = @title, body = @body, published_at = @publishedAt, year = @year,
          topicality = @topicality, duplicate_of = @duplicateOf, content_hash = @contentHash,
-         fingerprint = @fingerprint, json = @json
+         fingerprint = @fingerprint, json = @json, tokens = @tokens
        WHERE doc = @doc`,
     );
     this.deleteDoc = db.prepare('DELETE FROM docs WHERE doc = ?');
@@ -132,7 +159,7 @@ export class DocumentWriter {
       duplicateOf: document.duplicateOf,
       contentHash: document.contentHash,
       fingerprint: document.fingerprint,
-      json: serialiseDocument(document),
+      ...serialiseDocument(document),
     };
     let row: number;
     if (existing) {

@@ -8,7 +8,7 @@
 import type Database from 'better-sqlite3';
 import type { EngineDocument } from '../document.js';
 import type { AnswerCache } from './answer-cache.js';
-import { deserialiseDocument, type StoredRow } from './document-writer.js';
+import { deserialiseDocument, pageColumns, type StoredRow } from './document-writer.js';
 import type { MemoryIndex } from './memory-index.js';
 import { parseRowList, parseScores } from './row-lists.js';
 import { bm25Weights } from './schema.js';
@@ -54,10 +54,11 @@ export function matchedTerms(document: EngineDocument, terms: readonly string[])
   return terms.filter((term) => term !== '' && text.includes(foldAscii(term)));
 }
 
+/** The documents of `rows` as hits show them: without the token fields and fingerprint (see deserialiseDocument). */
 export function loadDocuments(ctx: ReadContext, rows: readonly number[]): Map<number, EngineDocument> {
   const out = new Map<number, EngineDocument>();
   if (rows.length === 0) return out;
-  const stored = statement(ctx, 'SELECT doc, title, body, json FROM docs WHERE doc IN (SELECT value FROM json_each(?))').all(
+  const stored = statement(ctx, `SELECT ${pageColumns} FROM docs WHERE doc IN (SELECT value FROM json_each(?))`).all(
     JSON.stringify(rows),
   ) as StoredRow[];
   for (const row of stored) out.set(row.doc, deserialiseDocument(row));

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import { namesOfHospitalKinds } from '../analysis/hospital-kind.js';
 import { joinTokens, segmentForIndex } from '../analysis/segment.js';
 import { engineDocumentSchema, type EngineDocument } from '../document.js';
-import { deserialiseDocument, type StoredRow } from './document-writer.js';
+import { deserialiseDocument, storedColumns, type StoredRow } from './document-writer.js';
 
 /** Re-derives the token fields with the current dictionary (used when the dictionary changed). */
 export function resegment(document: EngineDocument): EngineDocument {
@@ -40,7 +40,10 @@ export function resegment(document: EngineDocument): EngineDocument {
  * since contentHashes() no longer lists them).
  */
 export function* readStoredDocuments(db: Database.Database, resegmentAll: boolean): Generator<EngineDocument> {
-  const rows = db.prepare<[], StoredRow>('SELECT doc, title, body, json FROM docs ORDER BY doc').iterate();
+  // Before layout 3 the token fields were part of the JSON.
+  const hasTokens = db.prepare("SELECT 1 FROM pragma_table_info('docs') WHERE name = 'tokens'").get() !== undefined;
+  const columns = hasTokens ? storedColumns : 'doc, title, body, json';
+  const rows = db.prepare<[], StoredRow>(`SELECT ${columns} FROM docs ORDER BY doc`).iterate();
   for (const row of rows) {
     let parsed: unknown;
     try {

@@ -1,10 +1,11 @@
 /**
  * The SQLite layout of the embedded engine, and its version.
  *
- * - `docs`: one row per document. The whole EngineDocument is kept (title and
- *   body in their own columns, everything else as deflated JSON) so that `get` and the
- *   page of hits need no other table, and so that a layout change can be
- *   rebuilt from the database itself. Narrow columns hold what sorting and
+ * - `docs`: one row per document. The whole EngineDocument is kept (title,
+ *   body and fingerprint in their own columns, the token fields as one
+ *   deflated JSON, everything else as another) so that `get` and the page of
+ *   hits need no other table, a hit is read without the tokens, and a layout
+ *   change can be rebuilt from the database itself. Narrow columns hold what sorting and
  *   collapsing need without parsing JSON.
  * - `facets`: (field, value, doc) rows, the persistent source of the in-memory
  *   facet columns (memory-index.ts) loaded at open.
@@ -17,7 +18,7 @@
  */
 import type Database from 'better-sqlite3';
 
-export const schemaVersion = 2;
+export const schemaVersion = 3;
 
 /**
  * Tokens are jieba words joined by single spaces (engine/analysis/segment.ts),
@@ -53,7 +54,8 @@ const statements = [
      duplicate_of TEXT,
      content_hash TEXT NOT NULL,
      fingerprint TEXT NOT NULL,
-     json BLOB NOT NULL
+     json BLOB NOT NULL,
+     tokens BLOB NOT NULL
    )`,
   `CREATE INDEX docs_duplicate_of ON docs (duplicate_of) WHERE duplicate_of IS NOT NULL`,
   `CREATE TABLE facets (

@@ -30,7 +30,7 @@ import type {
   Suggestion,
   VocabularyEntry,
 } from '../port.js';
-import { deserialiseDocument, type StoredRow } from './document-writer.js';
+import { deserialiseDocument, storedColumns, type StoredRow } from './document-writer.js';
 import { IndexLifecycle, type WriteNotice } from './index-lifecycle.js';
 import { memoryRowOf, type MemoryRow } from './memory-index.js';
 import { ReadPool, type ReadCalls, type ReadOp } from './read-pool.js';
@@ -216,9 +216,7 @@ export class SqliteEngine implements SearchEngine {
 
   async get(id: string): Promise<EngineDocument | null> {
     return this.read('get', (ctx) => {
-      const row = statement(ctx, 'SELECT title, body, json FROM docs WHERE id = ?').get(id) as
-        | Pick<StoredRow, 'title' | 'body' | 'json'>
-        | undefined;
+      const row = statement(ctx, `SELECT ${storedColumns} FROM docs WHERE id = ?`).get(id) as StoredRow | undefined;
       return row ? deserialiseDocument(row) : null;
     });
   }

@@ -9,12 +9,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
+import { deflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyseQuery } from '../../engine/analysis/query.js';
 import { IndexCorruptError, IndexSchemaError } from '../../engine/errors.js';
+import type { EngineDocument } from '../../engine/document.js';
 import type { SearchRequest } from '../../engine/port.js';
-import { deserialiseDocument, serialiseDocument, type StoredRow } from '../../engine/sqlite/document-writer.js';
+import { deserialiseDocument, serialiseDocument, storedColumns, type StoredRow } from '../../engine/sqlite/document-writer.js';
 import { snapshotPathOf } from '../../engine/sqlite/column-snapshot.js';
 import { schemaVersion } from '../../engine/sqlite/schema.js';
 import { SqliteEngine, currentGenerationPath } from '../../engine/sqlite/sqlite-engine.js';
@@ -198,6 +200,51 @@ describe('SqliteEngine on disk', () => {
     }
   });
 
+  it('rebuilds an index whose documents keep their tokens inside the JSON (layout 2), losing nothing', async () => {
+    const dataDir = makeDataDir();
+    const first = await openEngine(dataDir);
+    await first.upsert(fixtureDocuments);
+    await first.close();
+    withRawDatabase(dataDir, (db) => {
+      // Layout 2: the whole document but title and body deflated in `json`, no `tokens` column.
+      const rows = db.prepare(`SELECT ${storedColumns} FROM docs`).all() as StoredRow[];
+      const update = db.prepare('UPDATE docs SET json = ? WHERE doc = ?');
+      for (const row of rows) {
+        const rest: Partial<EngineDocument> = deserialiseDocument(row);
+        delete rest.title;
+        delete rest.body;
+        update.run(deflateRawSync(JSON.stringify(rest)), row.doc);
+      }
+      db.exec('ALTER TABLE docs DROP COLUMN tokens');
+      db.prepare("UPDATE meta SET value = '2' WHERE key = 'schema_version'").run();
+    });
+
+    const engine = await openEngine(dataDir);
+    try {
+      for (const document of fixtureDocuments) expect(await engine.get(document.id)).toEqual(document);
+      expect((await engine.search(makeRequest('双带头人'))).total).toBeGreaterThan(0);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('serves hits without reading the token fields, and `get` with them', async () => {
+    const dataDir = makeDataDir();
+    const engine = await openEngine(dataDir);
+    try {
+      await engine.upsert(fixtureDocuments);
+      const hit = (await engine.search(makeRequest('双带头人'))).hits[0];
+      expect(hit).toBeDefined();
+      expect(hit?.document.bodyTokens).toBe('');
+      expect(hit?.document.body).not.toBe('');
+      const whole = await engine.get(hit?.document.id ?? '');
+      expect(whole?.bodyTokens).not.toBe('');
+      expect(whole).toEqual(fixtureDocuments.find((d) => d.id === hit?.document.id));
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('rebuilds an index written with an older layout from its stored documents', async () => {
     const dataDir = makeDataDir();
     const first = await openEngine(dataDir);
@@ -236,10 +283,10 @@ describe('SqliteEngine on disk', () => {
     withRawDatabase(dataDir, (db) => {
       db.prepare("UPDATE meta SET value = 'an-older-dictionary' WHERE key = 'dictionary_version'").run();
       // Stored token fields as an older dictionary might have cut them.
-      const update = db.prepare('UPDATE docs SET json = ? WHERE doc = ?');
-      for (const row of db.prepare('SELECT doc, title, body, json FROM docs').all() as StoredRow[]) {
+      const update = db.prepare('UPDATE docs SET json = @json, tokens = @tokens WHERE doc = @doc');
+      for (const row of db.prepare(`SELECT ${storedColumns} FROM docs`).all() as StoredRow[]) {
         const stale = { ...deserialiseDocument(row), titleTokens: '旧', bodyTokens: '旧', metaTokens: '旧' };
-        update.run(serialiseDocument(stale), row.doc);
+        update.run({ ...serialiseDocument(stale), doc: row.doc });
       }
     });
 
