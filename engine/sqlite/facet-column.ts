@@ -221,7 +221,8 @@ export class FacetColumn {
    */
   prefersBits(rows: number, capacity: number): boolean {
     const values = this.values.length;
-    return values > 0 && values <= bitsetValuesMax && rows * 8 >= values * Math.ceil(capacity / 32);
+    // An AND and a population count per word of each value's bitset, against a lookup or two per row.
+    return values > 0 && values <= bitsetValuesMax && rows * 2 >= values * Math.ceil(capacity / 32);
   }
 
   /** Adds to `counts[code]` the rows of `rowBits` (a bitset over rows) that have the value. */

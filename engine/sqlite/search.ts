@@ -75,8 +75,9 @@ const originalFormBonus = 0.6;
 /** A clause found in the title only through an expansion (synonym, concept) counts for this much of the user's own form. */
 const expansionTitleShare = 0.5;
 /**
- * From this many matching rows, the titles holding each clause are found by
- * scanning every title once (title-text.ts) rather than testing each row's.
+ * From this many matching rows (and a quarter of the index), the titles
+ * holding each clause come from bitsets over all titles (title-sets.ts)
+ * rather than a test of each matching row's title.
  */
 const titleScanRows = 4_000;
 /** Per clause kept: partial matches rank below exact ones, and below those that dropped fewer clauses. */
@@ -480,9 +481,10 @@ function computeScores(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet, fu
     own: own ?? null,
     expansions: expansions.length > 0 ? new RegExp(expansions.map(escapeRegExp).join('|'), 'u') : null,
   }));
-  // Over many rows, each form's titles are found by one scan of all titles instead.
+  // Over a large share of the index, each form's titles come from a bitset of every title holding
+  // it, kept from one query to the next (title-sets.ts); building one costs a test of every title.
   const titleSets =
-    rows.length >= titleScanRows
+    rows.length >= Math.max(titleScanRows, memory.size / 4)
       ? plan.clauseForms.map(([own, ...expansions]) => ({
           own: own === undefined ? null : memory.titlesContaining([own]),
           expansions: expansions.length > 0 ? memory.titlesContaining(expansions) : null,

@@ -52,6 +52,7 @@ describe('FacetColumn counts', () => {
   it('prefers bitsets for few values over many rows, and rows for many values', () => {
     const few = columnOf(Array.from({ length: 4096 }, (_, row) => [String(row % 5)]));
     expect(few.prefersBits(4096, 4096)).toBe(true);
+    expect(few.prefersBits(1000, 4096)).toBe(true);
     expect(few.prefersBits(10, 4096)).toBe(false);
     const many = columnOf(Array.from({ length: 4096 }, (_, row) => [String(row % 500)]));
     expect(many.prefersBits(4096, 4096)).toBe(false);
