@@ -372,8 +372,8 @@ function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], wi
   // Only some clauses' rows need walking to find every candidate: a row
   // reaching `majority` clauses is in at least one of any n - majority + 1
   // of them, so the smallest such clauses (and the rarest, which alone makes
-  // a candidate) cover them all. The most frequent clause, often most of the
-  // corpus, is then only tested, never walked.
+  // a candidate) cover them all. Candidates are swept from their union only;
+  // the most frequent clause, often most of the corpus, is only tested.
   const bySize = ordered.map((rows, p) => ({ p, size: rows.length + (wide[p]?.length ?? 0) })).sort((x, y) => x.size - y.size || y.p - x.p);
   const walked = [...new Set([n - 1, ...bySize.slice(0, n - majority + 1).map((c) => c.p)])];
   const seen = new Uint32Array(words);
