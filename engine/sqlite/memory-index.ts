@@ -399,6 +399,19 @@ export class MemoryIndex {
     return row < this.capacity && this.live[row] === 1;
   }
 
+  /** The live rows of `rows` that `filter` passes, in the same order. */
+  passing(rows: Int32Array, filter: RowFilter): Int32Array {
+    const { live } = this;
+    const bits = bitsFor(filter, rows.length);
+    const out = new Int32Array(rows.length);
+    let n = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] ?? 0;
+      if (live[row] === 1 && (bits !== null ? hasBit(bits, row) : filter(row))) out[n++] = row;
+    }
+    return out.subarray(0, n);
+  }
+
   titleKeyOf(row: number): string {
     return this.titleKeys[row] ?? '';
   }

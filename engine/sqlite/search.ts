@@ -39,7 +39,7 @@ interface MatchSet {
 }
 
 interface Scored {
-  /** Matching rows, unsorted. */
+  /** Matching rows within the filters, unsorted. */
   rows: Int32Array;
   /** Their relevance before the exact-query bonus, aligned with `rows`. */
   scores: Float64Array;
@@ -151,7 +151,7 @@ function runSearch(ctx: ReadContext, request: SearchRequest): SearchResult {
   // exact-query check, the two steps whose cost grows with the documents'
   // length: the caller gets an answer now rather than a better one later.
   const partial = pastDeadline(request);
-  const scored = partial ? computeScores(ctx, plan, match, false) : scoreMatches(ctx, plan, match);
+  const scored = partial ? computeScores(ctx, plan, match, false, filter) : scoreMatches(ctx, plan, match, filter);
   const collapsed = memory.collapseScored(scored.rows, scored.scores, filter, request.collapse);
   const isExact = exactness(collapsed.reps, collapsed.folded, match.tiers);
   const order = orderByRelevance(ctx, partial ? { ...plan, exactText: null } : plan, scored, collapsed, offset + pageSize);
@@ -159,7 +159,7 @@ function runSearch(ctx: ReadContext, request: SearchRequest): SearchResult {
     const row = collapsed.reps[i] ?? 0;
     return { row, score: collapsed.scores[i] ?? 0, duplicates: collapsed.folded.get(row) ?? [], exact: isExact[i] === 1 };
   });
-  const result = toResult(ctx, request, page, collapsed.reps, isExact, terms, { candidates: scored.rows, tiers: match.tiers });
+  const result = toResult(ctx, request, page, collapsed.reps, isExact, terms, { candidates: match.rows, tiers: match.tiers });
   return partial ? { ...result, partial: true } : result;
 }
 
@@ -452,24 +452,32 @@ function anyPasses(ctx: ReadContext, rows: ArrayLike<number>, filter: RowFilter 
  * the best match, clauses found in the title, the user's own wording,
  * topicality, and first of all the tier (exact matches above partial ones).
  */
-function scoreMatches(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet): Scored {
+function scoreMatches(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet, filter: RowFilter | null): Scored {
+  // Scores within filters are not shared: each filter scores its own rows, and the answer cache remembers the page.
+  if (filter !== null) return computeScores(ctx, plan, match, true, filter);
   return ctx.cache.remember(`score\u0000${match.key}\u0000${plan.strict ?? ''}\u0000${plan.phraseTexts.join('\u0001')}`, () =>
-    computeScores(ctx, plan, match, true),
+    computeScores(ctx, plan, match, true, null),
   );
 }
 
-/** The scores of scoreMatches; without bm25 (and the original-wording pass) when `full` is false. */
-function computeScores(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet, full: boolean): Scored {
+/**
+ * The scores of scoreMatches; without bm25 (and the original-wording pass)
+ * when `full` is false. With a filter only the rows it passes are scored
+ * (collapsing drops the others anyway): a filtered query keeps a few percent
+ * of its matches. bm25 is still normalised over every match, so a row scores
+ * the same with or without a filter.
+ */
+function computeScores(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet, full: boolean, filter: RowFilter | null): Scored {
   const { memory } = ctx;
-  const rows = match.rows;
+  const rows = filter !== null ? memory.passing(match.rows, filter) : match.rows;
   const expression = full ? chooseBm25Expression(ctx, plan, match) : null;
   const bm25 = expression !== null ? bm25Scores(ctx, expression) : null;
   let best = 0;
-  if (bm25) for (const row of rows) best = Math.max(best, bm25[row] ?? 0);
+  if (bm25) for (const row of match.rows) best = Math.max(best, bm25[row] ?? 0);
 
   let original: Uint8Array | null = null;
   // A small bonus, not worth another pass over a very broad match.
-  if (full && plan.original !== null && rows.length <= 4 * bm25RowLimit) {
+  if (full && plan.original !== null && match.rows.length <= 4 * bm25RowLimit) {
     original = new Uint8Array(memory.rowCapacity);
     for (const row of matchRows(ctx, plan.original, plan.phraseTexts)) original[row] = 1;
   }

@@ -430,6 +430,37 @@ describe('SqliteEngine on disk', () => {
     }
   });
 
+  it('scores an article the same with or without a filter, so a filter never reorders what it keeps', async () => {
+    const engine = new SqliteEngine({ dataDir: makeDataDir(), resultCacheSize: 0 });
+    await engine.init();
+    try {
+      const places = ['山东', '湖北', '浙江'];
+      await engine.upsert(
+        Array.from({ length: 90 }, (_, i) =>
+          makeDocument({
+            id: `score-${String(i).padStart(2, '0')}`,
+            title: i % 4 === 0 ? `清廉医院建设第${i}期` : `工作简报第${i}期`,
+            body: `${'推进清廉医院建设，'.repeat(1 + (i % 6))}第${i}党支部${i % 5 === 0 ? '开展廉洁文化活动' : '学习交流'}。`,
+            province: places[i % 3] ?? null,
+            topicality: 0.5 + (i % 5) / 10,
+          }),
+        ),
+      );
+      for (const raw of ['清廉医院', '清廉 廉洁文化', '廉洁文化 火星']) {
+        const all = await engine.search(makeRequest(raw, { pageSize: 100 }));
+        const scoreOf = new Map(all.hits.map((h) => [h.document.id, h.score]));
+        const filtered = await engine.search(makeRequest(raw, { pageSize: 100, filters: { province: ['湖北'] } }));
+        expect(filtered.hits.length).toBeGreaterThan(0);
+        expect(filtered.hits.every((h) => h.document.province === '湖北')).toBe(true);
+        expect(filtered.hits.map((h) => [h.document.id, h.score])).toEqual(
+          all.hits.filter((h) => h.document.province === '湖北').map((h) => [h.document.id, scoreOf.get(h.document.id)]),
+        );
+      }
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('answers the same after its result cache is disabled', async () => {
     const dataDir = makeDataDir();
     const cached = await openEngine(dataDir);
