@@ -101,6 +101,22 @@ describe('MemoryIndex filters over many rows', () => {
     }
   });
 
+  it.each([
+    ['a few rows', 300],
+    ['thousands of rows', 9_000],
+  ])('counts facets over %s the same in row order, date order or any other', (_name, size) => {
+    const shuffle = random(11);
+    const picked = rows.map((_, i) => i).filter(() => shuffle() < size / rows.length);
+    const expected: Record<string, Record<string, number>> = {};
+    for (const field of facetFields) expected[field] = {};
+    for (const i of picked) for (const field of facetFields) for (const value of rows[i]!.facets[field]) expected[field]![value] = (expected[field]![value] ?? 0) + 1;
+    const shuffled = [...picked].sort(() => shuffle() - 0.5);
+    for (const order of [picked, shuffled, [...picked].reverse()]) {
+      const counts = memory.countFacets(Int32Array.from(order));
+      for (const field of facetFields) expect(counts[field], field).toEqual(expected[field]);
+    }
+  });
+
   it('sees a write made after an earlier filter was compiled', () => {
     const filters: SearchFilters = { province: ['湖北'] };
     const before = memory.rowsMatching(memory.compileFilter(filters)).length;
