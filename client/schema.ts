@@ -2779,7 +2779,7 @@ export interface operations {
                 collapse?: boolean;
                 /** @description Count each facet without its own filter (other filters still apply), so a selected value's alternatives keep their counts. */
                 disjunctiveFacets?: boolean;
-                /** @description At most this many values per facet, the most frequent first. */
+                /** @description At most this many values per facet, the most frequent first (default 100). GET /v1/facets lists every value. */
                 facetLimit?: number;
                 /** @description Count facets over the whole result set. */
                 facets?: boolean;
@@ -3087,7 +3087,7 @@ export interface operations {
                 collapse?: boolean;
                 /** @description Count each facet without its own filter (other filters still apply), so a selected value's alternatives keep their counts. */
                 disjunctiveFacets?: boolean;
-                /** @description At most this many values per facet, the most frequent first. */
+                /** @description At most this many values per facet, the most frequent first (default 100). GET /v1/facets lists every value. */
                 facetLimit?: number;
                 /** @description Count facets over the whole result set. */
                 facets?: boolean;

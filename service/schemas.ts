@@ -29,6 +29,8 @@ export const limits = {
   relatedMax: 20,
   suggestMax: 20,
   facetLimitMax: 1000,
+  /** Values per facet in a search answer unless asked otherwise, as Meilisearch's and Algolia's maxValuesPerFacet. */
+  facetLimitDefault: 100,
   bodyBytes: 2 * 1024 * 1024,
 } as const;
 
@@ -111,7 +113,11 @@ export const searchQuerySchema = z
     disjunctiveFacets: booleanParam(false).describe(
       "Count each facet without its own filter (other filters still apply), so a selected value's alternatives keep their counts.",
     ),
-    facetLimit: digits(1, limits.facetLimitMax).optional().describe('At most this many values per facet, the most frequent first.'),
+    facetLimit: digits(1, limits.facetLimitMax)
+      .default(limits.facetLimitDefault)
+      .describe(
+        `At most this many values per facet, the most frequent first (default ${limits.facetLimitDefault}). GET /v1/facets lists every value.`,
+      ),
     collapse: booleanParam(true).describe('Fold near-duplicate articles into their canonical hit.'),
     key: siteKeyParamSchema,
   })

@@ -38,7 +38,7 @@ export function buildSearchRequest(params: SearchQuery, scope: SiteScope | null)
       // The scope holds for facet counts too: disjunctive counts never lift it.
       ...(scope !== null ? { fixedFilters: { hospital: [scope.hospital] } } : {}),
       ...(params.disjunctiveFacets ? { disjunctiveFacets: true } : {}),
-      ...(params.facetLimit !== undefined ? { facetLimit: params.facetLimit } : {}),
+      facetLimit: params.facetLimit,
     },
   };
 }

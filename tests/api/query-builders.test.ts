@@ -11,7 +11,7 @@ const jingzhou: SiteScope = { key: 'jz-first-2024', hospital: '荆州市第一�
 
 describe('searchQuerySchema', () => {
   it('applies the documented defaults', () => {
-    expect(parse({})).toEqual({ q: '', page: 1, pageSize: 10, facets: true, disjunctiveFacets: false, collapse: true });
+    expect(parse({})).toEqual({ q: '', page: 1, pageSize: 10, facets: true, disjunctiveFacets: false, facetLimit: 100, collapse: true });
   });
 
   it.each([
@@ -150,11 +150,13 @@ describe('buildSearchRequest', () => {
     });
   });
 
-  it('passes disjunctive facets and the facet limit through, and leaves them out by default', () => {
+  it('passes disjunctive facets and the facet limit through; by default counts are conjunctive and 100 values a field', () => {
     const plan = buildSearchRequest(parse({ q: '党建', disjunctiveFacets: '1', facetLimit: '3' }), null);
     expect(plan.kind === 'search' && plan.request).toMatchObject({ disjunctiveFacets: true, facetLimit: 3 });
     const plain = buildSearchRequest(parse({ q: '党建' }), null);
     expect(plain.kind === 'search' && 'disjunctiveFacets' in plain.request).toBe(false);
+    // A search answer carries the top of each facet, not thousands of hospitals; /v1/facets has them all.
+    expect(plain.kind === 'search' && plain.request.facetLimit).toBe(100);
     expect(plain.kind === 'search' && 'fixedFilters' in plain.request).toBe(false);
   });
 });

@@ -119,7 +119,7 @@ describe.skipIf(!browserAvailable)(`search box in Chromium${skipReason}`, () => 
   });
 
   it('shows highlighted results on Enter, and a year chip narrows them', async () => {
-    const { page } = await openPage(`${service.origin}/`);
+    const { page, apiCalls } = await openPage(`${service.origin}/`);
     await typeInBox(page, '党建');
     await waitForSearch(page, () => page.getByRole('combobox').press('Enter'));
 
@@ -138,8 +138,13 @@ describe.skipIf(!browserAvailable)(`search box in Chromium${skipReason}`, () => 
     );
     const narrower = years.find((y) => y.count > 0 && y.count < total);
     expect(narrower, JSON.stringify(years)).toBeDefined();
+    const searchesBefore = apiCalls.filter((call) => call.startsWith('/v1/search')).length;
     await waitForSearch(page, () => page.locator(`button.chip[data-facet=year][data-value="${narrower?.year}"]`).click());
     expect(await readTotal(page)).toBe(narrower?.count);
+    // One request per change: the year counts come back disjunctive, not from a second search without the year.
+    const searches = apiCalls.filter((call) => call.startsWith('/v1/search')).slice(searchesBefore);
+    expect(searches).toHaveLength(1);
+    expect(new URLSearchParams(searches[0]?.split('?')[1]).get('disjunctiveFacets')).toBe('true');
     expect(await page.locator(`button.chip[data-facet=year][data-value="${narrower?.year}"]`).getAttribute('aria-pressed')).toBe('true');
     // The other years stay on offer (with their own counts) so the visitor can add or switch.
     expect(await chips.count()).toBe(years.length);

@@ -370,27 +370,17 @@ function renderBox(target: Element, options: WidgetOptions, convert: Convert): v
     root.setAttribute('aria-busy', 'true');
     if (append) pager.replaceChildren(h('span', {}, labels.loadingMore));
     else status.replaceChildren(labels.loading);
-    // Facet counts are computed with every filter applied, so a selected
-    // field would list only its selected values. For each field in use, a
-    // second (one-hit) search without that field's own filter supplies its
-    // counts, and the visitor can still see and add the alternatives.
-    const selectedFacets = append ? [] : options.facets.filter((facet) => (filters[facet] ?? []).length > 0);
+    // Disjunctive counts: a selected field's counts leave out its own filter,
+    // so the visitor still sees, and can add, the alternatives. A further
+    // page keeps the facets already shown and asks for none.
+    const facetParams: Params = append ? { facets: 'false' } : { disjunctiveFacets: 'true' };
     try {
-      const [data, ...others] = await Promise.all([
-        fetchApi<SearchResponse>('/v1/search', { ...buildSearchParams(query, filters, page, options.pageSize), ...editorParams() }, controller.signal),
-        ...selectedFacets.map((facet) =>
-          fetchApi<SearchResponse>(
-            '/v1/search',
-            { ...buildSearchParams(query, { ...filters, [facet]: [] }, 1, 1), ...editorParams() },
-            controller.signal,
-          ),
-        ),
-      ]);
+      const data = await fetchApi<SearchResponse>(
+        '/v1/search',
+        { ...buildSearchParams(query, filters, page, options.pageSize), ...facetParams, ...editorParams() },
+        controller.signal,
+      );
       if (seq !== searchSeq) return;
-      selectedFacets.forEach((facet, index) => {
-        const counts = others[index]?.facets?.[facet];
-        if (data.facets && counts) data.facets[facet] = counts;
-      });
       renderResults(data, append);
     } catch (error) {
       if (seq !== searchSeq) return;
