@@ -661,6 +661,53 @@ export class MemoryIndex {
   }
 
   /**
+   * When at least `needed` results (near-duplicate groups when collapsing,
+   * else rows) within `filter` hold a row of tier 0, those results' rows,
+   * exact and partial, in input order, and how many results hold no tier-0
+   * row. Null when fewer: the page then reaches the partial results.
+   */
+  exactResults(
+    rows: Int32Array,
+    tiers: Uint8Array,
+    filter: RowFilter | null,
+    collapse: boolean,
+    needed: number,
+  ): { rows: Int32Array; partialResults: number } | null {
+    const { live } = this;
+    const bits = bitsFor(filter, rows.length);
+    const passes = (row: number): boolean => live[row] === 1 && (bits !== null ? hasBit(bits, row) : filter === null || filter(row));
+    const stamp = this.nextStamp();
+    const groups = this.getGroups();
+    const { groupMarks, passMarks } = this;
+    const groupOf = (row: number): number => (collapse ? (groups[row] ?? row) : row);
+    let exact = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] ?? 0;
+      if (tiers[row] !== 0 || !passes(row)) continue;
+      const group = groupOf(row);
+      if (groupMarks[group] !== stamp) {
+        groupMarks[group] = stamp;
+        exact++;
+      }
+    }
+    if (exact < needed) return null;
+    const kept = new Int32Array(rows.length);
+    let n = 0;
+    let partialResults = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] ?? 0;
+      if (!passes(row)) continue;
+      const group = groupOf(row);
+      if (groupMarks[group] === stamp) kept[n++] = row;
+      else if (passMarks[group] !== stamp) {
+        passMarks[group] = stamp;
+        partialResults++;
+      }
+    }
+    return { rows: kept.subarray(0, n), partialResults };
+  }
+
+  /**
    * Applies filters and collapsing to rows in no particular order, each with
    * a score. Same folding rule as `collect`, with "best-placed" meaning the
    * highest score (then the smallest id); a group scores as its best member.

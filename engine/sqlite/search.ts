@@ -151,7 +151,11 @@ function runSearch(ctx: ReadContext, request: SearchRequest): SearchResult {
   // exact-query check, the two steps whose cost grows with the documents'
   // length: the caller gets an answer now rather than a better one later.
   const partial = pastDeadline(request);
-  const scored = partial ? computeScores(ctx, plan, match, false, filter) : scoreMatches(ctx, plan, match, filter);
+  // A partial match scores at least tierWeight below any exact one, so when
+  // the exact results fill the page the others are only counted, not scored.
+  const exact = match.tiers !== null ? memory.exactResults(match.rows, match.tiers, filter, request.collapse, offset + pageSize) : null;
+  const only = exact?.rows ?? null;
+  const scored = partial ? computeScores(ctx, plan, match, false, filter, only) : scoreMatches(ctx, plan, match, filter, only);
   const collapsed = memory.collapseScored(scored.rows, scored.scores, filter, request.collapse);
   const isExact = exactness(collapsed.reps, collapsed.folded, match.tiers);
   const order = orderByRelevance(ctx, partial ? { ...plan, exactText: null } : plan, scored, collapsed, offset + pageSize);
@@ -159,7 +163,7 @@ function runSearch(ctx: ReadContext, request: SearchRequest): SearchResult {
     const row = collapsed.reps[i] ?? 0;
     return { row, score: collapsed.scores[i] ?? 0, duplicates: collapsed.folded.get(row) ?? [], exact: isExact[i] === 1 };
   });
-  const result = toResult(ctx, request, page, collapsed.reps, isExact, terms, { candidates: match.rows, tiers: match.tiers });
+  const result = toResult(ctx, request, page, collapsed.reps, isExact, terms, { candidates: match.rows, tiers: match.tiers }, exact?.partialResults ?? 0);
   return partial ? { ...result, partial: true } : result;
 }
 
@@ -187,10 +191,12 @@ function toResult(
   isExact: Uint8Array,
   terms: readonly string[],
   source: FacetSource,
+  partialOutside = 0,
 ): SearchResult {
   let total = 0;
   for (const flag of isExact) total += flag;
-  const partialTotal = reps.length - total;
+  // partialOutside: partial results left out of `reps` (counted, not scored).
+  const partialTotal = reps.length - total + partialOutside;
   let facets: FacetCounts | null = null;
   if (request.facets) facets = countResultFacets(ctx, request, reps, isExact, total, source);
   const documents = loadDocuments(
@@ -452,11 +458,12 @@ function anyPasses(ctx: ReadContext, rows: ArrayLike<number>, filter: RowFilter 
  * the best match, clauses found in the title, the user's own wording,
  * topicality, and first of all the tier (exact matches above partial ones).
  */
-function scoreMatches(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet, filter: RowFilter | null): Scored {
+function scoreMatches(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet, filter: RowFilter | null, exactOnly: Int32Array | null): Scored {
   // Scores within filters are not shared: each filter scores its own rows, and the answer cache remembers the page.
-  if (filter !== null) return computeScores(ctx, plan, match, true, filter);
-  return ctx.cache.remember(`score\u0000${match.key}\u0000${plan.strict ?? ''}\u0000${plan.phraseTexts.join('\u0001')}`, () =>
-    computeScores(ctx, plan, match, true, null),
+  if (filter !== null) return computeScores(ctx, plan, match, true, filter, exactOnly);
+  const scope = exactOnly !== null ? 'exact' : 'all';
+  return ctx.cache.remember(`score\u0000${match.key}\u0000${plan.strict ?? ''}\u0000${plan.phraseTexts.join('\u0001')}\u0000${scope}`, () =>
+    computeScores(ctx, plan, match, true, null, exactOnly),
   );
 }
 
@@ -464,12 +471,20 @@ function scoreMatches(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet, fil
  * The scores of scoreMatches; without bm25 (and the original-wording pass)
  * when `full` is false. With a filter only the rows it passes are scored
  * (collapsing drops the others anyway): a filtered query keeps a few percent
- * of its matches. bm25 is still normalised over every match, so a row scores
- * the same with or without a filter.
+ * of its matches. `only`, when given, is the rows to score (within the
+ * filter): see exactResults. bm25 is still normalised over every match, so a
+ * row scores the same whichever rows are scored with it.
  */
-function computeScores(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet, full: boolean, filter: RowFilter | null): Scored {
+function computeScores(
+  ctx: ReadContext,
+  plan: FtsQueryPlan,
+  match: MatchSet,
+  full: boolean,
+  filter: RowFilter | null,
+  only: Int32Array | null = null,
+): Scored {
   const { memory } = ctx;
-  const rows = filter !== null ? memory.passing(match.rows, filter) : match.rows;
+  const rows = only ?? (filter !== null ? memory.passing(match.rows, filter) : match.rows);
   const expression = full ? chooseBm25Expression(ctx, plan, match) : null;
   const bm25 = expression !== null ? bm25Scores(ctx, expression) : null;
   let best = 0;

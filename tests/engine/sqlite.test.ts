@@ -461,6 +461,48 @@ describe('SqliteEngine on disk', () => {
     }
   });
 
+  it('counts partial matches it does not rank the same as a page that reaches them, reposts included', async () => {
+    const engine = new SqliteEngine({ dataDir: makeDataDir(), resultCacheSize: 0 });
+    await engine.init();
+    try {
+      // 40 articles with both words, 30 with the rarer one only; five of the
+      // latter are originals whose repost has both words, so their group is exact.
+      // No other document has the rarer word, so it is the one kept.
+      const both = Array.from({ length: 40 }, (_, i) =>
+        makeDocument({ id: `both-${String(i).padStart(2, '0')}`, title: `工作简报第${i}期`, body: `第${i}支部开展义诊，党员服务群众。`, topicality: 0.5 + (i % 5) / 10 }),
+      );
+      const rare = Array.from({ length: 30 }, (_, i) =>
+        makeDocument({ id: `rare-${String(i).padStart(2, '0')}`, title: `义诊进乡村第${i}站`, body: `专家团队第${i}次开展义诊。` }),
+      );
+      const reposts = Array.from({ length: 5 }, (_, i) =>
+        makeDocument({ id: `repost-${i}`, title: `转载：义诊进乡村第${i}站`, body: `专家团队第${i}次开展义诊，党员参加。`, duplicateOf: `rare-${String(i).padStart(2, '0')}` }),
+      );
+      // Three reposts that, like their originals, lack the frequent word: still one partial result each group.
+      const partialReposts = Array.from({ length: 3 }, (_, i) =>
+        makeDocument({ id: `partial-repost-${i}`, title: `转载：义诊第${10 + i}站`, body: `专家团队第${10 + i}次开展义诊。`, duplicateOf: `rare-${10 + i}` }),
+      );
+      const frequent = Array.from({ length: 120 }, (_, i) => makeDocument({ id: `member-${i}`, title: `党员大会${i}`, body: `全体党员参加第${i}次学习。` }));
+      await engine.upsert([...both, ...rare, ...reposts, ...partialReposts, ...frequent]);
+      for (const collapse of [true, false]) {
+        const first = await engine.search(makeRequest('党员 义诊', { pageSize: 10, collapse }));
+        const far = await engine.search(makeRequest('党员 义诊', { pageSize: 10, page: 5, collapse }));
+        const all = await engine.search(makeRequest('党员 义诊', { pageSize: 50, page: 1, collapse }));
+        const rest = await engine.search(makeRequest('党员 义诊', { pageSize: 50, page: 2, collapse }));
+        expect(first.total).toBe(45);
+        expect(first.partialTotal).toBe(collapse ? 25 : 33);
+        for (const other of [far, all, rest]) expect([other.total, other.partialTotal]).toEqual([first.total, first.partialTotal]);
+        // The first page is the top of the full order, every hit exact.
+        const order = [...all.hits, ...rest.hits];
+        expect(first.hits.map((h) => [h.document.id, h.score, h.duplicates])).toEqual(order.slice(0, 10).map((h) => [h.document.id, h.score, h.duplicates]));
+        expect(first.hits.every((h) => h.exact)).toBe(true);
+        expect(order.filter((h) => h.exact)).toHaveLength(first.total);
+        if (collapse) expect(order.find((h) => h.document.id === 'rare-00')).toMatchObject({ exact: true, duplicates: ['repost-0'] });
+      }
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('answers the same after its result cache is disabled', async () => {
     const dataDir = makeDataDir();
     const cached = await openEngine(dataDir);
