@@ -554,6 +554,11 @@ function chooseBm25Expression(ctx: ReadContext, plan: FtsQueryPlan, match: Match
   plan.clauseTokens.forEach((clause, i) => {
     const expression = plan.clauses[i];
     if (expression === undefined) return;
+    // The rows found for the clause are at most what the estimate below
+    // counts: past the limit already, the clause is left out without asking
+    // fts5vocab, which reads a frequent word's whole document list.
+    const found = plan.clauses.length === 1 && match.tiers === null ? match.rows.length : clauseRows(ctx, plan, i).length;
+    if (found > selective) return;
     // Documents with any alternative; an alternative of several words has at most its rarest word's.
     let estimate = 0;
     for (const tokens of clause.alternatives) {
