@@ -467,11 +467,17 @@ export class MemoryIndex {
     return groups;
   }
 
-  sharesFacet(field: FacetField, a: number, b: number): boolean {
+  /**
+   * A test of whether a row shares a value of `field` with row `a`: built
+   * once per source row, since related articles test thousands of candidates.
+   */
+  sharesFacetWith(field: FacetField, a: number): (b: number) => boolean {
     const column = this.facets[field];
     const mine = column.codesOf(a);
-    if (mine.length === 0) return false;
-    return column.codesOf(b).some((code) => mine.includes(code));
+    if (mine.length === 0) return () => false;
+    const allowed = new Uint8Array(column.values.length);
+    for (const code of mine) allowed[code] = 1;
+    return (b) => column.matches(b, allowed);
   }
 
   /**

@@ -10,7 +10,7 @@ import type { EngineDocument } from '../document.js';
 import type { AnswerCache } from './answer-cache.js';
 import { deserialiseDocument, pageColumns, type StoredRow } from './document-writer.js';
 import type { MemoryIndex } from './memory-index.js';
-import { parseRowList, parseScores } from './row-lists.js';
+import { parseRowList, parseScores, type ScoredRows } from './row-lists.js';
 import { bm25Weights } from './schema.js';
 
 export interface Connection {
@@ -90,8 +90,8 @@ export function matchRows(ctx: ReadContext, expression: string, phrases: readonl
   return parseRowList(statement(ctx, sql).pluck().get(params) as string | null);
 }
 
-/** bm25 (bigger is better) of every row matching `expression`, indexed by row. */
-export function bm25Scores(ctx: ReadContext, expression: string): Float64Array {
+/** Every row matching `expression` (as matchRows lists them) and its bm25 (bigger is better), indexed by row. */
+export function bm25Scores(ctx: ReadContext, expression: string): ScoredRows {
   // Scores travel as integers (thousandths) in one string; LIMIT -1 stops
   // SQLite flattening the subquery, which would put bm25() in an aggregate.
   const sql = `SELECT group_concat(r || ':' || CAST(round(-s * 1000) AS INTEGER))

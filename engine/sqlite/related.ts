@@ -14,7 +14,6 @@ import {
   documentFrequency,
   loadDocuments,
   matchedTerms,
-  matchRows,
   topicalityFactor,
   type ReadContext,
 } from './read-context.js';
@@ -63,12 +62,15 @@ export function findRelated(ctx: ReadContext, request: RelatedRequest): RelatedH
   const expression = buildKeywordQuery(query);
   if (expression === null) return [];
 
-  const rows = matchRows(ctx, expression, []);
-  const bm25 = bm25Scores(ctx, expression);
+  // One FTS5 pass lists the candidates and scores them.
+  const { rows, scores: bm25 } = bm25Scores(ctx, expression);
   let best = 0;
   for (const row of rows) best = Math.max(best, bm25[row] ?? 0);
   const filter: RowFilter | null = memory.compileFilter(request.filters);
   const sourceGroup = memory.groupOf(source);
+  const sameHospital = memory.sharesFacetWith('hospital', source);
+  const sameProvince = memory.sharesFacetWith('province', source);
+  const sameAward = memory.sharesFacetWith('awardType', source);
   const candidates: number[] = [];
   const scores: number[] = [];
   for (const row of rows) {
@@ -76,9 +78,9 @@ export function findRelated(ctx: ReadContext, request: RelatedRequest): RelatedH
     // Same hospital counts most; same province or award type a little.
     const boost =
       1 +
-      (memory.sharesFacet('hospital', source, row) ? 0.5 : 0) +
-      (memory.sharesFacet('province', source, row) ? 0.25 : 0) +
-      (memory.sharesFacet('awardType', source, row) ? 0.25 : 0);
+      (sameHospital(row) ? 0.5 : 0) +
+      (sameProvince(row) ? 0.25 : 0) +
+      (sameAward(row) ? 0.25 : 0);
     const relevance = (best > 0 ? (bm25[row] ?? 0) / best : 0) + 0.1;
     candidates.push(row);
     scores.push(relevance * boost * topicalityFactor(memory.topicalityOf(row)));

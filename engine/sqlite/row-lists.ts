@@ -24,16 +24,28 @@ export function parseRowList(text: string | null | undefined): Int32Array {
   return out.slice(0, n);
 }
 
-/** Parses `row:score,row:score` (integer thousandths) into an array indexed by row. */
-export function parseScores(text: string | null | undefined, capacity: number): Float64Array {
-  const out = new Float64Array(capacity);
-  if (!text) return out;
+/** Rows in the order SQLite listed them, and their scores indexed by row. */
+export interface ScoredRows {
+  rows: Int32Array;
+  scores: Float64Array;
+}
+
+/** Parses `row:score,row:score` (integer thousandths). */
+export function parseScores(text: string | null | undefined, capacity: number): ScoredRows {
+  const scores = new Float64Array(capacity);
+  if (!text) return { rows: new Int32Array(0), scores };
+  // Every entry takes at least four characters with its comma (`1:0,`), which bounds the count.
+  const rows = new Int32Array((text.length >> 2) + 1);
+  let n = 0;
   let row = 0;
   let value = 0;
   let negative = false;
   let inScore = false;
   const flush = (): void => {
-    if (row < capacity) out[row] = (negative ? -value : value) / 1000;
+    if (row < capacity) {
+      scores[row] = (negative ? -value : value) / 1000;
+      rows[n++] = row;
+    }
     row = 0;
     value = 0;
     negative = false;
@@ -48,7 +60,7 @@ export function parseScores(text: string | null | undefined, capacity: number): 
     else row = row * 10 + (c - 48);
   }
   flush();
-  return out;
+  return { rows: rows.slice(0, n), scores };
 }
 
 /**

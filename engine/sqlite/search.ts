@@ -486,7 +486,7 @@ function computeScores(
   const { memory } = ctx;
   const rows = only ?? (filter !== null ? memory.passing(match.rows, filter) : match.rows);
   const expression = full ? chooseBm25Expression(ctx, plan, match) : null;
-  const bm25 = expression !== null ? bm25Scores(ctx, expression) : null;
+  const bm25 = expression !== null ? bm25Scores(ctx, expression).scores : null;
   let best = 0;
   if (bm25) for (const row of match.rows) best = Math.max(best, bm25[row] ?? 0);
 
