@@ -30,6 +30,7 @@ import {
 } from './generations.js';
 import { MemoryIndex, type MemoryRow } from './memory-index.js';
 import { termProbe } from './term-sets.js';
+import { warmTermSets } from './term-warmup.js';
 import type { Connection, ReadContext } from './read-context.js';
 import { readStoredDocuments } from './resegment.js';
 import {
@@ -253,7 +254,7 @@ export class IndexLifecycle {
     // Per-connection view of the FTS vocabulary, for document frequencies.
     db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, fts, 'row')");
     this.memory.useTokenizer(termProbe(db));
-    this.loadMemory(db, path);
+    this.loadMemory(db, path, true);
     this.cache.clear();
     this.live = {
       db,
@@ -296,8 +297,13 @@ export class IndexLifecycle {
     }
   }
 
-  /** The columns from the copy saved beside the index when it matches, else from SQL (and saved, by the writer). */
-  private loadMemory(db: Database.Database, path: string): void {
+  /**
+   * The columns from the copy saved beside the index when it matches, else
+   * from SQL (and saved, by the writer). `warm`: the writer opening a
+   * generation also lists its frequent keywords (term-warmup.ts), not when
+   * following another process's write.
+   */
+  private loadMemory(db: Database.Database, path: string, warm = false): void {
     const stamp = stampOf(db);
     const saved = readSnapshot(path, stamp);
     if (saved) {
@@ -306,6 +312,7 @@ export class IndexLifecycle {
       return;
     }
     this.memory.load(db);
+    if (warm && !this.follower) warmTermSets(db, this.memory);
     this.savedStamp = !this.follower && writeSnapshot(path, stamp, this.memory.toColumns()) ? stamp : null;
   }
 

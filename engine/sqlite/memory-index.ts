@@ -391,6 +391,15 @@ export class MemoryIndex {
     if (this.terms.worthHolding(rows.length, this.liveCount)) this.terms.hold(key, rows);
   }
 
+  holdsTerm(key: TermSetKey): boolean {
+    return this.terms.has(key);
+  }
+
+  /** The share of their memory budget the held word bitsets take (0 to 1). */
+  get termBudgetUsed(): number {
+    return this.terms.budgetUsed;
+  }
+
   /** Whether a word in `rows` documents would be held once listed. */
   wouldHoldTerm(rows: number): boolean {
     return this.terms.worthHolding(rows, this.liveCount);

@@ -43,6 +43,15 @@ export class TermSets {
     return this.sets.size;
   }
 
+  has(key: TermSetKey): boolean {
+    return this.sets.has(key);
+  }
+
+  /** The share of the memory budget the held bitsets take. */
+  get budgetUsed(): number {
+    return (this.sets.size * this.words * 4) / maxBytes;
+  }
+
   /** The rows of `key` in row order, or null when it is not held. */
   rows(key: TermSetKey): Int32Array | null {
     const bits = this.sets.get(key);

@@ -108,6 +108,30 @@ describe('sqlite: frequent words from bitsets answer as FTS5 does', () => {
     }
   });
 
+  it('holds the frequent keywords of a rebuilt index before any query, kept exact through writes and a reopen', async () => {
+    const plain = await open(makeDataDir());
+    const heldDir = makeDataDir();
+    let held = await open(heldDir, { termSetMinRows: 2 });
+    try {
+      await plain.replaceAll(fixtureDocuments);
+      await held.replaceAll(fixtureDocuments);
+      // Listed while the new generation opened, not by a query.
+      const warmed = heldOn(held);
+      expect(warmed).toBeGreaterThan(5);
+      expect(await answers(held)).toEqual(await answers(plain));
+      await writeLater(plain);
+      await writeLater(held);
+      expect(await answers(held)).toEqual(await answers(plain));
+      await held.close();
+      held = await open(heldDir, { termSetMinRows: 2 });
+      expect(heldOn(held)).toBeGreaterThanOrEqual(warmed);
+      expect(await answers(held)).toEqual(await answers(plain));
+    } finally {
+      await plain.close();
+      await held.close();
+    }
+  });
+
   it('on read workers that learn of writes from notices', async () => {
     const plain = await open(makeDataDir());
     const pooled = await open(makeDataDir(), { termSetMinRows: 1, readWorkers: 1 });
