@@ -93,6 +93,18 @@ export function buildAlternative(alternative: QueryAlternative, prefix: boolean)
   return `NEAR(${parts.join(' ')}, ${nearDistance(tokens)})`;
 }
 
+/**
+ * The alternatives that add rows to the clause: one of several words whose
+ * words include another alternative (入党 宣誓 beside 入党) matches only
+ * rows that alternative already has, in a prefix clause too (its last word
+ * as a prefix, the others whole, each within the single word's prefix).
+ * Without it such a clause would go to FTS5 whole, its words' bitsets unused.
+ */
+export function alternativesAddingRows(alternatives: readonly (readonly string[])[]): (readonly string[])[] {
+  const single = new Set(alternatives.flatMap((tokens) => (tokens.length === 1 ? [tokens[0] ?? ''] : [])));
+  return alternatives.filter((tokens) => tokens.length === 1 || !tokens.some((token) => single.has(token)));
+}
+
 /** A clause as an FTS5 expression (OR of its alternatives), or null when nothing in it is searchable. */
 export function buildClause(clause: QueryClause): string | null {
   const alternatives = clause.alternatives

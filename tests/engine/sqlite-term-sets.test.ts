@@ -40,7 +40,9 @@ function heldOn(engine: SqliteEngine): number {
 
 // Single words, prefixes (no trailing space: the last word is being typed),
 // expanded concepts (several one-word alternatives) and several clauses.
-const queries = ['党建 ', '党建', '党支部 ', '支部', '医院 ', '医', '先锋 ', '党建品牌 医院 ', '获评 党支部 ', '抗疫 党员 ', '党', '清廉医院 '];
+// 入党 expands to alternatives of one word and of two (入党 宣誓) that the
+// one-word 入党 covers; 不忘初心牢记使命 to one of two words that nothing covers.
+const queries = ['党建 ', '党建', '党支部 ', '支部', '医院 ', '医', '先锋 ', '党建品牌 医院 ', '获评 党支部 ', '抗疫 党员 ', '党', '清廉医院 ', '入党 ', '入党', '宣誓 入党', '不忘初心牢记使命 '];
 
 function summary(result: SearchResult): unknown {
   return {
@@ -63,6 +65,9 @@ const later = [
   makeDocument({ id: 'ts-marks', title: '党建工作会议', body: '党\u0301建与党建品牌：医院党支部的先锋作用。' }),
   makeDocument({ id: 'ts-latin', title: '党建abc 活动', body: '党建ABC 品牌，医院支部。' }),
   makeDocument({ id: 'ts-new', title: '清廉医院建设推进会', body: '医院党委召开清廉医院建设推进会，各党支部书记参加。' }),
+  makeDocument({ id: 'ts-oath', title: '新党员入党宣誓', body: '七一前夕，医院组织预备党员面向党旗宣誓，入党积极分子观摩。' }),
+  makeDocument({ id: 'ts-growth', title: '党支部发展党员工作', body: '支部严格发展党员程序，做好入党介绍人培训。' }),
+  makeDocument({ id: 'ts-mission', title: '主题教育总结', body: '医院党委开展“不忘初心、牢记使命”主题教育，党支部逐一检视。' }),
 ];
 
 async function writeLater(engine: SqliteEngine): Promise<void> {

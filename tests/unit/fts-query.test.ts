@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyseQuery, type AnalysedQuery, type QueryClause } from '../../engine/analysis/query.js';
-import { buildFtsQuery, buildKeywordQuery, quoteFtsString } from '../../engine/sqlite/fts-query.js';
+import { alternativesAddingRows, buildFtsQuery, buildKeywordQuery, quoteFtsString } from '../../engine/sqlite/fts-query.js';
 import { ftsTableOptions } from '../../engine/sqlite/schema.js';
 
 interface ClauseSpec {
@@ -195,5 +195,34 @@ describe('hostile input against a real FTS5 table', () => {
   it('keeps a multi-word alternative together', () => {
     const plan = buildFtsQuery(makeQuery([{ alternatives: [['先锋', '党支部']] }]));
     expect(match.all(plan.strict)).toEqual([2]);
+  });
+});
+
+describe('alternativesAddingRows', () => {
+  const db = new Database(':memory:');
+  db.exec(`CREATE VIRTUAL TABLE fts USING fts5(title_tokens, body_tokens, meta_tokens, ${ftsTableOptions})`);
+  const insert = db.prepare('INSERT INTO fts (rowid, title_tokens, body_tokens, meta_tokens) VALUES (?, ?, ?, ?)');
+  const texts = ['入党 宣誓', '宣誓 入党 仪式', '入党积极分子 培训', '预备党员 宣誓', '不忘初心 牢记使命', '不忘初心牢记使命', '党员 宣誓词'];
+  texts.forEach((text, i) => insert.run(i + 1, '', text, ''));
+  const match = db.prepare('SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid').pluck();
+  afterAll(() => db.close());
+  const rowsOf = (alternatives: readonly (readonly string[])[], prefix: boolean): number[] => {
+    const expression = buildFtsQuery(makeQuery([{ alternatives: alternatives.map((a) => [...a]), prefix }])).strict ?? '';
+    return match.all(expression) as number[];
+  };
+  const union = (alternatives: readonly (readonly string[])[], prefix: boolean): number[] =>
+    [...new Set(alternatives.flatMap((a) => rowsOf([a], prefix)))].sort((a, b) => a - b);
+
+  it.each([
+    { alternatives: [['入党'], ['入党', '宣誓'], ['预备党员']], kept: [['入党'], ['预备党员']] },
+    { alternatives: [['宣誓'], ['入党', '宣誓']], kept: [['宣誓']] },
+    { alternatives: [['不忘初心牢记使命'], ['不忘初心', '牢记使命']], kept: [['不忘初心牢记使命'], ['不忘初心', '牢记使命']] },
+    { alternatives: [['党员', '宣誓'], ['入党', '宣誓']], kept: [['党员', '宣誓'], ['入党', '宣誓']] },
+  ])('keeps $kept of $alternatives, which list the same rows as the whole clause', ({ alternatives, kept }) => {
+    expect(alternativesAddingRows(alternatives)).toEqual(kept);
+    for (const prefix of [false, true]) {
+      expect(union(kept, prefix), `prefix ${prefix}`).toEqual(rowsOf(alternatives, prefix));
+      expect(rowsOf(alternatives, prefix).length).toBeGreaterThan(0);
+    }
   });
 });
