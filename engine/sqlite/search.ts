@@ -155,7 +155,7 @@ function runSearch(ctx: ReadContext, request: SearchRequest): SearchResult {
   // the exact results fill the page the others are only counted, not scored.
   const exact = match.tiers !== null ? memory.exactResults(match.rows, match.tiers, filter, request.collapse, offset + pageSize) : null;
   const only = exact?.rows ?? null;
-  const scored = partial ? computeScores(ctx, plan, match, false, filter, only) : scoreMatches(ctx, plan, match, filter, only);
+  const scored = partial ? computeScores(ctx, plan, match, false, filter, only) : scoreMatches(ctx, plan, match, filter, only, request.collapse);
   const collapsed = memory.collapseScored(scored.rows, scored.scores, filter, request.collapse);
   const isExact = exactness(collapsed.reps, collapsed.folded, match.tiers);
   const order = orderByRelevance(ctx, partial ? { ...plan, exactText: null } : plan, scored, collapsed, offset + pageSize);
@@ -459,10 +459,18 @@ function anyPasses(ctx: ReadContext, rows: ArrayLike<number>, filter: RowFilter 
  * the best match, clauses found in the title, the user's own wording,
  * topicality, and first of all the tier (exact matches above partial ones).
  */
-function scoreMatches(ctx: ReadContext, plan: FtsQueryPlan, match: MatchSet, filter: RowFilter | null, exactOnly: Int32Array | null): Scored {
+function scoreMatches(
+  ctx: ReadContext,
+  plan: FtsQueryPlan,
+  match: MatchSet,
+  filter: RowFilter | null,
+  exactOnly: Int32Array | null,
+  collapse: boolean,
+): Scored {
   // Scores within filters are not shared: each filter scores its own rows, and the answer cache remembers the page.
   if (filter !== null) return computeScores(ctx, plan, match, true, filter, exactOnly);
-  const scope = exactOnly !== null ? 'exact' : 'all';
+  // The rows of exact groups depend on whether reposts fold (exactResults).
+  const scope = exactOnly === null ? 'all' : collapse ? 'exact-groups' : 'exact-rows';
   return ctx.cache.remember(`score\u0000${match.key}\u0000${plan.strict ?? ''}\u0000${plan.phraseTexts.join('\u0001')}\u0000${scope}`, () =>
     computeScores(ctx, plan, match, true, null, exactOnly),
   );

@@ -461,8 +461,12 @@ describe('SqliteEngine on disk', () => {
     }
   });
 
-  it('counts partial matches it does not rank the same as a page that reaches them, reposts included', async () => {
-    const engine = new SqliteEngine({ dataDir: makeDataDir(), resultCacheSize: 0 });
+  // With the caches on, scores kept for one request serve the next: folding or not must not share them.
+  it.each([
+    ['off', 0],
+    ['on', undefined],
+  ])('counts partial matches it does not rank the same as a page that reaches them, reposts included (caches %s)', async (_caches, resultCacheSize) => {
+    const engine = new SqliteEngine({ dataDir: makeDataDir(), ...(resultCacheSize !== undefined ? { resultCacheSize } : {}) });
     await engine.init();
     try {
       // 40 articles with both words, 30 with the rarer one only; five of the
