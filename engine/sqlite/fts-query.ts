@@ -105,6 +105,16 @@ export function alternativesAddingRows(alternatives: readonly (readonly string[]
   return alternatives.filter((tokens) => tokens.length === 1 || !tokens.some((token) => single.has(token)));
 }
 
+/**
+ * The words a clause is listed by one at a time (each from its bitset when
+ * held): those of its alternatives adding rows when every one is a single
+ * word, else none (the clause goes to FTS5 whole).
+ */
+export function singleWordsOf(alternatives: readonly (readonly string[])[]): string[] {
+  const adding = alternativesAddingRows(alternatives);
+  return adding.length > 0 && adding.every((tokens) => tokens.length === 1) ? adding.map((tokens) => tokens[0] ?? '') : [];
+}
+
 /** A clause as an FTS5 expression (OR of its alternatives), or null when nothing in it is searchable. */
 export function buildClause(clause: QueryClause): string | null {
   const alternatives = clause.alternatives

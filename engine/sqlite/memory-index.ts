@@ -419,15 +419,23 @@ export class MemoryIndex {
 
   /** The live rows of `rows` that `filter` passes, in the same order. */
   passing(rows: Int32Array, filter: RowFilter): Int32Array {
-    const { live } = this;
-    const bits = bitsFor(filter, rows.length);
+    const passes = this.passTest(filter, rows.length);
     const out = new Int32Array(rows.length);
     let n = 0;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] ?? 0;
-      if (live[row] === 1 && (bits !== null ? hasBit(bits, row) : filter(row))) out[n++] = row;
+      if (passes(row)) out[n++] = row;
     }
     return out.subarray(0, n);
+  }
+
+  /** Whether a row is live and passes `filter`, for a walk over `rows` rows (from the filter's bitset when many). */
+  private passTest(filter: RowFilter | null, rows: number): (row: number) => boolean {
+    const { live } = this;
+    const bits = bitsFor(filter, rows);
+    if (bits !== null) return (row) => live[row] === 1 && hasBit(bits, row);
+    if (filter !== null) return (row) => live[row] === 1 && filter(row);
+    return (row) => live[row] === 1;
   }
 
   titleKeyOf(row: number): string {
@@ -688,9 +696,7 @@ export class MemoryIndex {
     collapse: boolean,
     needed: number,
   ): { rows: Int32Array; partialResults: number } | null {
-    const { live } = this;
-    const bits = bitsFor(filter, rows.length);
-    const passes = (row: number): boolean => live[row] === 1 && (bits !== null ? hasBit(bits, row) : filter === null || filter(row));
+    const passes = this.passTest(filter, rows.length);
     const stamp = this.nextStamp();
     const groups = this.getGroups();
     const { groupMarks, passMarks } = this;
@@ -729,9 +735,7 @@ export class MemoryIndex {
    * Representatives come out in input order; the caller ranks them.
    */
   collapseScored(rows: ArrayLike<number>, scores: ArrayLike<number>, filter: RowFilter | null, collapse: boolean): Collapsed {
-    const { live } = this;
-    const bits = bitsFor(filter, rows.length);
-    const passes = (row: number): boolean => live[row] === 1 && (bits !== null ? hasBit(bits, row) : filter === null || filter(row));
+    const passes = this.passTest(filter, rows.length);
     const reps = new Int32Array(rows.length);
     const repScores = new Float64Array(rows.length);
     let n = 0;
@@ -791,12 +795,8 @@ export class MemoryIndex {
   /** Facet counts over `rows` (each once); at most `limit` values a field (the most frequent) when given. */
   countFacets(rows: ArrayLike<number>, limit?: number): FacetCounts {
     const out = emptyFacetCounts();
-    let rowBits: Uint32Array | null = null;
-    let ordered = rows;
-    if (rows.length >= orderedCountMin && !ascending(rows)) {
-      rowBits = this.bitsOfRows(rows);
-      ordered = rowsOfBits(rowBits);
-    }
+    const { rows: ordered, bits } = this.inRowOrder(rows);
+    let rowBits = bits;
     for (const field of facetFields) {
       const column = this.facets[field];
       const counts = new Uint32Array(column.values.length);
@@ -805,6 +805,13 @@ export class MemoryIndex {
       out[field] = column.toRecord(counts, limit);
     }
     return out;
+  }
+
+  /** `rows` in row order, through a bitset (returned too), when they are many and out of it (see orderedCountMin). */
+  private inRowOrder(rows: ArrayLike<number>): { rows: ArrayLike<number>; bits: Uint32Array | null } {
+    if (rows.length < orderedCountMin || ascending(rows)) return { rows, bits: null };
+    const bits = this.bitsOfRows(rows);
+    return { rows: rowsOfBits(bits), bits };
   }
 
   private bitsOfRows(rows: ArrayLike<number>): Uint32Array {
@@ -869,7 +876,7 @@ export class MemoryIndex {
       if (options.collapse) rows = this.oneRowPerGroup(rows);
       const column = this.facets[field];
       const counts = new Uint32Array(column.values.length);
-      column.countAll(rows.length >= orderedCountMin && !ascending(rows) ? rowsOfBits(this.bitsOfRows(rows)) : rows, counts);
+      column.countAll(this.inRowOrder(rows).rows, counts);
       out[field] = column.toRecord(counts, options.limit);
     });
     return out;

@@ -7,7 +7,7 @@
  */
 import type { FtsQueryPlan } from './fts-query.js';
 import { escapeRegExp } from '../analysis/regexp.js';
-import { alternativesAddingRows, buildFtsQuery, quoteFtsString } from './fts-query.js';
+import { buildFtsQuery, quoteFtsString, singleWordsOf } from './fts-query.js';
 import type { Collapsed, RowFilter } from './memory-index.js';
 import {
   bm25Scores,
@@ -258,8 +258,7 @@ function clauseRows(ctx: ReadContext, plan: FtsQueryPlan, i: number, broader = f
  */
 function listClause(ctx: ReadContext, expression: string, clause: FtsQueryPlan['clauseTokens'][number] | undefined): Int32Array {
   const { memory } = ctx;
-  const alternatives = clause ? alternativesAddingRows(clause.alternatives) : [];
-  const words = alternatives.length > 0 && alternatives.every((tokens) => tokens.length === 1) ? alternatives.map((tokens) => tokens[0] ?? '') : [];
+  const words = clause ? singleWordsOf(clause.alternatives) : [];
   const keys = words.map((word) => termSetKey(word, clause?.prefix === true));
   if (words.length === 0 || keys.some((key) => key === null)) return matchRows(ctx, expression, []);
   const ftsWord = (word: string): string => quoteFtsString(word) + (clause?.prefix === true ? '*' : '');

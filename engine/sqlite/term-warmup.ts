@@ -15,7 +15,7 @@
  */
 import type Database from 'better-sqlite3';
 import { analyseQuery } from '../analysis/query.js';
-import { buildFtsQuery, quoteFtsString } from './fts-query.js';
+import { buildFtsQuery, quoteFtsString, singleWordsOf } from './fts-query.js';
 import type { MemoryIndex } from './memory-index.js';
 import { parseRowList } from './row-lists.js';
 import { termSetKey } from './term-sets.js';
@@ -57,10 +57,7 @@ export function warmTermSets(db: Database.Database, memory: MemoryIndex, limits:
   return added;
 }
 
-/** The words a query for `text` lists one at a time (clauses whose alternatives are single words). */
+/** The words a query for `text` lists one at a time, as search.ts `listClause` does. */
 function singleWords(text: string): string[] {
-  const plan = buildFtsQuery(analyseQuery(text));
-  return plan.clauseTokens.flatMap((clause) =>
-    clause.alternatives.every((tokens) => tokens.length === 1) ? clause.alternatives.map((tokens) => tokens[0] ?? '') : [],
-  );
+  return buildFtsQuery(analyseQuery(text)).clauseTokens.flatMap((clause) => singleWordsOf(clause.alternatives));
 }
