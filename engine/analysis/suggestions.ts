@@ -103,11 +103,30 @@ function getHospitalNames(): HospitalNames {
 }
 
 /**
+ * The domain-dictionary words among a document's title and body tokens, each
+ * once: the part of its term suggestions that only its tokens tell. An
+ * engine that does not keep the tokens keeps these, so that removing the
+ * document takes back exactly what writing it added, whatever the dictionary
+ * has become since.
+ */
+export function dictionaryTermsOf(document: Pick<EngineDocument, 'titleTokens' | 'bodyTokens'>): string[] {
+  const dictionary = getDictionaryWords();
+  const out = new Set<string>();
+  for (const field of [document.titleTokens, document.bodyTokens]) {
+    for (const token of field.split(' ')) if (dictionary.has(token)) out.add(token);
+  }
+  return [...out];
+}
+
+/**
  * Hospital names (canonical, the aliases the text used, and the configured
  * aliases of its hospitals) and terms (its keywords and the domain-dictionary
- * words it contains), each once.
+ * words it contains, `dictionaryTerms` when given), each once.
  */
-export function aggregateEntriesOf(document: EngineDocument): AggregateEntry[] {
+export function aggregateEntriesOf(
+  document: EngineDocument,
+  dictionaryTerms: readonly string[] = dictionaryTermsOf(document),
+): AggregateEntry[] {
   const out = new Map<string, AggregateEntry>();
   const add = (entry: AggregateEntry): void => {
     if (entry.text.length < 2) return;
@@ -129,9 +148,6 @@ export function aggregateEntriesOf(document: EngineDocument): AggregateEntry[] {
     const text = keyword.toLowerCase();
     if (!stopwords.has(text) && !/^[0-9.%]+$/u.test(text)) add({ kind: 'term', text, canonical: null });
   }
-  const dictionary = getDictionaryWords();
-  for (const field of [document.titleTokens, document.bodyTokens]) {
-    for (const token of field.split(' ')) if (dictionary.has(token)) add({ kind: 'term', text: token, canonical: null });
-  }
+  for (const term of dictionaryTerms) add({ kind: 'term', text: term, canonical: null });
   return [...out.values()];
 }

@@ -6,7 +6,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { documentFacetValues, facetFields, type EngineDocument } from '../document.js';
-import { aggregateEntriesOf, computePinyinKeys, type AggregateEntry } from '../analysis/suggestions.js';
+import { aggregateEntriesOf, computePinyinKeys, dictionaryTermsOf, type AggregateEntry } from '../analysis/suggestions.js';
 
 export interface StoredRow {
   doc: number;
@@ -14,25 +14,30 @@ export interface StoredRow {
   body: string;
   /** The fields a hit shows (everything but title, body, tokens and fingerprint), as deflated JSON; layout 1 stored plain JSON text, layouts 1–2 the whole document. */
   json: Buffer | string;
-  /** Layout 3: the token fields, deflated JSON; absent when only the page fields were read. */
+  /** Layout 3 only: the token fields, deflated JSON. Later layouts derive them from the text again (see wholeDocument). */
   tokens?: Buffer | null;
   fingerprint?: string;
+  /** Layout 4: the dictionary words the document added to term suggestions, space-separated. */
+  terms?: string;
 }
 
-/** The SQL columns of a whole stored document (layout 3), for `deserialiseDocument`. */
-export const storedColumns = 'doc, title, body, json, tokens, fingerprint';
-/** The SQL columns a hit is built from: no tokens, which are most of a document's bytes. */
+/** The SQL columns of a whole stored document (layout 4), for `wholeDocument`. */
+export const storedColumns = 'doc, title, body, json, fingerprint';
+/** The SQL columns a hit is built from: no fingerprint. */
 export const pageColumns = 'doc, title, body, json';
+/** What replacing or deleting a document needs to take its index entries back. */
+const previousColumns = 'doc, title, body, json, terms';
 
 type TokenFields = Pick<EngineDocument, 'titleTokens' | 'bodyTokens' | 'metaTokens'>;
 
 /**
  * The stored form: title and body in their own columns (SQL checks phrases on
- * them); the token fields apart, read only to replace, delete, export or
- * rebuild a document; everything else as JSON, the part decoded for each hit.
- * Both are deflated at level 1 (~0.15 ms a document to write).
+ * them); everything else but the token fields and the fingerprint as JSON
+ * deflated at level 1, the part decoded for each hit. The token fields are
+ * not stored: they were 28% of the file at 100k articles, only FTS5 needs
+ * them, and segmenting the text again gives them back (1.2 ms a document).
  */
-export function serialiseDocument(document: EngineDocument): { json: Buffer; tokens: Buffer } {
+export function serialiseDocument(document: EngineDocument): { json: Buffer } {
   const rest: Partial<EngineDocument> = { ...document };
   delete rest.title;
   delete rest.body;
@@ -40,8 +45,7 @@ export function serialiseDocument(document: EngineDocument): { json: Buffer; tok
   delete rest.bodyTokens;
   delete rest.metaTokens;
   delete rest.fingerprint;
-  const tokens: TokenFields = { titleTokens: document.titleTokens, bodyTokens: document.bodyTokens, metaTokens: document.metaTokens };
-  return { json: deflateRawSync(JSON.stringify(rest), { level: 1 }), tokens: deflateRawSync(JSON.stringify(tokens), { level: 1 }) };
+  return { json: deflateRawSync(JSON.stringify(rest), { level: 1 }) };
 }
 
 function inflateJson(stored: Buffer | string): unknown {
@@ -50,17 +54,28 @@ function inflateJson(stored: Buffer | string): unknown {
 }
 
 /**
- * A stored document. Read without its `tokens` (pageColumns), the token
- * fields and the fingerprint are empty, as in a hit from the Meilisearch
- * engine: nothing that shows a hit reads them.
+ * A stored document as its columns hold it. From layout 4 on, and when read
+ * with pageColumns, the token fields are empty (and the fingerprint too, when
+ * not read), as in a hit from the Meilisearch engine: nothing that shows a
+ * hit reads them. wholeDocument (resegment.ts) fills them in.
  */
-export function deserialiseDocument(row: Pick<StoredRow, 'title' | 'body' | 'json' | 'tokens' | 'fingerprint'>): EngineDocument {
-  const rest = inflateJson(row.json) as Omit<EngineDocument, 'title' | 'body'>;
-  if (!('bodyTokens' in rest)) {
-    const tokens: TokenFields = row.tokens ? (inflateJson(row.tokens) as TokenFields) : { titleTokens: '', bodyTokens: '', metaTokens: '' };
-    Object.assign(rest, tokens, { fingerprint: row.fingerprint ?? '' });
-  }
-  return { ...rest, title: row.title, body: row.body };
+export function deserialiseDocument(
+  row: Pick<StoredRow, 'title' | 'body' | 'json' | 'tokens' | 'fingerprint'>,
+  fillTokens?: (document: EngineDocument) => EngineDocument,
+): EngineDocument {
+  // Layouts 1–2 kept the token fields and the fingerprint in the JSON.
+  const rest = inflateJson(row.json) as Omit<EngineDocument, 'title' | 'body' | keyof TokenFields> & Partial<TokenFields>;
+  if (rest.bodyTokens !== undefined) return { ...rest, ...(rest as TokenFields), title: row.title, body: row.body };
+  const stored = row.tokens ? (inflateJson(row.tokens) as TokenFields) : null;
+  const tokens: TokenFields = stored ?? { titleTokens: '', bodyTokens: '', metaTokens: '' };
+  const document: EngineDocument = {
+    ...rest,
+    ...tokens,
+    fingerprint: row.fingerprint ?? '',
+    title: row.title,
+    body: row.body,
+  };
+  return stored === null && fillTokens ? fillTokens(document) : document;
 }
 
 /**
@@ -110,15 +125,15 @@ export class DocumentWriter {
 
   constructor(db: Database.Database, options: DocumentWriterOptions = {}) {
     this.pending = options.bulk ? new Map() : null;
-    this.selectById = db.prepare<[string], StoredRow>(`SELECT ${storedColumns} FROM docs WHERE id = ?`);
+    this.selectById = db.prepare<[string], StoredRow>(`SELECT ${previousColumns} FROM docs WHERE id = ?`);
     this.insertDoc = db.prepare(
-      `INSERT INTO docs (id, title, body, published_at, year, topicality, duplicate_of, content_hash, fingerprint, json, tokens)
-       VALUES (@id, @title, @body, @publishedAt, @year, @topicality, @duplicateOf, @contentHash, @fingerprint, @json, @tokens)`,
+      `INSERT INTO docs (id, title, body, published_at, year, topicality, duplicate_of, content_hash, fingerprint, json, terms)
+       VALUES (@id, @title, @body, @publishedAt, @year, @topicality, @duplicateOf, @contentHash, @fingerprint, @json, @terms)`,
     );
     this.updateDoc = db.prepare(
       `UPDATE docs SET title = @title, body = @body, published_at = @publishedAt, year = @year,
          topicality = @topicality, duplicate_of = @duplicateOf, content_hash = @contentHash,
-         fingerprint = @fingerprint, json = @json, tokens = @tokens
+         fingerprint = @fingerprint, json = @json, terms = @terms
        WHERE doc = @doc`,
     );
     this.deleteDoc = db.prepare('DELETE FROM docs WHERE doc = ?');
@@ -126,7 +141,7 @@ export class DocumentWriter {
       'INSERT INTO fts (rowid, title_tokens, body_tokens, meta_tokens) VALUES (?, ?, ?, ?)',
     );
     this.deleteFts = db.prepare('DELETE FROM fts WHERE rowid = ?');
-    this.insertFacet = db.prepare('INSERT OR IGNORE INTO facets (field, value, doc) VALUES (?, ?, ?)');
+    this.insertFacet = db.prepare('INSERT OR IGNORE INTO facets (doc, field, value) VALUES (?, ?, ?)');
     this.deleteFacets = db.prepare('DELETE FROM facets WHERE doc = ?');
     this.insertTitle = db.prepare(
       `INSERT INTO suggest (kind, text, doc, canonical, pinyin_full, pinyin_initials, weight)
@@ -149,6 +164,7 @@ export class DocumentWriter {
   /** Inserts or replaces by id; returns the document's row (kept when replacing). */
   write(document: EngineDocument): number {
     const existing = this.selectById.get(document.id);
+    const terms = dictionaryTermsOf(document);
     const params = {
       id: document.id,
       title: document.title,
@@ -160,16 +176,17 @@ export class DocumentWriter {
       contentHash: document.contentHash,
       fingerprint: document.fingerprint,
       ...serialiseDocument(document),
+      terms: terms.join(' '),
     };
     let row: number;
     if (existing) {
       row = existing.doc;
-      this.removeIndexes(row, deserialiseDocument(existing));
+      this.removeIndexes(existing);
       this.updateDoc.run({ ...params, doc: row });
     } else {
       row = Number(this.insertDoc.run(params).lastInsertRowid);
     }
-    this.addIndexes(row, document);
+    this.addIndexes(row, document, terms);
     return row;
   }
 
@@ -177,7 +194,7 @@ export class DocumentWriter {
   remove(id: string): number | null {
     const existing = this.selectById.get(id);
     if (!existing) return null;
-    this.removeIndexes(existing.doc, deserialiseDocument(existing));
+    this.removeIndexes(existing);
     this.deleteDoc.run(existing.doc);
     return existing.doc;
   }
@@ -193,7 +210,7 @@ export class DocumentWriter {
     this.pending.clear();
   }
 
-  private addIndexes(row: number, document: EngineDocument): void {
+  private addIndexes(row: number, document: EngineDocument, terms: readonly string[]): void {
     this.insertFts.run(
       row,
       capIndexedTokens(document.titleTokens),
@@ -201,12 +218,12 @@ export class DocumentWriter {
       capIndexedTokens(document.metaTokens),
     );
     const values = documentFacetValues(document);
-    for (const field of facetFields) for (const value of values[field]) this.insertFacet.run(field, value, row);
+    for (const field of facetFields) for (const value of values[field]) this.insertFacet.run(row, field, value);
     if (document.title.trim() !== '') {
       const keys = computePinyinKeys(document.title);
       this.insertTitle.run(document.title, row, keys.full, keys.initials, 1 + document.topicality);
     }
-    for (const entry of aggregateEntriesOf(document)) {
+    for (const entry of aggregateEntriesOf(document, terms)) {
       if (this.pending) {
         const key = `${entry.kind}\u0000${entry.text}`;
         const counted = this.pending.get(key);
@@ -219,11 +236,14 @@ export class DocumentWriter {
     }
   }
 
-  private removeIndexes(row: number, previous: EngineDocument): void {
+  /** Takes back what addIndexes wrote for the stored document `existing` (read with previousColumns). */
+  private removeIndexes(existing: StoredRow): void {
+    const row = existing.doc;
     this.deleteFts.run(row);
     this.deleteFacets.run(row);
     this.deleteTitle.run(row);
-    for (const entry of aggregateEntriesOf(previous)) {
+    const terms = existing.terms ? existing.terms.split(' ') : [];
+    for (const entry of aggregateEntriesOf(deserialiseDocument(existing), terms)) {
       const counted = this.pending?.get(`${entry.kind}\u0000${entry.text}`);
       if (counted) {
         counted.count--;

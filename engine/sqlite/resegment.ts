@@ -35,19 +35,28 @@ export function resegment(document: EngineDocument): EngineDocument {
 }
 
 /**
+ * A whole stored document (read with storedColumns), token fields included:
+ * layouts up to 3 stored them, later ones segment the text again, which
+ * gives the same tokens as the indexer while the dictionary is unchanged.
+ */
+export function wholeDocument(row: StoredRow): EngineDocument {
+  return deserialiseDocument(row, resegment);
+}
+
+/**
  * Every stored document that still fits the document contract (the others
  * are left out; the indexer puts them back from the corpus on its next run,
  * since contentHashes() no longer lists them).
  */
 export function* readStoredDocuments(db: Database.Database, resegmentAll: boolean): Generator<EngineDocument> {
-  // Before layout 3 the token fields were part of the JSON.
+  // Layout 3 kept the token fields in `tokens`, layouts 1–2 in the JSON.
   const hasTokens = db.prepare("SELECT 1 FROM pragma_table_info('docs') WHERE name = 'tokens'").get() !== undefined;
-  const columns = hasTokens ? storedColumns : 'doc, title, body, json';
+  const columns = hasTokens ? `${storedColumns}, tokens` : storedColumns;
   const rows = db.prepare<[], StoredRow>(`SELECT ${columns} FROM docs ORDER BY doc`).iterate();
   for (const row of rows) {
     let parsed: unknown;
     try {
-      parsed = deserialiseDocument(row);
+      parsed = resegmentAll ? deserialiseDocument(row) : wholeDocument(row);
     } catch {
       continue;
     }

@@ -30,7 +30,8 @@ import type {
   Suggestion,
   VocabularyEntry,
 } from '../port.js';
-import { deserialiseDocument, storedColumns, type StoredRow } from './document-writer.js';
+import { storedColumns, type StoredRow } from './document-writer.js';
+import { wholeDocument } from './resegment.js';
 import { IndexLifecycle, type WriteNotice } from './index-lifecycle.js';
 import { memoryRowOf, type MemoryRow } from './memory-index.js';
 import { ReadPool, type ReadCalls, type ReadOp } from './read-pool.js';
@@ -217,7 +218,7 @@ export class SqliteEngine implements SearchEngine {
   async get(id: string): Promise<EngineDocument | null> {
     return this.read('get', (ctx) => {
       const row = statement(ctx, `SELECT ${storedColumns} FROM docs WHERE id = ?`).get(id) as StoredRow | undefined;
-      return row ? deserialiseDocument(row) : null;
+      return row ? wholeDocument(row) : null;
     });
   }
 

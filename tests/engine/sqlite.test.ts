@@ -16,7 +16,8 @@ import { analyseQuery } from '../../engine/analysis/query.js';
 import { IndexCorruptError, IndexSchemaError } from '../../engine/errors.js';
 import type { EngineDocument } from '../../engine/document.js';
 import type { SearchRequest } from '../../engine/port.js';
-import { deserialiseDocument, serialiseDocument, storedColumns, type StoredRow } from '../../engine/sqlite/document-writer.js';
+import { storedColumns, type StoredRow } from '../../engine/sqlite/document-writer.js';
+import { wholeDocument } from '../../engine/sqlite/resegment.js';
 import { snapshotPathOf } from '../../engine/sqlite/column-snapshot.js';
 import { schemaVersion } from '../../engine/sqlite/schema.js';
 import { SqliteEngine, currentGenerationPath } from '../../engine/sqlite/sqlite-engine.js';
@@ -206,16 +207,16 @@ describe('SqliteEngine on disk', () => {
     await first.upsert(fixtureDocuments);
     await first.close();
     withRawDatabase(dataDir, (db) => {
-      // Layout 2: the whole document but title and body deflated in `json`, no `tokens` column.
+      // Layout 2: the whole document but title and body deflated in `json`, no `terms` column.
       const rows = db.prepare(`SELECT ${storedColumns} FROM docs`).all() as StoredRow[];
       const update = db.prepare('UPDATE docs SET json = ? WHERE doc = ?');
       for (const row of rows) {
-        const rest: Partial<EngineDocument> = deserialiseDocument(row);
+        const rest: Partial<EngineDocument> = wholeDocument(row);
         delete rest.title;
         delete rest.body;
         update.run(deflateRawSync(JSON.stringify(rest)), row.doc);
       }
-      db.exec('ALTER TABLE docs DROP COLUMN tokens');
+      db.exec('ALTER TABLE docs DROP COLUMN terms');
       db.prepare("UPDATE meta SET value = '2' WHERE key = 'schema_version'").run();
     });
 
@@ -223,6 +224,59 @@ describe('SqliteEngine on disk', () => {
     try {
       for (const document of fixtureDocuments) expect(await engine.get(document.id)).toEqual(document);
       expect((await engine.search(makeRequest('双带头人'))).total).toBeGreaterThan(0);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('rebuilds an index whose documents keep their tokens in a column of their own (layout 3), losing nothing', async () => {
+    const dataDir = makeDataDir();
+    const first = await openEngine(dataDir);
+    await first.upsert(fixtureDocuments);
+    await first.close();
+    withRawDatabase(dataDir, (db) => {
+      // Layout 3: the token fields as deflated JSON in `tokens`, no `terms` column.
+      db.exec('ALTER TABLE docs ADD COLUMN tokens BLOB');
+      const update = db.prepare('UPDATE docs SET tokens = ? WHERE doc = ?');
+      for (const row of db.prepare(`SELECT ${storedColumns} FROM docs`).all() as StoredRow[]) {
+        const { titleTokens, bodyTokens, metaTokens } = wholeDocument(row);
+        update.run(deflateRawSync(JSON.stringify({ titleTokens, bodyTokens, metaTokens })), row.doc);
+      }
+      db.exec('ALTER TABLE docs DROP COLUMN terms');
+      db.prepare("UPDATE meta SET value = '3' WHERE key = 'schema_version'").run();
+    });
+
+    const engine = await openEngine(dataDir);
+    try {
+      for (const document of fixtureDocuments) expect(await engine.get(document.id)).toEqual(document);
+      expect((await engine.search(makeRequest('双带头人'))).total).toBeGreaterThan(0);
+      expect((await engine.suggest({ prefix: 'djpp', limit: 5, filters: {} })).map((s) => s.text)).toContain('党建品牌');
+    } finally {
+      await engine.close();
+    }
+    withRawDatabase(dataDir, (db) => {
+      const columns = db.prepare("SELECT name FROM pragma_table_info('docs')").pluck().all();
+      expect(columns).toContain('terms');
+      expect(columns).not.toContain('tokens');
+    });
+  });
+
+  it('takes back the term suggestions a document added, even when its text would now be segmented otherwise', async () => {
+    // Token fields that segmenting the text again would not give (as after a
+    // dictionary change): the document suggests 清廉医院, which its text lacks.
+    const plain = makeDocument({ id: 'retokenised', title: '医院召开廉洁从业警示教育大会', body: '全院干部职工参加警示教育。' });
+    const document = { ...plain, titleTokens: `${plain.titleTokens} 清廉医院` };
+    const terms = async (engine: SqliteEngine): Promise<string[]> =>
+      (await engine.suggest({ prefix: '清廉', limit: 10, filters: {} })).filter((s) => s.kind === 'term').map((s) => s.text);
+    const engine = await openEngine(makeDataDir());
+    try {
+      await engine.upsert([document]);
+      expect(await terms(engine)).toContain('清廉医院');
+      await engine.upsert([plain]);
+      expect(await terms(engine)).not.toContain('清廉医院');
+      await engine.upsert([document]);
+      await engine.delete([document.id]);
+      expect(await terms(engine)).not.toContain('清廉医院');
     } finally {
       await engine.close();
     }
@@ -282,11 +336,13 @@ describe('SqliteEngine on disk', () => {
     await first.close();
     withRawDatabase(dataDir, (db) => {
       db.prepare("UPDATE meta SET value = 'an-older-dictionary' WHERE key = 'dictionary_version'").run();
-      // Stored token fields as an older dictionary might have cut them.
-      const update = db.prepare('UPDATE docs SET json = @json, tokens = @tokens WHERE doc = @doc');
+      // Indexed tokens as an older dictionary might have cut them: one word more.
+      const remove = db.prepare('DELETE FROM fts WHERE rowid = ?');
+      const insert = db.prepare('INSERT INTO fts (rowid, title_tokens, body_tokens, meta_tokens) VALUES (?, ?, ?, ?)');
       for (const row of db.prepare(`SELECT ${storedColumns} FROM docs`).all() as StoredRow[]) {
-        const stale = { ...deserialiseDocument(row), titleTokens: '旧', bodyTokens: '旧', metaTokens: '旧' };
-        update.run({ ...serialiseDocument(stale), doc: row.doc });
+        const { titleTokens, bodyTokens, metaTokens } = wholeDocument(row);
+        remove.run(row.doc);
+        insert.run(row.doc, `${titleTokens} 旧词`, bodyTokens, metaTokens);
       }
     });
 
@@ -306,6 +362,7 @@ describe('SqliteEngine on disk', () => {
       expect(await engine.get('late')).toEqual(late);
       expect(await engine.get('bulk-0')).toBeNull();
       expect((await engine.search(makeRequest('义诊'))).hits.map((h) => h.document.id)).toEqual(['late']);
+      expect((await engine.search(makeRequest('旧词'))).total).toBe(0);
       expect((await engine.stats()).documents).toBe(fixtureDocuments.length + bulk.length);
     } finally {
       await engine.close();
