@@ -316,13 +316,20 @@ export class IndexLifecycle {
     this.savedStamp = !this.follower && writeSnapshot(path, stamp, this.memory.toColumns()) ? stamp : null;
   }
 
-  /** The writer saves the columns on close when writes changed them, so the next open reads one file. */
+  /**
+   * The writer saves the columns on close when writes changed them, so the
+   * next open reads one file. A generation filled by writes (the indexer
+   * writing a new index, which opens empty) was never loaded from SQL, so
+   * never warmed: holding no word yet, it lists its frequent keywords first.
+   */
   private saveMemory(): void {
     const live = this.live;
     if (!live || this.follower) return;
     try {
       const stamp = stampOf(live.db);
-      if (stamp !== this.savedStamp && writeSnapshot(live.path, stamp, this.memory.toColumns())) this.savedStamp = stamp;
+      if (stamp === this.savedStamp) return;
+      if (this.memory.heldTermSets === 0) warmTermSets(live.db, this.memory);
+      if (writeSnapshot(live.path, stamp, this.memory.toColumns())) this.savedStamp = stamp;
     } catch {
       // Only a faster next open is lost.
     }

@@ -137,6 +137,24 @@ describe('sqlite: frequent words from bitsets answer as FTS5 does', () => {
     }
   });
 
+  it('holds the frequent keywords of an index filled by writes once it is reopened', async () => {
+    // What the indexer does with a new index: it opens empty, then writes every document.
+    const plain = await open(makeDataDir());
+    const heldDir = makeDataDir();
+    let held = await open(heldDir, { termSetMinRows: 2 });
+    try {
+      await plain.upsert(fixtureDocuments);
+      await held.upsert(fixtureDocuments);
+      await held.close();
+      held = await open(heldDir, { termSetMinRows: 2 });
+      expect(heldOn(held)).toBeGreaterThan(5);
+      expect(await answers(held)).toEqual(await answers(plain));
+    } finally {
+      await plain.close();
+      await held.close();
+    }
+  });
+
   it('on read workers that learn of writes from notices', async () => {
     const plain = await open(makeDataDir());
     const pooled = await open(makeDataDir(), { termSetMinRows: 1, readWorkers: 1 });
