@@ -30,7 +30,7 @@ import {
 } from './generations.js';
 import { MemoryIndex, type MemoryRow } from './memory-index.js';
 import { termProbe } from './term-sets.js';
-import { warmTermSets } from './term-warmup.js';
+import { closingWarmupLimits, warmTermSets } from './term-warmup.js';
 import type { Connection, ReadContext } from './read-context.js';
 import { readStoredDocuments } from './resegment.js';
 import {
@@ -328,7 +328,7 @@ export class IndexLifecycle {
     try {
       const stamp = stampOf(live.db);
       if (stamp === this.savedStamp) return;
-      if (this.memory.heldTermSets === 0) warmTermSets(live.db, this.memory);
+      if (this.memory.heldTermSets === 0) warmTermSets(live.db, this.memory, closingWarmupLimits);
       if (writeSnapshot(live.path, stamp, this.memory.toColumns())) this.savedStamp = stamp;
     } catch {
       // Only a faster next open is lost.

@@ -29,6 +29,14 @@ export interface WarmupLimits {
 
 export const defaultWarmupLimits: WarmupLimits = { milliseconds: 3_000, budgetShare: 0.5 };
 
+/**
+ * When a writer closes a generation it filled (the end of an indexing run),
+ * no request waits: the warm-up may take longer, and stops at the memory
+ * share alone on a quiet machine (about 6 s at 100k articles; the 3 s above
+ * held 380–680 bitsets there, depending on the machine's load).
+ */
+export const closingWarmupLimits: WarmupLimits = { milliseconds: 10_000, budgetShare: 0.5 };
+
 /** Holds the bitsets of frequent keywords; returns how many it added. */
 export function warmTermSets(db: Database.Database, memory: MemoryIndex, limits: WarmupLimits = defaultWarmupLimits): number {
   // Nothing can be held in an index smaller than a held word's row count.
