@@ -25,8 +25,8 @@ export interface StoredRow {
 export const storedColumns = 'doc, title, body, json, fingerprint';
 /** The SQL columns a hit is built from: no fingerprint. */
 export const pageColumns = 'doc, title, body, json';
-/** What replacing or deleting a document needs to take its index entries back. */
-const previousColumns = 'doc, title, body, json, terms';
+/** What replacing or deleting a document needs to take its index entries back: not its body. */
+const previousColumns = "doc, title, '' AS body, json, terms";
 
 type TokenFields = Pick<EngineDocument, 'titleTokens' | 'bodyTokens' | 'metaTokens'>;
 
@@ -65,7 +65,7 @@ export function deserialiseDocument(
 ): EngineDocument {
   // Layouts 1–2 kept the token fields and the fingerprint in the JSON.
   const rest = inflateJson(row.json) as Omit<EngineDocument, 'title' | 'body' | keyof TokenFields> & Partial<TokenFields>;
-  if (rest.bodyTokens !== undefined) return { ...rest, ...(rest as TokenFields), title: row.title, body: row.body };
+  if (rest.bodyTokens !== undefined) return { ...(rest as Omit<EngineDocument, 'title' | 'body'>), title: row.title, body: row.body };
   const stored = row.tokens ? (inflateJson(row.tokens) as TokenFields) : null;
   const tokens: TokenFields = stored ?? { titleTokens: '', bodyTokens: '', metaTokens: '' };
   const document: EngineDocument = {
