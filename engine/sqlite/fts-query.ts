@@ -107,12 +107,17 @@ export function alternativesAddingRows(alternatives: readonly (readonly string[]
 
 /**
  * The words a clause is listed by one at a time (each from its bitset when
- * held): those of its alternatives adding rows when every one is a single
- * word, else none (the clause goes to FTS5 whole).
+ * held): its single-word alternatives that add rows. The alternatives of
+ * several words that add rows (multiWordAlternativesOf) are listed by FTS5
+ * beside them.
  */
 export function singleWordsOf(alternatives: readonly (readonly string[])[]): string[] {
-  const adding = alternativesAddingRows(alternatives);
-  return adding.length > 0 && adding.every((tokens) => tokens.length === 1) ? adding.map((tokens) => tokens[0] ?? '') : [];
+  return alternativesAddingRows(alternatives).flatMap((tokens) => (tokens.length === 1 ? [tokens[0] ?? ''] : []));
+}
+
+/** The alternatives of several words that add rows to a clause, which no word bitset can list. */
+export function multiWordAlternativesOf(alternatives: readonly (readonly string[])[]): (readonly string[])[] {
+  return alternativesAddingRows(alternatives).filter((tokens) => tokens.length > 1);
 }
 
 /** A clause as an FTS5 expression (OR of its alternatives), or null when nothing in it is searchable. */

@@ -46,7 +46,8 @@ const queries = ['党建 ', '党建', '党支部 ', '支部', '医院 ', '医', 
 
 function summary(result: SearchResult): unknown {
   return {
-    ids: result.hits.map((hit) => [hit.document.id, hit.exact, hit.duplicates]),
+    // Scores too: a bonus computed from a bitset must be the one FTS5's rows give.
+    ids: result.hits.map((hit) => [hit.document.id, hit.exact, hit.duplicates, hit.score]),
     total: result.total,
     partialTotal: result.partialTotal,
     facets: result.facets,
@@ -68,6 +69,8 @@ const later = [
   makeDocument({ id: 'ts-oath', title: '新党员入党宣誓', body: '七一前夕，医院组织预备党员面向党旗宣誓，入党积极分子观摩。' }),
   makeDocument({ id: 'ts-growth', title: '党支部发展党员工作', body: '支部严格发展党员程序，做好入党介绍人培训。' }),
   makeDocument({ id: 'ts-mission', title: '主题教育总结', body: '医院党委开展“不忘初心、牢记使命”主题教育，党支部逐一检视。' }),
+  // The one-word form, so that the clause lists it from its bitset and the two-word form from FTS5.
+  makeDocument({ id: 'ts-mission-word', title: '不忘初心牢记使命主题教育', body: '医院开展不忘初心牢记使命主题教育。' }),
 ];
 
 async function writeLater(engine: SqliteEngine): Promise<void> {
