@@ -28,6 +28,7 @@
  * git-ignored). 100k: generation ~20 s, indexing minutes; see README "Performance".
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -184,6 +185,16 @@ const OpenCC = openccModule as unknown as { Converter(options: { from: string; t
 const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
 
 /**
+ * Whether a document is query material: one in `every`, chosen by its id
+ * and kept in id order, so that the query mix is the same whatever order
+ * the build workers finish documents in (taking every n-th document as it
+ * came made two runs over one corpus query different articles).
+ */
+export function isVocabularySample(id: string, every: number): boolean {
+  return createHash('sha1').update(id).digest().readUInt32BE(0) % every === 0;
+}
+
+/**
  * Realistic requests drawn from the indexed documents' own keywords (so multi-term
  * queries have answers and the vocabulary is the corpus's, not a fixed easy list):
  * 1–3 keywords of one article, Traditional twins, province/year filters,
@@ -325,7 +336,7 @@ async function runIndexPhase(args: PhaseArgs): Promise<IndexPhaseResult> {
 
   const engine = await openEngine(args);
   await engine.init();
-  // Every 20th document (at most ~5,000) is kept as query material.
+  // One document in 20 (about 5,000) is kept as query material.
   const every = Math.max(1, Math.floor(args.size / 5000));
   const samples: VocabularySample[] = [];
   const detected = new Set<string>();
@@ -339,7 +350,8 @@ async function runIndexPhase(args: PhaseArgs): Promise<IndexPhaseResult> {
     ledgerPath: join(args.dataDir, corpusLedgerFile),
     onDocument: (doc: EngineDocument): void => {
       if (doc.duplicateOf !== null) detected.add(doc.id);
-      if (seen++ % every === 0 && doc.duplicateOf === null) {
+      seen++;
+      if (isVocabularySample(doc.id, every) && doc.duplicateOf === null) {
         samples.push({ id: doc.id, title: doc.title, keywords: doc.keywords, hospital: doc.hospital, province: doc.province, year: doc.year });
       }
       if (performance.now() - lastReport > 10_000) {
@@ -354,7 +366,7 @@ async function runIndexPhase(args: PhaseArgs): Promise<IndexPhaseResult> {
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
   const loadAfter = loadavg()[0]!;
-  writeFileSync(vocabularyFile(args.size), JSON.stringify(samples));
+  writeFileSync(vocabularyFile(args.size), JSON.stringify(samples.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))));
   const indexBytes = directoryBytes(args.dataDir);
   const peer = await runPeerPhase(args, samples);
   const generated = readGeneratedReposts(args.corpusDir);
