@@ -7,21 +7,24 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { documentFacetValues, facetFields, type EngineDocument } from '../document.js';
 import { aggregateEntriesOf, computePinyinKeys, dictionaryTermsOf, type AggregateEntry } from '../analysis/suggestions.js';
+import { decodeBody, decodeFingerprint, encodeBody, encodeFingerprint } from './stored-text.js';
 
 export interface StoredRow {
   doc: number;
   title: string;
-  body: string;
+  /** Layout 5: UTF-16LE bytes; earlier layouts: text (see stored-text.ts). */
+  body: Buffer | string;
   /** The fields a hit shows (everything but title, body, tokens and fingerprint), as deflated JSON; layout 1 stored plain JSON text, layouts 1–2 the whole document. */
   json: Buffer | string;
   /** Layout 3 only: the token fields, deflated JSON. Later layouts derive them from the text again (see wholeDocument). */
   tokens?: Buffer | null;
-  fingerprint?: string;
+  /** Layout 5: packed when it packs back exactly; earlier layouts: text (see stored-text.ts). */
+  fingerprint?: Buffer | string;
   /** Layout 4: the dictionary words the document added to term suggestions, space-separated. */
   terms?: string;
 }
 
-/** The SQL columns of a whole stored document (layout 4), for `wholeDocument`. */
+/** The SQL columns of a whole stored document (layouts 4–5), for `wholeDocument`. */
 export const storedColumns = 'doc, title, body, json, fingerprint';
 /** The SQL columns a hit is built from: no fingerprint. */
 export const pageColumns = 'doc, title, body, json';
@@ -32,7 +35,7 @@ type TokenFields = Pick<EngineDocument, 'titleTokens' | 'bodyTokens' | 'metaToke
 
 /**
  * The stored form: title and body in their own columns (SQL checks phrases on
- * them); everything else but the token fields and the fingerprint as JSON
+ * them; the body and the fingerprint encoded as stored-text.ts says); everything else but the token fields and the fingerprint as JSON
  * deflated at level 1, the part decoded for each hit. The token fields are
  * not stored: they were 28% of the file at 100k articles, only FTS5 needs
  * them, and segmenting the text again gives them back (1.2 ms a document).
@@ -65,15 +68,15 @@ export function deserialiseDocument(
 ): EngineDocument {
   // Layouts 1–2 kept the token fields and the fingerprint in the JSON.
   const rest = inflateJson(row.json) as Omit<EngineDocument, 'title' | 'body' | keyof TokenFields> & Partial<TokenFields>;
-  if (rest.bodyTokens !== undefined) return { ...(rest as Omit<EngineDocument, 'title' | 'body'>), title: row.title, body: row.body };
+  if (rest.bodyTokens !== undefined) return { ...(rest as Omit<EngineDocument, 'title' | 'body'>), title: row.title, body: decodeBody(row.body) };
   const stored = row.tokens ? (inflateJson(row.tokens) as TokenFields) : null;
   const tokens: TokenFields = stored ?? { titleTokens: '', bodyTokens: '', metaTokens: '' };
   const document: EngineDocument = {
     ...rest,
     ...tokens,
-    fingerprint: row.fingerprint ?? '',
+    fingerprint: decodeFingerprint(row.fingerprint),
     title: row.title,
-    body: row.body,
+    body: decodeBody(row.body),
   };
   return stored === null && fillTokens ? fillTokens(document) : document;
 }
@@ -168,13 +171,13 @@ export class DocumentWriter {
     const params = {
       id: document.id,
       title: document.title,
-      body: document.body,
+      body: encodeBody(document.body),
       publishedAt: document.publishedAt,
       year: document.year,
       topicality: document.topicality,
       duplicateOf: document.duplicateOf,
       contentHash: document.contentHash,
-      fingerprint: document.fingerprint,
+      fingerprint: encodeFingerprint(document.fingerprint),
       ...serialiseDocument(document),
       terms: terms.join(' '),
     };

@@ -46,6 +46,7 @@ import {
   writeSeqKey,
 } from './schema.js';
 import { translateError } from './sqlite-errors.js';
+import { registerTextFunctions } from './stored-text.js';
 
 export interface LiveIndex extends Connection {
   writer: DocumentWriter;
@@ -253,6 +254,7 @@ export class IndexLifecycle {
   private adopt(db: Database.Database, path: string, target: string | null): void {
     // Per-connection view of the FTS vocabulary, for document frequencies.
     db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, fts, 'row')");
+    registerTextFunctions(db);
     this.memory.useTokenizer(termProbe(db));
     this.loadMemory(db, path, true);
     this.cache.clear();

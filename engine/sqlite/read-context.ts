@@ -12,6 +12,7 @@ import { deserialiseDocument, pageColumns, type StoredRow } from './document-wri
 import type { MemoryIndex } from './memory-index.js';
 import { parseRowList, parseScores, type ScoredRows } from './row-lists.js';
 import { bm25Weights } from './schema.js';
+import { bodyPattern, foldAscii } from './stored-text.js';
 
 export interface Connection {
   db: Database.Database;
@@ -44,10 +45,6 @@ export function topicalityFactor(topicality: number): number {
   return 0.3 + 0.7 * topicality;
 }
 
-function foldAscii(text: string): string {
-  return text.replace(/[A-Z]/gu, (ch) => ch.toLowerCase());
-}
-
 /** The terms (of `terms`) that occur in the document's title or body: what the snippet renderer marks. */
 export function matchedTerms(document: EngineDocument, terms: readonly string[]): string[] {
   const text = foldAscii(`${document.title}\n${document.body}`);
@@ -67,11 +64,12 @@ export function loadDocuments(ctx: ReadContext, rows: readonly number[]): Map<nu
 
 /**
  * SQL testing that `table`'s title+body contains `param` contiguously: a
- * plain instr first (cheap), then with whitespace removed and ASCII folded,
- * since scraped text puts spaces and line breaks inside phrases.
+ * plain instr first (cheap; on the body's UTF-16 bytes, see stored-text.ts),
+ * then with whitespace removed and ASCII folded (contains_folded), since
+ * scraped text puts spaces and line breaks inside phrases.
  */
-function containsTextSql(table: string, param: string): string {
-  return `(instr(${table}.title, ${param}) > 0 OR instr(${table}.body, ${param}) > 0 OR instr(lower(replace(replace(${table}.title || ${table}.body, ' ', ''), char(10), '')), lower(${param})) > 0)`;
+export function containsTextSql(table: string, param: string): string {
+  return `(instr(${table}.title, ${param}) > 0 OR instr(${table}.body, ${param}_body) % 2 = 1 OR contains_folded(${table}.title, ${table}.body, ${param}_folded))`;
 }
 
 /** Rows matching an FTS expression whose title+body also contain every `phrases` text contiguously. */
@@ -85,8 +83,12 @@ export function matchRows(ctx: ReadContext, expression: string, phrases: readonl
   // across sub-word tokens, so the text is checked (see containsTextSql).
   const conditions = phrases.map((_, i) => containsTextSql('docs', `@p${i}`)).join(' AND ');
   const sql = `SELECT group_concat(fts.rowid) FROM fts JOIN docs ON docs.doc = fts.rowid WHERE fts MATCH @match AND ${conditions}`;
-  const params: Record<string, string> = { match: expression };
-  phrases.forEach((phrase, i) => (params[`p${i}`] = phrase));
+  const params: Record<string, string | Buffer> = { match: expression };
+  phrases.forEach((phrase, i) => {
+    params[`p${i}`] = phrase;
+    params[`p${i}_body`] = bodyPattern(phrase);
+    params[`p${i}_folded`] = foldAscii(phrase);
+  });
   return parseRowList(statement(ctx, sql).pluck().get(params) as string | null);
 }
 

@@ -22,7 +22,7 @@
  */
 import type Database from 'better-sqlite3';
 
-export const schemaVersion = 4;
+export const schemaVersion = 5;
 
 /**
  * Tokens are jieba words joined by single spaces (engine/analysis/segment.ts),
@@ -55,13 +55,13 @@ const statements = [
      doc INTEGER PRIMARY KEY,
      id TEXT NOT NULL UNIQUE,
      title TEXT NOT NULL,
-     body TEXT NOT NULL,
+     body BLOB NOT NULL,
      published_at TEXT,
      year INTEGER,
      topicality REAL NOT NULL,
      duplicate_of TEXT,
      content_hash TEXT NOT NULL,
-     fingerprint TEXT NOT NULL,
+     fingerprint BLOB NOT NULL,
      json BLOB NOT NULL,
      terms TEXT NOT NULL
    )`,

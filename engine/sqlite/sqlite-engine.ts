@@ -31,6 +31,7 @@ import type {
   VocabularyEntry,
 } from '../port.js';
 import { storedColumns, type StoredRow } from './document-writer.js';
+import { decodeFingerprint } from './stored-text.js';
 import { wholeDocument } from './resegment.js';
 import { IndexLifecycle, type WriteNotice } from './index-lifecycle.js';
 import { memoryRowOf, type MemoryRow } from './memory-index.js';
@@ -238,9 +239,22 @@ export class SqliteEngine implements SearchEngine {
   }
 
   async dedupeFingerprints(): Promise<Map<string, string>> {
-    return this.read('dedupeFingerprints', (ctx) =>
-      pairsOf(statement(ctx, 'SELECT json_group_array(json_array(id, fingerprint)) FROM docs WHERE duplicate_of IS NULL')),
-    );
+    return this.read('dedupeFingerprints', (ctx) => {
+      // JSON holds no BLOB: a packed fingerprint travels as hex, beside (never instead of) a text one.
+      const listed = statement(
+        ctx,
+        `SELECT json_group_array(json_array(id, CASE WHEN typeof(fingerprint) = 'blob' THEN hex(fingerprint) END,
+                                            CASE WHEN typeof(fingerprint) = 'blob' THEN NULL ELSE fingerprint END))
+         FROM docs WHERE duplicate_of IS NULL`,
+      )
+        .pluck()
+        .get() as string;
+      const out = new Map<string, string>();
+      for (const [id, packed, text] of JSON.parse(listed) as Array<[string, string | null, string | null]>) {
+        out.set(id, packed !== null ? decodeFingerprint(Buffer.from(packed, 'hex')) : (text ?? ''));
+      }
+      return out;
+    });
   }
 
   async stats(): Promise<EngineStats> {

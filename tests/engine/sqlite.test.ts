@@ -261,6 +261,42 @@ describe('SqliteEngine on disk', () => {
     });
   });
 
+  it('rebuilds an index that stores body and fingerprint as text (layout 4) into the smaller encoding, losing nothing', async () => {
+    const dataDir = makeDataDir();
+    const first = await openEngine(dataDir);
+    await first.upsert(fixtureDocuments);
+    await first.close();
+    const bodyBytes = (db: Database.Database): number => db.prepare('SELECT sum(length(CAST(body AS BLOB))) FROM docs').pluck().get() as number;
+    let textBytes = 0;
+    withRawDatabase(dataDir, (db) => {
+      const update = db.prepare('UPDATE docs SET body = ?, fingerprint = ? WHERE doc = ?');
+      for (const row of db.prepare(`SELECT ${storedColumns} FROM docs`).all() as StoredRow[]) {
+        const { body, fingerprint } = wholeDocument(row);
+        update.run(body, fingerprint, row.doc);
+      }
+      db.prepare("UPDATE meta SET value = '4' WHERE key = 'schema_version'").run();
+      textBytes = bodyBytes(db);
+    });
+
+    const engine = await openEngine(dataDir);
+    try {
+      for (const document of fixtureDocuments) expect(await engine.get(document.id)).toEqual(document);
+      const quoted = (await engine.search(makeRequest('"党建 引领"'))).hits.map((h) => h.document.id);
+      expect(quoted).toContain(fixtures.phraseTogether.id);
+      expect(quoted).not.toContain(fixtures.phraseApart.id);
+      const fingerprints = await engine.dedupeFingerprints();
+      for (const document of fixtureDocuments.filter((d) => d.duplicateOf === null)) {
+        expect(fingerprints.get(document.id)).toBe(document.fingerprint);
+      }
+    } finally {
+      await engine.close();
+    }
+    withRawDatabase(dataDir, (db) => {
+      expect(db.prepare('SELECT DISTINCT typeof(body) FROM docs').pluck().all()).toEqual(['blob']);
+      expect(bodyBytes(db)).toBeLessThan(textBytes * 0.8);
+    });
+  });
+
   it('takes back the term suggestions a document added, even when its text would now be segmented otherwise', async () => {
     // Token fields that segmenting the text again would not give (as after a
     // dictionary change): the document suggests 清廉医院, which its text lacks.
