@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { classifyHospitals } from './analysis/hospital-kind.js';
+import type { SearchFilters } from './port.js';
 
 export const awardLevels = ['national', 'provincial', 'municipal', 'county', 'internal'] as const;
 export const awardLevelSchema = z.enum(awardLevels);
@@ -108,4 +109,31 @@ export function documentFacetValues(document: EngineDocument): Record<FacetField
     awardLevel: unique(document.awardLevels),
     hospitalKind: classifyHospitals(unique([document.hospital, ...document.hospitals])),
   };
+}
+
+/**
+ * Whether a document passes `filters`, as every engine filters a search: at
+ * least one value per constrained field (an empty list constrains nothing),
+ * and a year within the range when one is given.
+ */
+export function documentMatchesFilters(document: EngineDocument, filters: SearchFilters): boolean {
+  const values = documentFacetValues(document);
+  const byField: Array<[FacetField, ReadonlyArray<string | number> | undefined]> = [
+    ['province', filters.province],
+    ['city', filters.city],
+    ['hospital', filters.hospital],
+    ['awardType', filters.awardType],
+    ['awardLevel', filters.awardLevel],
+    ['year', filters.year],
+    ['hospitalKind', filters.hospitalKind],
+  ];
+  for (const [field, wanted] of byField) {
+    if (wanted === undefined || wanted.length === 0) continue;
+    if (!wanted.some((value) => values[field].includes(String(value)))) return false;
+  }
+  if (filters.yearFrom !== undefined || filters.yearTo !== undefined) {
+    if (document.year === null) return false;
+    if (document.year < (filters.yearFrom ?? -Infinity) || document.year > (filters.yearTo ?? Infinity)) return false;
+  }
+  return true;
 }

@@ -103,7 +103,14 @@ export interface SearchResult {
 export interface RelatedRequest {
   id: string;
   limit: number;
+  /** What every hit must pass; the article itself need not. */
   filters: SearchFilters;
+  /**
+   * Filters that always hold: a site key's hospital. Every hit passes them,
+   * and so must the article itself, or it is not found (DocumentNotFoundError),
+   * as if it did not exist.
+   */
+  fixedFilters?: SearchFilters;
 }
 
 export interface RelatedHit extends Omit<SearchHit, 'exact'> {

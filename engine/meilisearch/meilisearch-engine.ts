@@ -29,7 +29,7 @@ import {
   type Task,
 } from 'meilisearch';
 import { isEmptyQuery } from '../analysis/query.js';
-import type { EngineDocument } from '../document.js';
+import { documentMatchesFilters, type EngineDocument } from '../document.js';
 import {
   DocumentNotFoundError,
   EngineError,
@@ -628,7 +628,9 @@ export class MeilisearchEngine implements SearchEngine {
 
   async related(request: RelatedRequest): Promise<RelatedHit[]> {
     const source = await this.get(request.id);
-    if (source === null) throw new DocumentNotFoundError(request.id);
+    if (source === null || (request.fixedFilters !== undefined && !documentMatchesFilters(source, request.fixedFilters))) {
+      throw new DocumentNotFoundError(request.id);
+    }
     const keywords = selectRelatedKeywords(source);
     if (keywords.length === 0 || request.limit <= 0) return [];
     return await this.#call('read', 'related', async () => {

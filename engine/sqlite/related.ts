@@ -51,7 +51,8 @@ function chooseDistinctiveKeywords(ctx: ReadContext, keywords: readonly string[]
 export function findRelated(ctx: ReadContext, request: RelatedRequest): RelatedHit[] {
   const { memory } = ctx;
   const source = memory.rowOf(request.id);
-  if (source === undefined) throw new DocumentNotFoundError(request.id);
+  const fixed = memory.compileFilter(request.fixedFilters);
+  if (source === undefined || (fixed !== null && !fixed(source))) throw new DocumentNotFoundError(request.id);
   const sourceDocument = loadDocuments(ctx, [source]).get(source);
   if (!sourceDocument || request.limit <= 0) return [];
 
@@ -66,7 +67,7 @@ export function findRelated(ctx: ReadContext, request: RelatedRequest): RelatedH
   const { rows, scores: bm25 } = bm25Scores(ctx, expression);
   let best = 0;
   for (const row of rows) best = Math.max(best, bm25[row] ?? 0);
-  const filter: RowFilter | null = memory.compileFilter(request.filters);
+  const filter: RowFilter | null = memory.compileFilter(request.filters, request.fixedFilters);
   const sourceGroup = memory.groupOf(source);
   const sameHospital = memory.sharesFacetWith('hospital', source);
   const sameProvince = memory.sharesFacetWith('province', source);

@@ -189,10 +189,7 @@ export class SqliteEngine implements SearchEngine {
   }
 
   async related(request: RelatedRequest): Promise<RelatedHit[]> {
-    // On this thread: it segments the article's keywords, and jieba's
-    // dictionaries are loaded per thread (about 40 MB of RSS with
-    // @node-rs/jieba, measured 2026-12-07); this one has them already.
-    return this.read('related', (ctx) => findRelated(ctx, request));
+    return this.pooled('related', request, (ctx) => findRelated(ctx, request));
   }
 
   async suggest(request: SuggestRequest): Promise<Suggestion[]> {

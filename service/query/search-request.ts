@@ -49,7 +49,7 @@ export function buildFacetFilters(params: FacetsQuery, scope: SiteScope | null):
 }
 
 export function buildRelatedRequest(id: string, limit: number, scope: SiteScope | null): RelatedRequest {
-  return { id, limit, filters: scope === null ? {} : { hospital: [scope.hospital] } };
+  return { id, limit, filters: {}, ...(scope !== null ? { fixedFilters: { hospital: [scope.hospital] } } : {}) };
 }
 
 export function buildSuggestRequest(prefix: string, limit: number, scope: SiteScope | null): SuggestRequest {

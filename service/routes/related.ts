@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../context.js';
 import type { ApiOperation } from '../openapi.js';
-import { isInScope, presentRelatedHit } from '../query/present.js';
+import { DocumentNotFoundError } from '../../engine/errors.js';
+import { presentRelatedHit } from '../query/present.js';
 import { buildRelatedRequest } from '../query/search-request.js';
 import { articleIdParamsSchema, relatedQuerySchema, relatedResponseSchema } from '../schemas.js';
 import { validate } from '../middleware/validate.js';
@@ -36,9 +37,14 @@ export function createRelatedRoutes(deps: RouteDeps): Hono<AppEnv> {
       const { id } = c.req.valid('param');
       const { limit } = c.req.valid('query');
       const scope = c.get('siteScope');
-      const doc = await deps.engine.get(id);
-      if (!doc || (scope && !isInScope(doc, scope.hospital))) throw new ApiError('not_found', `No article with id "${id}".`, { field: 'id' });
-      const hits = await deps.engine.related(buildRelatedRequest(id, limit, scope));
+      let hits;
+      try {
+        // The engine checks the article is there and within the site's scope.
+        hits = await deps.engine.related(buildRelatedRequest(id, limit, scope));
+      } catch (error) {
+        if (error instanceof DocumentNotFoundError) throw new ApiError('not_found', `No article with id "${id}".`, { field: 'id' });
+        throw error;
+      }
       return c.json({ hits: hits.map(presentRelatedHit) }, 200);
     },
   );

@@ -616,6 +616,19 @@ export function runEngineContract(name: string, makeEngine: MakeEngine, options:
         for (const hit of related) expect(hit.document.province).toBe('湖北');
       });
 
+      it('keeps to fixed filters: every hit within them, and an article outside them is not found', async () => {
+        const unscoped = await engine.related({ id: fixtures.mengyin.id, limit: 10, filters: {} });
+        expect(unscoped.map((h) => h.document.id)).toContain(fixtures.weifang.id);
+        const own = { hospital: [fixtures.mengyin.hospital ?? ''] };
+        const scoped = await engine.related({ id: fixtures.mengyin.id, limit: 10, filters: {}, fixedFilters: own });
+        expect(scoped.map((h) => h.document.id)).not.toContain(fixtures.weifang.id);
+        for (const hit of scoped) expect(hit.document.hospitals).toContain(fixtures.mengyin.hospital);
+        const elsewhere = { hospital: [fixtures.weifang.hospital ?? ''] };
+        await expect(
+          engine.related({ id: fixtures.mengyin.id, limit: 10, filters: {}, fixedFilters: elsewhere }),
+        ).rejects.toBeInstanceOf(DocumentNotFoundError);
+      });
+
       it('refuses an unknown article', async () => {
         await expect(engine.related({ id: 'no-such-article', limit: 5, filters: {} })).rejects.toBeInstanceOf(
           DocumentNotFoundError,
