@@ -2,7 +2,7 @@
  * The SQLite layout of the embedded engine, and its version.
  *
  * - `docs`: one row per document: title, body and fingerprint in their own
- *   columns, everything else but the token fields as one deflated JSON, so
+ *   columns (body and fingerprint as bytes, see stored-text.ts), everything else but the token fields as one deflated JSON, so
  *   that `get` and the page of hits need no other table and a layout change
  *   can be rebuilt from the database itself. The token fields are derived
  *   from the text again when needed (resegment.ts); `terms` keeps the
