@@ -100,6 +100,16 @@ export interface SearchResult {
   partial?: boolean;
 }
 
+export interface GetOptions {
+  /**
+   * False for a caller that shows the article: the engine-only fields (token
+   * fields and fingerprint) may then come back empty, as in a hit. It spares
+   * the embedded engine segmenting the text again (about 1.2 ms an article
+   * at 100k) and Meilisearch sending them.
+   */
+  engineFields?: boolean;
+}
+
 export interface RelatedRequest {
   id: string;
   limit: number;
@@ -161,7 +171,7 @@ export interface SearchEngine {
   /** Insert or replace by id. Resolves only once the write is durable. */
   upsert(documents: EngineDocument[]): Promise<void>;
   delete(ids: string[]): Promise<void>;
-  get(id: string): Promise<EngineDocument | null>;
+  get(id: string, options?: GetOptions): Promise<EngineDocument | null>;
   /** Ids of documents whose `duplicateOf` is `id`. */
   duplicatesOf(id: string): Promise<string[]>;
   /** id → contentHash for every document: lets the indexer skip unchanged input. */

@@ -42,6 +42,7 @@ import type {
   EngineHealth,
   EngineStats,
   FacetCounts,
+  GetOptions,
   RelatedHit,
   RelatedRequest,
   SearchEngine,
@@ -94,6 +95,7 @@ import {
   facetAttributes,
   fromMeiliArticle,
   fromMeiliHit,
+  hitFields,
   settingsToUpdate,
   primaryKey,
   readAggregateSource,
@@ -451,11 +453,12 @@ export class MeilisearchEngine implements SearchEngine {
     });
   }
 
-  async get(id: string): Promise<EngineDocument | null> {
+  async get(id: string, options: GetOptions = {}): Promise<EngineDocument | null> {
+    const whole = options.engineFields !== false;
     return await this.#call('read', 'get', async () => {
       try {
-        const stored = await this.#articles().getDocument(encodeDocumentKey(id), { fields: [...documentFields] });
-        return fromMeiliArticle(stored);
+        const stored = await this.#articles().getDocument(encodeDocumentKey(id), { fields: [...(whole ? documentFields : hitFields)] });
+        return whole ? fromMeiliArticle(stored) : fromMeiliHit(stored);
       } catch (error) {
         if (isApiError(error, 'document_not_found')) return null;
         throw error;

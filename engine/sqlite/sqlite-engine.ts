@@ -20,6 +20,7 @@ import type {
   EngineHealth,
   EngineStats,
   FacetCounts,
+  GetOptions,
   RelatedHit,
   RelatedRequest,
   SearchEngine,
@@ -30,7 +31,7 @@ import type {
   Suggestion,
   VocabularyEntry,
 } from '../port.js';
-import { storedColumns, type StoredRow } from './document-writer.js';
+import { deserialiseDocument, pageColumns, storedColumns, type StoredRow } from './document-writer.js';
 import { decodeFingerprint } from './stored-text.js';
 import { wholeDocument } from './resegment.js';
 import { IndexLifecycle, type WriteNotice } from './index-lifecycle.js';
@@ -214,8 +215,12 @@ export class SqliteEngine implements SearchEngine {
     });
   }
 
-  async get(id: string): Promise<EngineDocument | null> {
+  async get(id: string, options: GetOptions = {}): Promise<EngineDocument | null> {
     return this.read('get', (ctx) => {
+      if (options.engineFields === false) {
+        const row = statement(ctx, `SELECT ${pageColumns} FROM docs WHERE id = ?`).get(id) as StoredRow | undefined;
+        return row ? deserialiseDocument(row) : null;
+      }
       const row = statement(ctx, `SELECT ${storedColumns} FROM docs WHERE id = ?`).get(id) as StoredRow | undefined;
       return row ? wholeDocument(row) : null;
     });

@@ -152,13 +152,13 @@ export function createArticlePageRoutes(deps: RouteDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     const q = (c.req.query('q') ?? '').trim().slice(0, limits.queryChars);
     const scope = c.get('siteScope');
-    const doc = id.length <= 200 ? await deps.engine.get(id) : null;
+    const doc = id.length <= 200 ? await deps.engine.get(id, { engineFields: false }) : null;
     if (!doc || (scope && !isInScope(doc, scope.hospital))) return notFound(c);
     const [repostIds, related] = await Promise.all([
       deps.engine.duplicatesOf(id),
       deps.engine.related(buildRelatedRequest(id, relatedLimit, scope)),
     ]);
-    const reposts = (await Promise.all(repostIds.map((repost) => deps.engine.get(repost)))).filter(
+    const reposts = (await Promise.all(repostIds.map((repost) => deps.engine.get(repost, { engineFields: false })))).filter(
       (r): r is EngineDocument => r !== null && (!scope || isInScope(r, scope.hospital)),
     );
     return c.html(renderLayout(`${displayTitle(doc)} - 党建文章检索`, 'article', renderArticle(doc, q, scope, reposts, related)));

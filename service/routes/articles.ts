@@ -32,7 +32,7 @@ export function createArticleRoutes(deps: RouteDeps): Hono<AppEnv> {
     async (c) => {
       const { id } = c.req.valid('param');
       const scope = c.get('siteScope');
-      const doc = await deps.engine.get(id);
+      const doc = await deps.engine.get(id, { engineFields: false });
       // Outside the key's hospital the article does not exist for this caller.
       if (!doc || (scope && !isInScope(doc, scope.hospital))) throw new ApiError('not_found', `No article with id "${id}".`, { field: 'id' });
       const duplicates = await deps.engine.duplicatesOf(id);

@@ -711,6 +711,19 @@ export function runEngineContract(name: string, makeEngine: MakeEngine, options:
     });
 
     describe('documents', () => {
+      it('gets a document for showing: every field but the engine-only ones as stored', async () => {
+        for (const document of [fixtures.mengyin, fixtures.shanxiTumorRepost, fixtures.jingzhouAlias]) {
+          const shown = await engine.get(document.id, { engineFields: false });
+          expect(shown).not.toBeNull();
+          const { titleTokens, bodyTokens, metaTokens, fingerprint, ...visible } = document;
+          expect(shown).toMatchObject(visible);
+          for (const [field, stored] of Object.entries({ titleTokens, bodyTokens, metaTokens, fingerprint })) {
+            expect(['', stored]).toContain((shown as Record<string, unknown> | null)?.[field]);
+          }
+        }
+        expect(await engine.get('no-such-article', { engineFields: false })).toBeNull();
+      });
+
       it('gets a document back as it was stored', async () => {
         expect(await engine.get(fixtures.mengyin.id)).toEqual(fixtures.mengyin);
         expect(await engine.get('no-such-article')).toBeNull();
