@@ -112,12 +112,11 @@ export function documentFacetValues(document: EngineDocument): Record<FacetField
 }
 
 /**
- * Whether a document passes `filters`, as every engine filters a search: at
- * least one value per constrained field (an empty list constrains nothing),
- * and a year within the range when one is given.
+ * The facet fields `filters` constrains, each with the values it allows in
+ * the form documentFacetValues gives them (years as strings). The year
+ * range is not among them.
  */
-export function documentMatchesFilters(document: EngineDocument, filters: SearchFilters): boolean {
-  const values = documentFacetValues(document);
+export function constrainedFields(filters: SearchFilters): Array<[FacetField, string[]]> {
   const byField: Array<[FacetField, ReadonlyArray<string | number> | undefined]> = [
     ['province', filters.province],
     ['city', filters.city],
@@ -127,9 +126,18 @@ export function documentMatchesFilters(document: EngineDocument, filters: Search
     ['year', filters.year],
     ['hospitalKind', filters.hospitalKind],
   ];
-  for (const [field, wanted] of byField) {
-    if (wanted === undefined || wanted.length === 0) continue;
-    if (!wanted.some((value) => values[field].includes(String(value)))) return false;
+  return byField.flatMap(([field, values]) => (values === undefined || values.length === 0 ? [] : [[field, values.map(String)]]));
+}
+
+/**
+ * Whether a document passes `filters`, as every engine filters a search: at
+ * least one value per constrained field (an empty list constrains nothing),
+ * and a year within the range when one is given.
+ */
+export function documentMatchesFilters(document: EngineDocument, filters: SearchFilters): boolean {
+  const values = documentFacetValues(document);
+  for (const [field, wanted] of constrainedFields(filters)) {
+    if (!wanted.some((value) => values[field].includes(value))) return false;
   }
   if (filters.yearFrom !== undefined || filters.yearTo !== undefined) {
     if (document.year === null) return false;

@@ -11,7 +11,7 @@
  * value is only ever data: there is no query language for it to escape into.
  */
 import type Database from 'better-sqlite3';
-import { documentFacetValues, facetFields, type EngineDocument, type FacetField } from '../document.js';
+import { constrainedFields, documentFacetValues, facetFields, type EngineDocument, type FacetField } from '../document.js';
 import type { FacetCounts, SearchFilters, SortOrder } from '../port.js';
 import { FacetColumn, type FacetColumnData } from './facet-column.js';
 import { capIndexedTokens } from './document-writer.js';
@@ -532,22 +532,12 @@ export class MemoryIndex {
   /** One check per constrained field; `field` is null for the year range, which no facet count lifts. */
   private compileChecks(filters: SearchFilters): FieldCheck[] {
     const checks: FieldCheck[] = [];
-    const byField: Array<[FacetField, ReadonlyArray<string> | undefined]> = [
-      ['province', filters.province],
-      ['city', filters.city],
-      ['hospital', filters.hospital],
-      ['awardType', filters.awardType],
-      ['awardLevel', filters.awardLevel],
-      ['year', filters.year?.map(String)],
-      ['hospitalKind', filters.hospitalKind],
-    ];
-    for (const [field, values] of byField) {
-      if (values === undefined || values.length === 0) continue;
+    for (const [field, values] of constrainedFields(filters)) {
       const column = this.facets[field];
       const allowed = new Uint8Array(column.values.length);
       let any = false;
       for (const value of values) {
-        const code = typeof value === 'string' ? column.codeOf(value) : undefined;
+        const code = column.codeOf(value);
         if (code !== undefined) {
           allowed[code] = 1;
           any = true;
