@@ -10,6 +10,7 @@
  * inside quotes. A backslash cannot be written reliably (1.48.3 answers 400
  * for `"山东\\"`), see `isExpressible`.
  */
+import { constrainedFields } from '../document.js';
 import type { SearchFilters } from '../port.js';
 import { filterAttributes } from './settings.js';
 
@@ -55,16 +56,9 @@ function anyOf(attribute: string, quotedValues: readonly string[]): string {
  */
 export function buildFilter(filters: SearchFilters, extra: readonly string[] = []): string | undefined {
   const conditions: string[] = [];
-  const stringFields = [
-    ['province', filters.province],
-    ['city', filters.city],
-    ['hospital', filters.hospital],
-    ['awardType', filters.awardType],
-    ['awardLevel', filters.awardLevel],
-    ['hospitalKind', filters.hospitalKind],
-  ] as const;
-  for (const [field, values] of stringFields) {
-    if (values === undefined || values.length === 0) continue;
+  for (const [field, values] of constrainedFields(filters)) {
+    // Years are integers in Meilisearch, checked as such below.
+    if (field === 'year') continue;
     const expressible = [...new Set<string>(values)].filter(isExpressible);
     conditions.push(expressible.length === 0 ? matchesNothing : anyOf(filterAttributes[field], expressible.map(quoteFilterValue)));
   }
