@@ -630,7 +630,8 @@ export class MeilisearchEngine implements SearchEngine {
   }
 
   async related(request: RelatedRequest): Promise<RelatedHit[]> {
-    const source = await this.get(request.id);
+    // Keywords, title and facets are all it reads: not the segmented text.
+    const source = await this.get(request.id, { engineFields: false });
     if (source === null || (request.fixedFilters !== undefined && !documentMatchesFilters(source, request.fixedFilters))) {
       throw new DocumentNotFoundError(request.id);
     }

@@ -462,12 +462,8 @@ export function buildRelatedQueries(
   request: RelatedRequest,
 ): MultiSearchQuery[] {
   const excluded = [source.id, ...(source.duplicateOf === null ? [] : [source.duplicateOf])];
-  const fixed = request.fixedFilters === undefined ? undefined : buildFilter(request.fixedFilters);
-  const filter = buildFilter(request.filters, [
-    ...(fixed !== undefined ? [fixed] : []),
-    canonicalOnlyFilter,
-    `NOT ${buildInFilter('id', excluded)}`,
-  ]);
+  const extras = searchExtras({ collapse: true, ...(request.fixedFilters ? { fixedFilters: request.fixedFilters } : {}) });
+  const filter = buildFilter(request.filters, [...extras, `NOT ${buildInFilter('id', excluded)}`]);
   const perKeyword = Math.max(20, request.limit * 3);
   return keywords.map((keyword) =>
     withFilter<MultiSearchQuery>(
