@@ -118,6 +118,14 @@ export const envSchema = z
      * own read-only connection. 0 reads on the serving thread.
      */
     SEARCH_READ_WORKERS: integer(0, 64, 1),
+    /**
+     * How far V8 lets each thread's heap grow past what the last full
+     * collection kept before it collects again, in percent (V8's
+     * `--heap-growing-percent`). V8's own factor (up to 4×) is tuned for
+     * throughput on one thread; with a read worker beside the serving thread
+     * both heaps fill with garbage under load. 0 keeps V8's factor.
+     */
+    HEAP_GROWING_PERCENT: integer(0, 400, 30),
   });
 
 export type Env = z.infer<typeof envSchema>;

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { DestinationStream, Logger } from 'pino';
 import { createLogger } from './logger.js';
+import { applyHeapPolicy } from './heap-policy.js';
 import { EnvError, engineConfigFromEnv, loadEnv, servingEngineConfig, type Env } from '../config/env.js';
 import { createEngine, moveDamagedIndexAside } from '../engine/create-engine.js';
 import { EngineTimeoutError, EngineUnavailableError, IndexCorruptError } from '../engine/errors.js';
@@ -303,6 +304,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  applyHeapPolicy(env);
 
   let running: RunningServer;
   try {
