@@ -9,19 +9,22 @@
  * the row count and highest row. Anything else (a crash after a write,
  * another process's write, a different generation) means loading from SQL
  * and saving again. The writer saves; read workers only read.
+ *
+ * The stamp comes first in the file (its length as 4 bytes, then its UTF-8),
+ * so that whether a copy matches can be told without reading the columns: a
+ * writer beside read workers opens without loading them (index-lifecycle.ts).
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
+import { threadId } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { MemoryColumns } from './memory-index.js';
 import { getMeta, schemaVersion, writeSeqKey } from './schema.js';
 
-const formatVersion = 1;
+const formatVersion = 2;
 
-interface Saved {
-  stamp: string;
-  columns: MemoryColumns;
-}
+/** A stamp longer than this is not one (a file in another format). */
+const maxStampBytes = 4096;
 
 export function snapshotPathOf(indexPath: string): string {
   return `${indexPath}-columns`;
@@ -33,23 +36,75 @@ export function stampOf(db: Database.Database): string {
   return JSON.stringify([formatVersion, schemaVersion, getMeta(db, writeSeqKey), getMeta(db, 'last_updated_at'), counts.n, counts.top]);
 }
 
-/** The saved columns when they match `stamp`; null when missing, stale or unreadable. */
-export function readSnapshot(indexPath: string, stamp: string): MemoryColumns | null {
-  let saved: Saved;
+/** The write sequence a stamp records (see stampOf). */
+export function writeSeqOfStamp(stamp: string): string | null {
+  const fields = JSON.parse(stamp) as unknown[];
+  return typeof fields[2] === 'string' ? fields[2] : null;
+}
+
+/** The stamp a saved copy starts with, or null when there is none or it is unreadable. */
+function stampAt(bytes: Buffer): { stamp: string; end: number } | null {
+  if (bytes.length < 4) return null;
+  const length = bytes.readUInt32LE(0);
+  if (length > maxStampBytes || 4 + length > bytes.length) return null;
+  return { stamp: bytes.toString('utf8', 4, 4 + length), end: 4 + length };
+}
+
+/** Whether the copy saved beside `indexPath` matches `stamp`, reading only its first bytes. */
+export function snapshotMatches(indexPath: string, stamp: string): boolean {
+  let fd: number;
   try {
-    saved = deserialize(readFileSync(snapshotPathOf(indexPath))) as Saved;
+    fd = openSync(snapshotPathOf(indexPath), 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(4 + maxStampBytes);
+    const read = readSync(fd, head, 0, head.length, 0);
+    return stampAt(head.subarray(0, read))?.stamp === stamp;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The copy saved beside `indexPath` with its stamp; null when missing or unreadable. */
+export function readSavedCopy(indexPath: string): { stamp: string; columns: MemoryColumns } | null {
+  try {
+    const bytes = readFileSync(snapshotPathOf(indexPath));
+    const head = stampAt(bytes);
+    return head ? { stamp: head.stamp, columns: deserialize(bytes.subarray(head.end)) as MemoryColumns } : null;
   } catch {
     return null;
   }
-  return saved.stamp === stamp ? saved.columns : null;
+}
+
+/** The saved columns when they match `stamp`; null when missing, stale or unreadable. */
+export function readSnapshot(indexPath: string, stamp: string): MemoryColumns | null {
+  // The stamp is read first: a stale copy is not deserialised.
+  if (!snapshotMatches(indexPath, stamp)) return null;
+  const saved = readSavedCopy(indexPath);
+  return saved?.stamp === stamp ? saved.columns : null;
 }
 
 /** Saves the columns (written aside, then renamed over the old copy); false when the directory cannot be written. */
 export function writeSnapshot(indexPath: string, stamp: string, columns: MemoryColumns): boolean {
   const path = snapshotPathOf(indexPath);
-  const temporary = `${path}.${process.pid}.tmp`;
+  // Per thread: a read worker and the writer of the same process may save at once.
+  const temporary = `${path}.${process.pid}-${threadId}.tmp`;
   try {
-    writeFileSync(temporary, serialize({ stamp, columns } satisfies Saved));
+    const stampBytes = Buffer.from(stamp, 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(stampBytes.length, 0);
+    const fd = openSync(temporary, 'w');
+    try {
+      writeSync(fd, length);
+      writeSync(fd, stampBytes);
+      writeSync(fd, serialize(columns));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, path);
     return true;
   } catch {

@@ -297,8 +297,8 @@ export class MemoryIndex {
     this.invalidate();
   }
 
-  /** Replaces everything with the contents of `db` (docs and facets tables). */
-  load(db: Database.Database): void {
+  /** Holds nothing (what a writer beside read workers keeps until it needs its columns). */
+  clear(): void {
     this.capacity = 0;
     this.live = new Uint8Array(0);
     this.liveCount = 0;
@@ -316,7 +316,11 @@ export class MemoryIndex {
     this.groupMarks = new Int32Array(0);
     this.groupRep = new Int32Array(0);
     this.invalidate();
+  }
 
+  /** Replaces everything with the contents of `db` (docs and facets tables). */
+  load(db: Database.Database): void {
+    this.clear();
     const maxRow = db.prepare('SELECT max(doc) FROM docs').pluck().get() as number | null;
     if (maxRow !== null) this.ensureCapacity(maxRow);
     const rows = db

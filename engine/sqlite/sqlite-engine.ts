@@ -34,7 +34,7 @@ import type {
 import { deserialiseDocument, pageColumns, storedColumns, type StoredRow } from './document-writer.js';
 import { decodeFingerprint } from './stored-text.js';
 import { wholeDocument } from './resegment.js';
-import { IndexLifecycle, type WriteNotice } from './index-lifecycle.js';
+import { IndexLifecycle, type LiveIndex, type WriteNotice } from './index-lifecycle.js';
 import { memoryRowOf, type MemoryRow } from './memory-index.js';
 import { ReadPool, type ReadCalls, type ReadOp } from './read-pool.js';
 import { statement, type ReadContext } from './read-context.js';
@@ -80,15 +80,29 @@ export class SqliteEngine implements SearchEngine {
     const resultCacheSize = config.resultCacheSize ?? 256;
     const follower = config.follower === true;
     const termSets = config.termSetMinRows !== undefined ? { termSetMinRows: config.termSetMinRows } : {};
-    this.index = new IndexLifecycle({ dataDir: config.dataDir, fileName }, resultCacheSize, { follower, ...termSets });
     const workers = follower ? 0 : Math.max(0, Math.floor(config.readWorkers ?? 0));
+    this.index = new IndexLifecycle({ dataDir: config.dataDir, fileName }, resultCacheSize, {
+      follower,
+      columnsOnDemand: workers > 0,
+      ...termSets,
+    });
     this.pool = workers > 0 ? new ReadPool(workers, { dataDir: this.index.dataDir, fileName, resultCacheSize, ...termSets }) : null;
   }
 
   async init(): Promise<void> {
     await this.index.ready();
-    // Workers open the index the writer has just migrated; reads stay on this thread until one is ready.
+    // Workers open the index the writer has just migrated. The engine is ready once one has (or
+    // could not, and this thread reads): reads made before would load this thread's columns too.
     this.pool?.start();
+    await this.pool?.whenStarted();
+  }
+
+  /**
+   * Whether this thread holds the in-memory columns. Beside read workers it
+   * does not, unless it had to search itself (no worker could open).
+   */
+  get holdsColumns(): boolean {
+    return this.index.holdsColumns;
   }
 
   /** Read workers that have opened the index (0 without a pool). */
@@ -99,6 +113,11 @@ export class SqliteEngine implements SearchEngine {
   /** Follower: a write the writer committed (see read-pool.ts). */
   applyNotice(notice: WriteNotice): void {
     this.index.applyNotice(notice);
+  }
+
+  /** Follower: saves the columns the notices built, when the saved copy is older (see read-pool.ts). */
+  saveFollowedColumns(): boolean {
+    return this.index.saveFollowedColumns();
   }
 
   /** Resolves when background work (a rebuild after a dictionary change) has finished. */
@@ -133,7 +152,7 @@ export class SqliteEngine implements SearchEngine {
       })();
       // One MemoryRow per document, for this thread's columns and the read workers' alike.
       const upserts = written.map(([row, document]): [number, MemoryRow] => [row, memoryRowOf(document)]);
-      for (const [row, memoryRow] of upserts) this.index.memory.setRow(row, memoryRow);
+      if (this.index.holdsColumns) for (const [row, memoryRow] of upserts) this.index.memory.setRow(row, memoryRow);
       for (const [, document] of written) this.index.journalUpsert(document);
       this.pool?.notify({ seq, upserts, removes: [] });
     } catch (error) {
@@ -153,7 +172,7 @@ export class SqliteEngine implements SearchEngine {
         setMeta(live.db, 'last_updated_at', new Date().toISOString());
         return { rows, seq: bumpWriteSeq(live.db) };
       })();
-      for (const row of removed) this.index.memory.removeRow(row);
+      if (this.index.holdsColumns) for (const row of removed) this.index.memory.removeRow(row);
       if (seq !== null) this.pool?.notify({ seq, upserts: [], removes: removed });
       for (const id of ids) this.index.journalDelete(id);
     } catch (error) {
@@ -185,6 +204,16 @@ export class SqliteEngine implements SearchEngine {
     }
   }
 
+  /** A read of the tables alone, which never needs this thread's columns. */
+  private async readTables<T>(what: string, run: (ctx: { connection: LiveIndex }) => T): Promise<T> {
+    const connection = await this.index.ready();
+    try {
+      return run({ connection });
+    } catch (error) {
+      throw translateError(error, 'read', what);
+    }
+  }
+
   async search(request: SearchRequest): Promise<SearchResult> {
     return this.pooled('search', request, (ctx) => search(ctx, request));
   }
@@ -199,7 +228,7 @@ export class SqliteEngine implements SearchEngine {
 
   async vocabulary(keys: readonly string[]): Promise<VocabularyEntry[]> {
     if (keys.length === 0) return [];
-    return this.read('vocabulary', (ctx) => lookUpVocabulary(ctx, keys));
+    return this.readTables('vocabulary', (ctx) => lookUpVocabulary(ctx, keys));
   }
 
   async facetValues(filters: SearchFilters): Promise<FacetCounts> {
@@ -216,7 +245,7 @@ export class SqliteEngine implements SearchEngine {
   }
 
   async get(id: string, options: GetOptions = {}): Promise<EngineDocument | null> {
-    return this.read('get', (ctx) => {
+    return this.readTables('get', (ctx) => {
       if (options.engineFields === false) {
         const row = statement(ctx, `SELECT ${pageColumns} FROM docs WHERE id = ?`).get(id) as StoredRow | undefined;
         return row ? deserialiseDocument(row) : null;
@@ -227,7 +256,7 @@ export class SqliteEngine implements SearchEngine {
   }
 
   async duplicatesOf(id: string): Promise<string[]> {
-    return this.read('duplicatesOf', (ctx) =>
+    return this.readTables('duplicatesOf', (ctx) =>
       statement(ctx, 'SELECT id FROM docs WHERE duplicate_of = ? ORDER BY id').pluck().all(id) as string[],
     );
   }
@@ -237,11 +266,11 @@ export class SqliteEngine implements SearchEngine {
   // each row as its own array (110 against 160–230 ms at 100k), and any id survives it.
 
   async contentHashes(): Promise<Map<string, string>> {
-    return this.read('contentHashes', (ctx) => pairsOf(statement(ctx, 'SELECT json_group_array(json_array(id, content_hash)) FROM docs')));
+    return this.readTables('contentHashes', (ctx) => pairsOf(statement(ctx, 'SELECT json_group_array(json_array(id, content_hash)) FROM docs')));
   }
 
   async dedupeFingerprints(): Promise<Map<string, string>> {
-    return this.read('dedupeFingerprints', (ctx) => {
+    return this.readTables('dedupeFingerprints', (ctx) => {
       // JSON holds no BLOB: a packed fingerprint travels as hex, beside (never instead of) a text one.
       const listed = statement(
         ctx,
@@ -260,7 +289,7 @@ export class SqliteEngine implements SearchEngine {
   }
 
   async stats(): Promise<EngineStats> {
-    return this.read('stats', ({ connection, memory }) => {
+    return this.readTables('stats', ({ connection }) => {
       let sizeBytes = 0;
       for (const path of [connection.path, `${connection.path}-wal`]) {
         try {
@@ -269,21 +298,21 @@ export class SqliteEngine implements SearchEngine {
           // No WAL file at the moment.
         }
       }
-      return { documents: memory.size, sizeBytes, lastUpdatedAt: getMeta(connection.db, 'last_updated_at') };
+      return { documents: this.index.documentCount(connection), sizeBytes, lastUpdatedAt: getMeta(connection.db, 'last_updated_at') };
     });
   }
 
   async health(): Promise<EngineHealth> {
     try {
-      const ctx = await this.index.context();
-      statement(ctx, 'SELECT count(*) FROM meta').pluck().get();
+      const connection = await this.index.ready();
+      const documents = this.index.documentCount(connection);
       const failed = this.index.backgroundError;
       const state = this.index.rebuilding
         ? '; rebuilding for a new dictionary'
         : failed
           ? `; rebuild for a new dictionary failed (${failed.code}), serving the previous index`
           : '';
-      return { ok: true, detail: `${ctx.memory.size} documents in ${basename(ctx.connection.path)}${state}` };
+      return { ok: true, detail: `${documents} documents in ${basename(connection.path)}${state}` };
     } catch (error) {
       const engineError = translateError(error, 'read', 'health');
       return { ok: false, detail: engineError.code };

@@ -100,7 +100,7 @@ export function suggest(ctx: ReadContext, request: SuggestRequest): Suggestion[]
 }
 
 /** Hospital names and terms whose full pinyin or initials equal one of `keys` (the port's `vocabulary`), heaviest first. */
-export function lookUpVocabulary(ctx: ReadContext, keys: readonly string[]): VocabularyEntry[] {
+export function lookUpVocabulary(ctx: Pick<ReadContext, 'connection'>, keys: readonly string[]): VocabularyEntry[] {
   const found = new Map<string, VocabularyEntry>();
   for (const column of ['pinyin_full', 'pinyin_initials'] as const) {
     // Equality on the (kind, pinyin) indexes; keys are bound values, never SQL.

@@ -7,9 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { EngineTimeoutError } from '../../engine/errors.js';
+import { snapshotMatches, snapshotPathOf, stampOf } from '../../engine/sqlite/column-snapshot.js';
 import { ReadPool } from '../../engine/sqlite/read-pool.js';
-import { SqliteEngine } from '../../engine/sqlite/sqlite-engine.js';
+import { SqliteEngine, currentGenerationPath } from '../../engine/sqlite/sqlite-engine.js';
 import { runEngineContract } from './contract.js';
 import { fixtureDocuments, fixtures, makeDocument, makeSearchRequest } from './fixtures.js';
 
@@ -77,6 +79,62 @@ describe('SqliteEngine read workers', () => {
     } finally {
       await other.close();
       await engine.close();
+    }
+  });
+
+  it('keeps the columns on the worker alone, which saves what the writes changed for the next start', async () => {
+    const dataDir = makeDataDir();
+    const seed = new SqliteEngine({ dataDir });
+    await seed.upsert(fixtureDocuments);
+    await seed.close();
+    const savedIsCurrent = (): boolean => {
+      const path = currentGenerationPath(dataDir) ?? '';
+      const db = new Database(path, { readonly: true });
+      try {
+        return snapshotMatches(path, stampOf(db));
+      } finally {
+        db.close();
+      }
+    };
+    expect(savedIsCurrent()).toBe(true);
+
+    const engine = await openPooled(dataDir);
+    const added = makeDocument({ id: 'fx-while-pooled', title: '星火计划志愿服务', body: '星火计划志愿服务正文。' });
+    try {
+      expect(engine.holdsColumns).toBe(false);
+      await engine.upsert([added]);
+      await engine.delete([fixtures.mengyin.id]);
+      expect(engine.holdsColumns).toBe(false);
+      expect(idsOf(await engine.search(makeSearchRequest('星火计划')))[0]).toBe(added.id);
+      expect((await engine.stats()).documents).toBe(fixtureDocuments.length);
+      expect((await engine.health()).detail).toMatch(new RegExp(`^${fixtureDocuments.length} documents`, 'u'));
+      // A quiet second after the last write, the worker has saved the columns they built.
+      await waitFor(savedIsCurrent, 'the columns saved after the writes');
+      await engine.upsert([makeDocument({ id: 'fx-last', title: '最后一篇暖心服务', body: '最后一篇暖心服务正文。' })]);
+      expect(savedIsCurrent()).toBe(false);
+    } finally {
+      await engine.close();
+    }
+    // Closing saved the last write too, and a plain open answers from that copy as from the tables.
+    expect(savedIsCurrent()).toBe(true);
+    const fromCopy = new SqliteEngine({ dataDir });
+    const fromCopyAnswers = [
+      await fromCopy.search(makeSearchRequest('暖心服务')),
+      await fromCopy.facetValues({}),
+      (await fromCopy.stats()).documents,
+    ];
+    await fromCopy.close();
+    rmSync(snapshotPathOf(currentGenerationPath(dataDir) ?? ''));
+    const fromTables = new SqliteEngine({ dataDir });
+    try {
+      expect([
+        await fromTables.search(makeSearchRequest('暖心服务')),
+        await fromTables.facetValues({}),
+        (await fromTables.stats()).documents,
+      ]).toEqual(fromCopyAnswers);
+      expect(fromCopyAnswers[2]).toBe(fixtureDocuments.length + 1);
+    } finally {
+      await fromTables.close();
     }
   });
 

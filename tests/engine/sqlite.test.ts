@@ -4,11 +4,10 @@
  * several processes on one index).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deserialize, serialize } from 'node:v8';
 import { deflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,7 +17,7 @@ import type { EngineDocument } from '../../engine/document.js';
 import type { SearchRequest } from '../../engine/port.js';
 import { storedColumns, type StoredRow } from '../../engine/sqlite/document-writer.js';
 import { wholeDocument } from '../../engine/sqlite/resegment.js';
-import { snapshotPathOf } from '../../engine/sqlite/column-snapshot.js';
+import { readSavedCopy, snapshotPathOf, writeSnapshot } from '../../engine/sqlite/column-snapshot.js';
 import { schemaVersion } from '../../engine/sqlite/schema.js';
 import { SqliteEngine, currentGenerationPath } from '../../engine/sqlite/sqlite-engine.js';
 import { runEngineContract } from './contract.js';
@@ -159,12 +158,13 @@ describe('SqliteEngine on disk', () => {
     await first.upsert(fixtureDocuments);
     const before = await first.search(makeRequest('双带头人'));
     await first.close();
-    const snapshot = snapshotPathOf(currentGenerationPath(dataDir) ?? '');
+    const indexPath = currentGenerationPath(dataDir) ?? '';
     // Tampered on purpose: the next open must show the saved value, proving it read no table.
-    const saved = deserialize(readFileSync(snapshot)) as { columns: { facets: { province: { values: string[] } } } };
+    const saved = readSavedCopy(indexPath);
+    if (!saved) throw new Error('no columns saved beside the index');
     const values = saved.columns.facets.province.values;
     values[values.indexOf('山东')] = '山东(saved)';
-    writeFileSync(snapshot, serialize(saved));
+    expect(writeSnapshot(indexPath, saved.stamp, saved.columns)).toBe(true);
     const second = await openEngine(dataDir);
     try {
       expect((await second.facetValues({})).province['山东(saved)']).toBe(2);
