@@ -7,9 +7,11 @@
  * write changed; a worker whose index moved in any other way (a generation
  * swap, another process's write) loads it again on its next read.
  *
- * Until a worker has opened the index, `run` returns null and the caller
- * reads on its own thread. The writer beside workers keeps no columns of its
- * own (index-lifecycle.ts), so a worker saves the columns the notices built
+ * The engine starts serving once a worker has opened the index
+ * (`whenStarted`). When none has (one failed, or all were lost), `run`
+ * returns null and the caller reads on its own thread, loading its own
+ * columns for it. The writer beside workers otherwise keeps none
+ * (index-lifecycle.ts), so a worker saves the columns the notices built
  * (after a quiet second, and when the pool closes) for the next start.
  */
 import type { Worker } from 'node:worker_threads';

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { EngineTimeoutError } from '../../engine/errors.js';
 import { snapshotMatches, snapshotPathOf, stampOf } from '../../engine/sqlite/column-snapshot.js';
+import { IndexLifecycle } from '../../engine/sqlite/index-lifecycle.js';
 import { ReadPool } from '../../engine/sqlite/read-pool.js';
 import { SqliteEngine, currentGenerationPath } from '../../engine/sqlite/sqlite-engine.js';
 import { runEngineContract } from './contract.js';
@@ -135,6 +136,30 @@ describe('SqliteEngine read workers', () => {
       expect(fromCopyAnswers[2]).toBe(fixtureDocuments.length + 1);
     } finally {
       await fromTables.close();
+    }
+  });
+
+  it('loads the writer’s columns only when it must search itself, and saves a stale copy before letting them go', async () => {
+    const dataDir = makeDataDir();
+    const seed = new SqliteEngine({ dataDir });
+    await seed.upsert(fixtureDocuments);
+    await seed.close();
+    const snapshot = snapshotPathOf(currentGenerationPath(dataDir) ?? '');
+    rmSync(snapshot);
+    const writer = new IndexLifecycle({ dataDir, fileName: 'search.sqlite' }, 0, { columnsOnDemand: true });
+    try {
+      const live = await writer.ready();
+      // The copy was missing: loaded from the tables, saved for the workers, then let go.
+      expect(writer.holdsColumns).toBe(false);
+      expect(snapshotMatches(live.path, stampOf(live.db))).toBe(true);
+      expect(writer.documentCount(live)).toBe(fixtureDocuments.length);
+      // No worker to ask (none ready): this thread loads them.
+      const ctx = await writer.context();
+      expect(writer.holdsColumns).toBe(true);
+      expect(ctx.memory.size).toBe(fixtureDocuments.length);
+      expect(writer.documentCount(live)).toBe(fixtureDocuments.length);
+    } finally {
+      await writer.close();
     }
   });
 
