@@ -69,12 +69,17 @@ export function snapshotMatches(indexPath: string, stamp: string): boolean {
   }
 }
 
-/** The copy saved beside `indexPath` with its stamp; null when missing or unreadable. */
-export function readSavedCopy(indexPath: string): { stamp: string; columns: MemoryColumns } | null {
+/**
+ * The copy saved beside `indexPath` with its stamp; null when missing or
+ * unreadable, or (given `stamp`) when it holds another one, which is then
+ * not deserialised.
+ */
+export function readSavedCopy(indexPath: string, stamp?: string): { stamp: string; columns: MemoryColumns } | null {
   try {
     const bytes = readFileSync(snapshotPathOf(indexPath));
     const head = stampAt(bytes);
-    return head ? { stamp: head.stamp, columns: deserialize(bytes.subarray(head.end)) as MemoryColumns } : null;
+    if (!head || (stamp !== undefined && head.stamp !== stamp)) return null;
+    return { stamp: head.stamp, columns: deserialize(bytes.subarray(head.end)) as MemoryColumns };
   } catch {
     return null;
   }
@@ -82,10 +87,7 @@ export function readSavedCopy(indexPath: string): { stamp: string; columns: Memo
 
 /** The saved columns when they match `stamp`; null when missing, stale or unreadable. */
 export function readSnapshot(indexPath: string, stamp: string): MemoryColumns | null {
-  // The stamp is read first: a stale copy is not deserialised.
-  if (!snapshotMatches(indexPath, stamp)) return null;
-  const saved = readSavedCopy(indexPath);
-  return saved?.stamp === stamp ? saved.columns : null;
+  return readSavedCopy(indexPath, stamp)?.columns ?? null;
 }
 
 /** Saves the columns (written aside, then renamed over the old copy); false when the directory cannot be written. */

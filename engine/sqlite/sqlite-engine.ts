@@ -298,14 +298,15 @@ export class SqliteEngine implements SearchEngine {
           // No WAL file at the moment.
         }
       }
-      return { documents: this.index.documentCount(connection), sizeBytes, lastUpdatedAt: getMeta(connection.db, 'last_updated_at') };
+      return { documents: countDocuments({ connection }), sizeBytes, lastUpdatedAt: getMeta(connection.db, 'last_updated_at') };
     });
   }
 
   async health(): Promise<EngineHealth> {
     try {
       const connection = await this.index.ready();
-      const documents = this.index.documentCount(connection);
+      // A read of the file itself, whether or not this thread holds the columns.
+      const documents = countDocuments({ connection });
       const failed = this.index.backgroundError;
       const state = this.index.rebuilding
         ? '; rebuilding for a new dictionary'
@@ -318,6 +319,11 @@ export class SqliteEngine implements SearchEngine {
       return { ok: false, detail: engineError.code };
     }
   }
+}
+
+/** Stored documents, counted over the id index (0.1 ms at 100k): the columns may be on the read workers alone. */
+function countDocuments(ctx: Pick<ReadContext, 'connection'>): number {
+  return statement(ctx, 'SELECT count(*) FROM docs').pluck().get() as number;
 }
 
 /** The [key, value] pairs of a `json_group_array(json_array(…))` statement, as a map. */
