@@ -16,6 +16,7 @@ import type { FacetCounts, SearchFilters, SortOrder } from '../port.js';
 import { FacetColumn, type FacetColumnData } from './facet-column.js';
 import { capIndexedTokens } from './document-writer.js';
 import { compactText } from './fts-query.js';
+import { RowSet } from './row-set.js';
 import { TermSets, hasBit, rowsOfBits, setBit, type TermSetKey } from './term-sets.js';
 import { TitleSets } from './title-sets.js';
 
@@ -391,9 +392,10 @@ export class MemoryIndex {
     this.termsOf = termsOf;
   }
 
-  /** The rows FTS5 would list for a held word or prefix, in row order; null when it is not held. */
-  termRows(key: TermSetKey): Int32Array | null {
-    return this.terms.rows(key);
+  /** The rows FTS5 would list for a held word or prefix; null when it is not held. */
+  termRows(key: TermSetKey): RowSet | null {
+    const bits = this.terms.bits(key);
+    return bits === null ? null : RowSet.ofBits(bits);
   }
 
   /** Holds FTS5's rows for `key` as a bitset kept up to date by every write, when they are many enough to be worth it. */

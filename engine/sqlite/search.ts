@@ -21,8 +21,9 @@ import {
   type ReadContext,
 } from './read-context.js';
 import { parseRowList, selectTop } from './row-lists.js';
+import { intersectionOf, RowSet, unionOf } from './row-set.js';
 import { bodyPattern } from './stored-text.js';
-import { hasBit, popCount, rowsOfBits, termSetKey, type TermSetKey } from './term-sets.js';
+import { hasBit, popCount, termSetKey, type TermSetKey } from './term-sets.js';
 import type { FacetCounts, SearchHit, SearchRequest, SearchResult, SortOrder } from '../port.js';
 
 interface MatchSet {
@@ -241,13 +242,13 @@ function countResultFacets(
 }
 
 /** Rows matching one clause (its alternatives, and its contiguous text when quoted), remembered until the next write. */
-function clauseRows(ctx: ReadContext, plan: FtsQueryPlan, i: number, broader = false): Int32Array {
+function clauseRows(ctx: ReadContext, plan: FtsQueryPlan, i: number, broader = false): RowSet {
   const expression = (broader ? plan.clauseBroader[i] : null) ?? plan.clauses[i] ?? '';
   const phrase = plan.clausePhrases[i] ?? null;
   return ctx.cache.remember(`clause\u0000${expression}\u0000${phrase ?? ''}`, () =>
     phrase === null && !(broader && plan.clauseBroader[i])
       ? listClause(ctx, expression, plan.clauseTokens[i])
-      : matchRows(ctx, expression, phrase !== null ? [phrase] : []),
+      : RowSet.ofRows(matchRows(ctx, expression, phrase !== null ? [phrase] : [])),
   );
 }
 
@@ -257,11 +258,12 @@ function clauseRows(ctx: ReadContext, plan: FtsQueryPlan, i: number, broader = f
  * alternatives whose words are frequent enough is listed by FTS5 word by
  * word once, and from bitsets from then on.
  */
-function listClause(ctx: ReadContext, expression: string, clause: FtsQueryPlan['clauseTokens'][number] | undefined): Int32Array {
+function listClause(ctx: ReadContext, expression: string, clause: FtsQueryPlan['clauseTokens'][number] | undefined): RowSet {
   const { memory } = ctx;
+  const fts = (match: string): RowSet => RowSet.ofRows(matchRows(ctx, match, []));
   const words = clause ? singleWordsOf(clause.alternatives) : [];
   const keys = words.map((word) => termSetKey(word, clause?.prefix === true));
-  if (words.length === 0 || keys.some((key) => key === null)) return matchRows(ctx, expression, []);
+  if (words.length === 0 || keys.some((key) => key === null)) return fts(expression);
   const ftsWord = (word: string): string => quoteFtsString(word) + (clause?.prefix === true ? '*' : '');
   // Alternatives of several words (不忘初心 牢记使命 beside 不忘初心牢记使命) are listed by FTS5 with the words not held.
   const phrases = (clause ? multiWordAlternativesOf(clause.alternatives) : [])
@@ -273,9 +275,9 @@ function listClause(ctx: ReadContext, expression: string, clause: FtsQueryPlan['
     if (held !== null) return held;
     const rows = matchRows(ctx, expression, []);
     memory.offerTermRows(key, rows);
-    return rows;
+    return RowSet.ofRows(rows);
   }
-  const parts: Int32Array[] = [];
+  const parts: RowSet[] = [];
   const rest: string[] = [...phrases];
   words.forEach((word, w) => {
     const key = keys[w] as TermSetKey;
@@ -284,25 +286,12 @@ function listClause(ctx: ReadContext, expression: string, clause: FtsQueryPlan['
     else if (clause?.prefix !== true && memory.wouldHoldTerm(documentFrequency(ctx, word.toLowerCase()))) {
       const rows = matchRows(ctx, ftsWord(word), []);
       memory.offerTermRows(key, rows);
-      parts.push(rows);
+      parts.push(RowSet.ofRows(rows));
     } else rest.push(ftsWord(word));
   });
-  if (parts.length === 0) return matchRows(ctx, expression, []);
-  if (rest.length > 0) parts.push(matchRows(ctx, rest.length === 1 ? (rest[0] ?? '') : `(${rest.join(' OR ')})`, []));
-  return unionOfRows(parts, memory.rowCapacity);
-}
-
-/** The rows in any of `lists`, ascending. */
-function unionOfRows(lists: readonly Int32Array[], capacity: number): Int32Array {
-  if (lists.length === 1) return lists[0] ?? new Int32Array(0);
-  const bits = new Uint32Array(Math.ceil(capacity / 32));
-  for (const rows of lists) {
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i] ?? 0;
-      if (row < capacity) bits[row >>> 5] = (bits[row >>> 5] ?? 0) | (1 << (row & 31));
-    }
-  }
-  return rowsOfBits(bits);
+  if (parts.length === 0) return fts(expression);
+  if (rest.length > 0) parts.push(fts(rest.length === 1 ? (rest[0] ?? '') : `(${rest.join(' OR ')})`));
+  return unionOf(parts, memory.rowCapacity);
 }
 
 /**
@@ -323,7 +312,7 @@ function findMatches(ctx: ReadContext, plan: FtsQueryPlan, filter: RowFilter | n
   if (plan.clauses.length < 2 && !broadened) {
     const rows = cache.remember(`match\u0000${strict}\u0000${phrases}`, () =>
       plan.phraseTexts.length === 0 && plan.clauses.length === 1
-        ? listClause(ctx, strict, plan.clauseTokens[0])
+        ? listClause(ctx, strict, plan.clauseTokens[0]).rows()
         : matchRows(ctx, strict, plan.phraseTexts),
     );
     return { rows, tiers: null, levels: 0, key: 'one' };
@@ -334,7 +323,7 @@ function findMatches(ctx: ReadContext, plan: FtsQueryPlan, filter: RowFilter | n
   const passing = sets.map((rows, i) => anyPasses(ctx, wide[i] ?? rows, filter));
   // Drop order: empty within the filters first, then by document count, the later clause first on ties.
   const order = sets
-    .map((rows, i) => ({ i, passes: passing[i] === true, count: rows.length }))
+    .map((rows, i) => ({ i, passes: passing[i] === true, count: rows.count }))
     .sort((a, b) => Number(a.passes) - Number(b.passes) || b.count - a.count || b.i - a.i)
     .map((c) => c.i);
   const key = order.join(',') + (passing.every(Boolean) ? '' : `/${passing.map(Number).join('')}`);
@@ -345,7 +334,7 @@ function findMatches(ctx: ReadContext, plan: FtsQueryPlan, filter: RowFilter | n
   return cache.remember(`tiers\u0000${strict}\u0000${phrases}\u0000${broaderKey}\u0000${key}`, () =>
     rankPartialMatches(
       memory.rowCapacity,
-      order.map((i) => sets[i] ?? new Int32Array(0)),
+      order.map((i) => sets[i] ?? RowSet.empty),
       order.map((i) => wide[i] ?? null),
       key,
     ),
@@ -361,21 +350,14 @@ function findMatches(ctx: ReadContext, plan: FtsQueryPlan, filter: RowFilter | n
  * by a broader form (`wide`: the other grades of an honour) counts as half
  * a clause lacking, so such rows are partial matches too.
  */
-function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], wide: ReadonlyArray<Int32Array | null>, key: string): MatchSet {
+function rankPartialMatches(capacity: number, ordered: readonly RowSet[], wide: ReadonlyArray<RowSet | null>, key: string): MatchSet {
   const n = ordered.length;
   const words = (capacity + 31) >>> 5;
   // One bitset per clause (and per broader form): a candidate's clauses are
   // then n bit tests, with no array as long as the corpus to clear and fill.
-  const bitsOf = (rows: Int32Array): Uint32Array => {
-    const bits = new Uint32Array(words);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i] ?? 0;
-      if (row < capacity) bits[row >>> 5] = (bits[row >>> 5] ?? 0) | (1 << (row & 31));
-    }
-    return bits;
-  };
-  const clauseBits = ordered.map(bitsOf);
-  const wideBits = wide.map((rows) => (rows === null ? null : bitsOf(rows)));
+  // A held word's bitset is used as it is.
+  const clauseBits = ordered.map((rows) => rows.bits(words));
+  const wideBits = wide.map((rows) => (rows === null ? null : rows.bits(words)));
   const full = n >= 32 ? 0xffffffff : (1 << n) - 1;
   const rarest = 1 << (n - 1);
   const majority = Math.floor(n / 2) + 1;
@@ -385,7 +367,7 @@ function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], wi
   // of them, so the smallest such clauses (and the rarest, which alone makes
   // a candidate) cover them all. Candidates are swept from their union only;
   // the most frequent clause, often most of the corpus, is only tested.
-  const bySize = ordered.map((rows, p) => ({ p, size: rows.length + (wide[p]?.length ?? 0) })).sort((x, y) => x.size - y.size || y.p - x.p);
+  const bySize = ordered.map((rows, p) => ({ p, size: rows.count + (wide[p]?.count ?? 0) })).sort((x, y) => x.size - y.size || y.p - x.p);
   const walked = [...new Set([n - 1, ...bySize.slice(0, n - majority + 1).map((c) => c.p)])];
   const seen = new Uint32Array(words);
   let seenCount = 0;
@@ -402,9 +384,24 @@ function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], wi
   // only in part: that pair of masks is its key, and the few distinct keys
   // are ranked once rather than a cost per candidate.
   const candidates = new Int32Array(seenCount);
-  const keys = new Float64Array(seenCount);
-  const distinct = new Map<number, number>();
+  // Per candidate, which of the distinct keys it has (in order of first sight): a typed-array read per row, not a map lookup.
+  const slots = new Int32Array(seenCount);
+  const slotKeys: number[] = [];
   const missingWeight = 2 ** n;
+  // The pair of masks as one code below 4^n; a table of codes when that is small, else a map.
+  const table = n <= 8 ? new Int32Array(4 ** n).fill(-1) : null;
+  const slotMap = table === null ? new Map<number, number>() : null;
+  const slotOf = (missing: number, inWide: number): number => {
+    const code = missing * missingWeight + inWide;
+    let slot = table !== null ? (table[code] ?? -1) : (slotMap?.get(code) ?? -1);
+    if (slot === -1) {
+      slot = slotKeys.length;
+      slotKeys.push(code);
+      if (table !== null) table[code] = slot;
+      else slotMap?.set(code, slot);
+    }
+    return slot;
+  };
   const clauseWords = new Uint32Array(n);
   const wideWords = new Uint32Array(n);
   const noBits = new Uint32Array(words);
@@ -428,10 +425,8 @@ function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], wi
       }
       const reached = (mask | inWide) >>> 0;
       if ((reached & rarest) === 0 && popCount(reached) < majority) continue;
-      const key = ((full & ~reached) >>> 0) * missingWeight + inWide;
       candidates[count] = row;
-      keys[count++] = key;
-      if (!distinct.has(key)) distinct.set(key, 0);
+      slots[count++] = slotOf((full & ~reached) >>> 0, inWide);
     }
   }
 
@@ -441,21 +436,18 @@ function rankPartialMatches(capacity: number, ordered: readonly Int32Array[], wi
     const missing = (key - inWide) / missingWeight;
     return (popCount(missing) * 2 + popCount(inWide)) * 4 ** n + key;
   };
-  const ranked = [...distinct.keys()].sort((a, b) => costOf(a) - costOf(b));
+  const ranked = [...slotKeys].sort((a, b) => costOf(a) - costOf(b));
   // Exact rows have key 0, so rank 0 — unless no row is exact, when rank 0 is a partial tier.
   const shift = ranked[0] === 0 ? 0 : 1;
-  ranked.forEach((key, rank) => distinct.set(key, Math.min(255, rank + shift)));
+  const rankOf = new Map(ranked.map((code, rank) => [code, Math.min(255, rank + shift)]));
+  const tierOfSlot = Uint8Array.from(slotKeys, (code) => rankOf.get(code) ?? 255);
   const tiers = new Uint8Array(capacity);
-  for (let i = 0; i < count; i++) tiers[candidates[i] ?? 0] = distinct.get(keys[i] ?? 0) ?? 255;
+  for (let i = 0; i < count; i++) tiers[candidates[i] ?? 0] = tierOfSlot[slots[i] ?? 0] ?? 255;
   return { rows: candidates.slice(0, count), tiers, levels: ranked.length - (ranked[0] === 0 ? 1 : 0), key };
 }
 
-function anyPasses(ctx: ReadContext, rows: ArrayLike<number>, filter: RowFilter | null): boolean {
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] ?? 0;
-    if (ctx.memory.isLive(row) && (filter === null || filter(row))) return true;
-  }
-  return false;
+function anyPasses(ctx: ReadContext, rows: RowSet, filter: RowFilter | null): boolean {
+  return rows.some((row) => ctx.memory.isLive(row) && (filter === null || filter(row)));
 }
 
 /**
@@ -507,7 +499,7 @@ function computeScores(
   // A small bonus, not worth another pass over a very broad match.
   if (full && plan.original !== null && match.rows.length <= 4 * bm25RowLimit) {
     original = new Uint8Array(memory.rowCapacity);
-    for (const row of originalRows(ctx, plan, plan.original)) original[row] = 1;
+    for (const row of originalRows(ctx, plan, plan.original).rows()) original[row] = 1;
   }
   const clauseCount = Math.max(1, plan.clauseForms.length);
   // One pattern for a clause's expansions: a clause such as 被评为 has seven
@@ -559,9 +551,10 @@ function computeScores(
  * whole position list (党支部, in every article, costs ~60 ms at 100k), for
  * a bonus. The others go to FTS5 together.
  */
-function originalRows(ctx: ReadContext, plan: FtsQueryPlan, original: string): Int32Array {
-  if (plan.phraseTexts.length > 0) return matchRows(ctx, original, plan.phraseTexts);
-  const held: Int32Array[] = [];
+function originalRows(ctx: ReadContext, plan: FtsQueryPlan, original: string): RowSet {
+  const fts = (match: string, phrases: readonly string[] = []): RowSet => RowSet.ofRows(matchRows(ctx, match, phrases));
+  if (plan.phraseTexts.length > 0) return fts(original, plan.phraseTexts);
+  const held: RowSet[] = [];
   const rest: string[] = [];
   for (const clause of plan.clauseTokens) {
     const own = clause.alternatives[0] ?? [];
@@ -570,27 +563,13 @@ function originalRows(ctx: ReadContext, plan: FtsQueryPlan, original: string): I
     if (rows !== null) held.push(rows);
     else {
       const expression = buildAlternative({ text: own.join(' '), tokens: [...own] }, clause.prefix);
-      if (expression === null) return matchRows(ctx, original, []);
+      if (expression === null) return fts(original);
       rest.push(expression);
     }
   }
-  if (held.length === 0) return matchRows(ctx, original, []);
-  if (rest.length > 0) held.push(matchRows(ctx, rest.join(' AND '), []));
-  return intersectionOfRows(held, ctx.memory.rowCapacity);
-}
-
-/** The rows in every one of `lists` (each ascending, without repeats), ascending. */
-function intersectionOfRows(lists: readonly Int32Array[], capacity: number): Int32Array {
-  if (lists.length === 1) return lists[0] ?? new Int32Array(0);
-  const counts = new Uint8Array(capacity);
-  for (const rows of lists) {
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i] ?? 0;
-      if (row < capacity) counts[row] = (counts[row] ?? 0) + 1;
-    }
-  }
-  const shortest = lists.reduce((a, b) => (b.length < a.length ? b : a));
-  return shortest.filter((row) => counts[row] === lists.length);
+  if (held.length === 0) return fts(original);
+  if (rest.length > 0) held.push(fts(rest.join(' AND ')));
+  return intersectionOf(held, ctx.memory.rowCapacity);
 }
 
 /**
@@ -611,7 +590,7 @@ function chooseBm25Expression(ctx: ReadContext, plan: FtsQueryPlan, match: Match
     // The rows found for the clause are at most what the estimate below
     // counts: past the limit already, the clause is left out without asking
     // fts5vocab, which reads a frequent word's whole document list.
-    const found = plan.clauses.length === 1 && match.tiers === null ? match.rows.length : clauseRows(ctx, plan, i).length;
+    const found = plan.clauses.length === 1 && match.tiers === null ? match.rows.length : clauseRows(ctx, plan, i).count;
     if (found > selective) return;
     // Documents with any alternative; an alternative of several words has at most its rarest word's.
     let estimate = 0;

@@ -52,10 +52,9 @@ export class TermSets {
     return (this.sets.size * this.words * 4) / maxBytes;
   }
 
-  /** The rows of `key` in row order, or null when it is not held. */
-  rows(key: TermSetKey): Int32Array | null {
-    const bits = this.sets.get(key);
-    return bits ? rowsOfBits(bits) : null;
+  /** The bitset of `key`'s rows, or null when it is not held: kept up to date by writes, so read it within one read, never change it. */
+  bits(key: TermSetKey): Uint32Array | null {
+    return this.sets.get(key) ?? null;
   }
 
   /** Whether `rows` (what FTS5 listed for `key`) are worth a bitset; `live`: rows in the index. */

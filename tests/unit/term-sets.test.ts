@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { rowsOfBits, termProbe, TermSets, termSetKey } from '../../engine/sqlite/term-sets.js';
 
-const rowsOf = (sets: TermSets, key: Parameters<TermSets['rows']>[0]): number[] | null => {
-  const rows = sets.rows(key);
-  return rows === null ? null : [...rows];
+const rowsOf = (sets: TermSets, key: Parameters<TermSets['bits']>[0]): number[] | null => {
+  const bits = sets.bits(key);
+  return bits === null ? null : [...rowsOfBits(bits)];
 };
 
 describe('rowsOfBits', () => {
