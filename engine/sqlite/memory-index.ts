@@ -454,6 +454,11 @@ export class MemoryIndex {
     return this.titleKeys[row] ?? '';
   }
 
+  /** Every row's title signature (title-sets.ts signatureOf), two words a row: what spares most rows a substring test. */
+  titleSignatures(): Uint32Array {
+    return this.titleSets.signaturesOf(this.titleKeys);
+  }
+
   /** A bitset over the live rows whose title key (compacted, lower-cased) contains any of `words`. */
   titlesContaining(words: readonly string[]): Uint32Array {
     return this.titleSets.rowsContaining(words, this.titleKeys, this.live);

@@ -23,7 +23,8 @@ import {
 import { parseRowList, selectTop } from './row-lists.js';
 import { intersectionOf, RowSet, unionOf } from './row-set.js';
 import { bodyPattern } from './stored-text.js';
-import { hasBit, popCount, termSetKey, type TermSetKey } from './term-sets.js';
+import { popCount, termSetKey, type TermSetKey } from './term-sets.js';
+import { mayContain, mayContainAny, signatureOf } from './title-sets.js';
 import type { FacetCounts, SearchHit, SearchRequest, SearchResult, SortOrder } from '../port.js';
 
 interface MatchSet {
@@ -504,10 +505,13 @@ function computeScores(
   const clauseCount = Math.max(1, plan.clauseForms.length);
   // One pattern for a clause's expansions: a clause such as 被评为 has seven
   // forms, and one regular expression over a title is ~4× cheaper than seven
-  // substring searches, for every matching row.
+  // substring searches. Either runs only on the titles whose signature
+  // could hold a form (title-sets.ts), a few in a hundred.
   const titleTests = plan.clauseForms.map(([own, ...expansions]) => ({
     own: own ?? null,
+    ownSignature: signatureOf(own ?? ''),
     expansions: expansions.length > 0 ? new RegExp(expansions.map(escapeRegExp).join('|'), 'u') : null,
+    expansionSignatures: expansions.map(signatureOf),
   }));
   // Over a large share of the index, each form's titles come from a bitset of every title holding
   // it, kept from one query to the next (title-sets.ts); building one costs a test of every title.
@@ -520,25 +524,31 @@ function computeScores(
       : null;
 
   const scores = new Float64Array(rows.length);
+  const signatures = titleSets === null && titleTests.length > 0 ? memory.titleSignatures() : null;
+  const { tiers, levels } = match;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] ?? 0;
     const relevance = bm25 && best > 0 ? (bm25[row] ?? 0) / best : 0;
     let inTitle = 0;
     if (titleSets !== null) {
-      for (const { own, expansions } of titleSets) {
-        if (own !== null && hasBit(own, row)) inTitle++;
-        else if (expansions !== null && hasBit(expansions, row)) inTitle += expansionTitleShare;
+      const word = row >>> 5;
+      const bit = 1 << (row & 31);
+      for (let c = 0; c < titleSets.length; c++) {
+        const { own, expansions } = titleSets[c] as (typeof titleSets)[number];
+        if (own !== null && ((own[word] ?? 0) & bit) !== 0) inTitle++;
+        else if (expansions !== null && ((expansions[word] ?? 0) & bit) !== 0) inTitle += expansionTitleShare;
       }
-    } else {
-      const title = memory.titleKeyOf(row);
-      for (const { own, expansions } of titleTests) {
-        if (own !== null && title.includes(own)) inTitle++;
-        else if (expansions?.test(title) === true) inTitle += expansionTitleShare;
+    } else if (signatures !== null) {
+      for (let c = 0; c < titleTests.length; c++) {
+        const { own, ownSignature, expansions, expansionSignatures } = titleTests[c] as (typeof titleTests)[number];
+        if (own !== null && mayContain(signatures, row, ownSignature) && memory.titleKeyOf(row).includes(own)) inTitle++;
+        else if (expansions !== null && mayContainAny(signatures, row, expansionSignatures) && expansions.test(memory.titleKeyOf(row)))
+          inTitle += expansionTitleShare;
       }
     }
     let score = 1 + relevance + (titleBonus * inTitle) / clauseCount + (original?.[row] === 1 ? originalFormBonus : 0);
     score *= topicalityFactor(memory.topicalityOf(row));
-    if (match.tiers) score += tierWeight * (match.levels - (match.tiers[row] ?? 0));
+    if (tiers) score += tierWeight * (levels - (tiers[row] ?? 0));
     scores[i] = score;
   }
   return { rows, scores, exact: new Map<number, boolean>() };
