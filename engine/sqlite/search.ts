@@ -139,15 +139,7 @@ function runSearch(ctx: ReadContext, request: SearchRequest): SearchResult {
   const terms = request.query.highlightTerms;
   if (request.sort !== 'relevance') {
     // Exact matches first, then partial ones, each in date order.
-    const tiers = match.tiers;
-    const ordered =
-      tiers === null
-        ? memory.orderByDate(match.rows, dateSort)
-        : [
-            ...memory.orderByDate(match.rows.filter((row) => tiers[row] === 0), dateSort),
-            ...memory.orderByDate(match.rows.filter((row) => tiers[row] !== 0), dateSort),
-          ];
-    return byDate(ordered, terms, tiers);
+    return byDate(memory.orderByDate(match.rows, dateSort, match.tiers), terms, match.tiers);
   }
 
   // Past the deadline the matches found are ranked without bm25 and the

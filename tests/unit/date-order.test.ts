@@ -76,3 +76,35 @@ describe('date orders', () => {
     expect(desc).toEqual(expected(rows, -1));
   });
 });
+
+describe('orderByDate: a match set in date order', () => {
+  const next = random(11);
+  const rows = Array.from({ length: 2000 }, (_, i) =>
+    next() < 0.05 ? null : rowOf(`b${String(Math.floor(next() * 1e6)).padStart(6, '0')}-${i}`, `20${10 + Math.floor(next() * 9)}-0${1 + Math.floor(next() * 9)}-1${Math.floor(next() * 9)}`, null),
+  );
+  const memory = new MemoryIndex();
+  rows.forEach((row, i) => memory.setRow(i, row ?? rowOf(`gone-${i}`, '2020-01-01', 2020)));
+  rows.forEach((row, i) => {
+    if (row === null) memory.removeRow(i);
+  });
+
+  // What it means: the global order filtered to the set, exact rows (tier 0) before the others.
+  const meant = (set: number[], sort: 'date_asc' | 'date_desc', tiers: Uint8Array | null): number[] => {
+    const inSet = new Set(set);
+    const order = [...memory.dateOrder(sort)].filter((row) => inSet.has(row));
+    return tiers === null ? order : [...order.filter((row) => tiers[row] === 0), ...order.filter((row) => tiers[row] !== 0)];
+  };
+
+  // 40 rows take the sort by rank, 900 the walk of the whole order; deleted rows are in both sets.
+  it.each([
+    ['a few rows (sorted by rank)', 40],
+    ['many rows (walking the order)', 900],
+  ])('%s: the same as the global order, exact rows first, deleted rows left out', (_, size) => {
+    const set = Array.from({ length: 2000 }, (_, row) => row).filter(() => next() < size / 2000);
+    const tiers = Uint8Array.from({ length: 2000 }, () => (next() < 0.4 ? 0 : 1 + Math.floor(next() * 3)));
+    for (const sort of ['date_asc', 'date_desc'] as const) {
+      expect([...memory.orderByDate(set, sort)]).toEqual(meant(set, sort, null));
+      expect([...memory.orderByDate([...set].reverse(), sort, tiers)]).toEqual(meant(set, sort, tiers));
+    }
+  });
+});
