@@ -15,8 +15,7 @@ export class RowSet {
   private constructor(
     private readonly list: Int32Array | null,
     private readonly set: Uint32Array | null,
-    /** How many rows. */
-    readonly count: number,
+    private counted: number,
   ) {}
 
   /** `rows` ascending, each once. */
@@ -26,9 +25,18 @@ export class RowSet {
 
   /** The set bits of `bits`, which the row set shares: neither side may change them while it is in use. */
   static ofBits(bits: Uint32Array): RowSet {
-    let count = 0;
-    for (let w = 0; w < bits.length; w++) count += popCount(bits[w] ?? 0);
-    return new RowSet(null, bits, count);
+    return new RowSet(null, bits, -1);
+  }
+
+  /** How many rows (a bitset's counted when first asked). */
+  get count(): number {
+    if (this.counted === -1) {
+      const set = this.set ?? new Uint32Array(0);
+      let count = 0;
+      for (let w = 0; w < set.length; w++) count += popCount(set[w] ?? 0);
+      this.counted = count;
+    }
+    return this.counted;
   }
 
   static readonly empty = RowSet.ofRows(new Int32Array(0));

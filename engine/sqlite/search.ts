@@ -166,9 +166,10 @@ function runSearch(ctx: ReadContext, request: SearchRequest): SearchResult {
 function exactness(reps: Int32Array, folded: ReadonlyMap<number, number[]>, tiers: Uint8Array | null): Uint8Array {
   const out = new Uint8Array(reps.length);
   if (tiers === null) return out.fill(1);
-  reps.forEach((row, i) => {
-    if (tiers[row] === 0 || (folded.get(row) ?? []).some((member) => tiers[member] === 0)) out[i] = 1;
-  });
+  for (let i = 0; i < reps.length; i++) {
+    const row = reps[i] ?? 0;
+    if (tiers[row] === 0 || (folded.size > 0 && (folded.get(row) ?? []).some((member) => tiers[member] === 0))) out[i] = 1;
+  }
   return out;
 }
 
@@ -189,7 +190,7 @@ function toResult(
   partialOutside = 0,
 ): SearchResult {
   let total = 0;
-  for (const flag of isExact) total += flag;
+  for (let i = 0; i < isExact.length; i++) total += isExact[i] ?? 0;
   // partialOutside: partial results left out of `reps` (counted, not scored).
   const partialTotal = reps.length - total + partialOutside;
   let facets: FacetCounts | null = null;
@@ -213,6 +214,14 @@ function toResult(
   return { hits, total, partialTotal, relaxed: total === 0 && partialTotal > 0, facets };
 }
 
+/** The representatives flagged exact, `total` of them, in order. */
+function exactOnes(reps: Int32Array, isExact: Uint8Array, total: number): Int32Array {
+  const out = new Int32Array(total);
+  let n = 0;
+  for (let i = 0; i < reps.length && n < total; i++) if (isExact[i] === 1) out[n++] = reps[i] ?? 0;
+  return out;
+}
+
 function countResultFacets(
   ctx: ReadContext,
   request: SearchRequest,
@@ -223,7 +232,7 @@ function countResultFacets(
 ): FacetCounts {
   const { memory } = ctx;
   const limit = request.facetLimit;
-  const counted = total > 0 && total < reps.length ? reps.filter((_, i) => isExact[i] === 1) : reps;
+  const counted = total > 0 && total < reps.length ? exactOnes(reps, isExact, total) : reps;
   const facets = memory.countFacets(counted, limit);
   if (!request.disjunctiveFacets) return facets;
   const lifted = memory.countLiftedFacets(source.candidates, request.filters, memory.compileFilter(request.fixedFilters), {
