@@ -84,25 +84,52 @@ export interface Segmentation {
 }
 
 export function segmentText(text: string): Segmentation {
-  const cutter = segmenter();
-  const words: string[] = [];
-  const starts: number[] = [];
+  // The ideograph runs go to jieba in ONE call, joined by spaces: jieba cuts
+  // each run between non-ideographs on its own, so the words are those of a
+  // call per run, without a native call (and its string conversions) per run.
+  const hanParts: string[] = [];
+  const hanStarts: number[] = [];
+  const latinWords: string[] = [];
+  const latinStarts: number[] = [];
   for (const match of text.matchAll(runPattern)) {
     const [, han, latin] = match;
     if (han !== undefined) {
-      // With HMM off the words of a run concatenate back to the run, so offsets add up.
-      let at = match.index;
-      for (const word of cutter.cut(han, false)) {
-        if (word.trim() !== '') {
-          words.push(word);
-          starts.push(at);
-        }
-        at += word.length;
-      }
+      hanParts.push(han);
+      hanStarts.push(match.index);
     } else if (latin !== undefined) {
-      words.push(latin.toLowerCase());
-      starts.push(match.index);
+      latinWords.push(latin.toLowerCase());
+      latinStarts.push(match.index);
     }
+  }
+  const words: string[] = [];
+  const starts: number[] = [];
+  let latin = 0;
+  if (hanParts.length > 0) {
+    let run = 0;
+    let runEnd = hanParts[0]!.length;
+    let at = 0;
+    for (const word of segmenter().cut(hanParts.join(' '), false)) {
+      const from = at;
+      at += word.length;
+      if (from >= runEnd) {
+        // The space between two runs.
+        run++;
+        runEnd = at + hanParts[run]!.length;
+        continue;
+      }
+      const start = hanStarts[run]! + (from - (runEnd - hanParts[run]!.length));
+      while (latin < latinWords.length && latinStarts[latin]! < start) {
+        words.push(latinWords[latin]!);
+        starts.push(latinStarts[latin]!);
+        latin++;
+      }
+      words.push(word);
+      starts.push(start);
+    }
+  }
+  for (; latin < latinWords.length; latin++) {
+    words.push(latinWords[latin]!);
+    starts.push(latinStarts[latin]!);
   }
   return { words, starts };
 }
@@ -188,29 +215,43 @@ function loadIdfTable(): IdfTable {
   return idfTable;
 }
 
+/** Whether a word is only digits, `.` and `%` (a number or a share, never a keyword). */
+function isNumeric(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || c === 46 || c === 37)) return false;
+  }
+  return true;
+}
+
 /**
  * The `limit` words of highest TF × IDF among `words` (words of two or more
  * characters, no numbers, no stop words), lower-cased. Ties go to the word
  * seen first, so the result is stable from run to run.
+ *
+ * Every article's words pass through here, so the big tables (jieba's IDF
+ * table has ~250k words) are read once per distinct word, not per occurrence.
  */
-export function rankKeywords(words: Iterable<string>, limit: number): string[] {
+export function rankKeywords(words: readonly string[], limit: number): string[] {
   const { idf, average, stop } = loadIdfTable();
   const counts = new Map<string, number>();
-  for (const word of words) {
-    if (word.length < 2 || stop.has(word)) continue;
-    counts.set(word, (counts.get(word) ?? 0) + 1);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (word.length >= 2) counts.set(word, (counts.get(word) ?? 0) + 1);
   }
-  const scored: Array<{ word: string; weight: number; order: number }> = [];
-  let order = 0;
+  const scoredWords: string[] = [];
+  const weights: number[] = [];
   for (const [word, count] of counts) {
-    if (/^[0-9.%]+$/u.test(word)) continue;
-    scored.push({ word, weight: count * (idf.get(word) ?? average), order: order++ });
+    if (stop.has(word) || isNumeric(word)) continue;
+    scoredWords.push(word);
+    weights.push(count * (idf.get(word) ?? average));
   }
-  scored.sort((a, b) => b.weight - a.weight || a.order - b.order);
+  // Sorting positions by weight, then by first appearance, keeps the order of a stable sort.
+  const order = Array.from(scoredWords.keys()).sort((a, b) => weights[b]! - weights[a]! || a - b);
   const out: string[] = [];
   const seen = new Set<string>();
-  for (const { word } of scored) {
-    const lower = word.toLowerCase();
+  for (const at of order) {
+    const lower = scoredWords[at]!.toLowerCase();
     if (seen.has(lower)) continue;
     seen.add(lower);
     out.push(lower);

@@ -66,6 +66,36 @@ interface Tables {
   traditionalOnly: Set<string>;
   /** Characters that convert on their own yet are Simplified characters too (乾, 昇, 於). */
   dualUse: Set<string>;
+  /**
+   * The two sets by UTF-16 unit, for the BMP characters nearly every text is
+   * made of: every article is scanned for them, and a table read per unit
+   * costs a fraction of a one-character string and a set lookup per character.
+   */
+  classOfUnit: Uint8Array;
+}
+
+const traditionalOnlyClass = 1;
+const dualUseClass = 2;
+
+function unitClasses(traditionalOnly: ReadonlySet<string>, dualUse: ReadonlySet<string>): Uint8Array {
+  const classes = new Uint8Array(65536);
+  for (const ch of traditionalOnly) if (ch.length === 1) classes[ch.charCodeAt(0)]! |= traditionalOnlyClass;
+  for (const ch of dualUse) if (ch.length === 1) classes[ch.charCodeAt(0)]! |= dualUseClass;
+  return classes;
+}
+
+/** Whether `text` holds a character of `cls`: BMP characters from the table, the others from their set. */
+function hasCharacterOf(text: string, cls: number, astral: ReadonlySet<string>, classes: Uint8Array): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      if (astral.has(text.slice(i, i + 2))) return true;
+      i++;
+    } else if ((classes[unit]! & cls) !== 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
 const protectedMark = '\u0000';
@@ -98,7 +128,8 @@ function buildTables(): Tables {
   };
   const segments = trieOf([ts[0] as DictLike]);
   const { traditionalOnly, dualUse } = classifyCharacters(ts, [twPhrases, twChars, hkPhrases, hkChars], variants.auto, traditionalToSimplified);
-  const built: Tables = { normalise, segments, traditionalToSimplified, variants, traditionalOnly, dualUse };
+  const classOfUnit = unitClasses(traditionalOnly, dualUse);
+  const built: Tables = { normalise, segments, traditionalToSimplified, variants, traditionalOnly, dualUse, classOfUnit };
   tables = built;
   protectNames(built);
   return built;
@@ -237,8 +268,7 @@ const compatibilityIdeograph = /[\uf900-\ufaff\u{2f800}-\u{2fa1f}]/u;
 
 function hasTraditionalOnly(text: string, t: Tables): boolean {
   if (compatibilityIdeograph.test(text)) return true;
-  for (const ch of text) if (t.traditionalOnly.has(ch)) return true;
-  return false;
+  return hasCharacterOf(text, traditionalOnlyClass, t.traditionalOnly, t.classOfUnit);
 }
 
 /**
@@ -251,8 +281,7 @@ export function toSimplified(text: string, variant: TraditionalVariant = 'auto')
   if (text === '') return text;
   const t = getTables();
   if (variant === 'auto' && !hasTraditionalOnly(text, t)) {
-    for (const ch of text) if (t.dualUse.has(ch)) return convertWith(text, variant, t, true);
-    return text;
+    return hasCharacterOf(text, dualUseClass, t.dualUse, t.classOfUnit) ? convertWith(text, variant, t, true) : text;
   }
   return convertWith(text, variant, t);
 }

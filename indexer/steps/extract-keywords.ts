@@ -21,11 +21,11 @@ export interface KeywordInput {
   segmented?: { title: Segmentation; body: Segmentation };
 }
 
-function* candidateWords(title: Segmentation, body: Segmentation): Generator<string> {
+function candidateWords(title: Segmentation, body: Segmentation): string[] {
   // The title counts twice: it names what the article is about.
-  yield* title.words;
-  yield* title.words;
-  for (let i = 0; i < body.words.length && body.starts[i]! < maxBodyChars; i++) yield body.words[i]!;
+  const words = [...title.words, ...title.words];
+  for (let i = 0; i < body.words.length && body.starts[i]! < maxBodyChars; i++) words.push(body.words[i]!);
+  return words;
 }
 
 export function extractArticleKeywords(input: KeywordInput, limit = defaultLimit): string[] {

@@ -4,6 +4,12 @@
  * over that many literals is slow in V8; bucketing phrases by their first two
  * characters keeps each position to a handful of `startsWith` checks (one
  * character is not enough: hundreds of place names start with 中 or 大).
+ *
+ * Most positions of a text start no phrase, and the matchers scan every
+ * position of every article (places twice, hospitals, the phrases that are
+ * not places), so a position is first tested against a bitset of the
+ * phrases' first two characters: no map lookup and no string allocated for
+ * the usual miss.
  */
 export interface PhraseMatch<T> {
   start: number;
@@ -12,15 +18,31 @@ export interface PhraseMatch<T> {
   values: T[];
 }
 
-/** The first two UTF-16 units as one number: no string allocated per text position. */
+/**
+ * The first two UTF-16 units folded into 30 bits, so the key stays a small
+ * integer (a larger number is a heap object in V8, allocated and hashed per
+ * lookup). Units that differ only in their top bit share a bucket; every
+ * candidate is checked with `startsWith`, so sharing costs a check, never a
+ * wrong match.
+ */
 function prefixKey(text: string, index: number): number {
-  return text.charCodeAt(index) * 65536 + text.charCodeAt(index + 1);
+  return ((text.charCodeAt(index) & 0x7fff) << 15) | (text.charCodeAt(index + 1) & 0x7fff);
+}
+
+const filterBits = 20;
+
+/** The bit of a prefix key in the filter: a multiplicative hash, so neighbouring characters spread. */
+function filterSlot(key: number): number {
+  return Math.imul(key, 0x9e3779b1) >>> (32 - filterBits);
 }
 
 export class PhraseMatcher<T> {
   private readonly byPhrase = new Map<string, T[]>();
   private readonly byPrefix = new Map<number, string[]>();
-  private readonly single = new Set<string>();
+  /** One bit per filter slot holding the prefix of some phrase of two or more characters. */
+  private readonly prefixFilter = new Uint32Array((1 << filterBits) / 32);
+  /** UTF-16 units that are one-character phrases by themselves. */
+  private readonly single = new Uint8Array(65536);
   private frozen = false;
 
   add(phrase: string, value: T): void {
@@ -33,10 +55,12 @@ export class PhraseMatcher<T> {
     }
     this.byPhrase.set(phrase, [value]);
     if (phrase.length === 1) {
-      this.single.add(phrase);
+      this.single[phrase.charCodeAt(0)] = 1;
       return;
     }
     const key = prefixKey(phrase, 0);
+    const slot = filterSlot(key);
+    this.prefixFilter[slot >>> 5]! |= 1 << (slot & 31);
     const bucket = this.byPrefix.get(key);
     if (bucket) bucket.push(phrase);
     else this.byPrefix.set(key, [phrase]);
@@ -55,16 +79,24 @@ export class PhraseMatcher<T> {
   /** The longest phrase starting exactly at `index`, if any. */
   matchAt(text: string, index: number): PhraseMatch<T> | null {
     this.freeze();
-    const bucket = index + 1 < text.length ? this.byPrefix.get(prefixKey(text, index)) : undefined;
-    if (bucket) {
-      for (const phrase of bucket) {
-        if (text.startsWith(phrase, index)) {
-          return { start: index, end: index + phrase.length, phrase, values: this.byPhrase.get(phrase) as T[] };
+    if (index + 1 < text.length) {
+      const key = prefixKey(text, index);
+      const slot = filterSlot(key);
+      if ((this.prefixFilter[slot >>> 5]! & (1 << (slot & 31))) !== 0) {
+        const bucket = this.byPrefix.get(key);
+        if (bucket) {
+          for (const phrase of bucket) {
+            if (text.startsWith(phrase, index)) {
+              return { start: index, end: index + phrase.length, phrase, values: this.byPhrase.get(phrase) as T[] };
+            }
+          }
         }
       }
     }
-    const ch = text[index] as string;
-    if (this.single.has(ch)) return { start: index, end: index + 1, phrase: ch, values: this.byPhrase.get(ch) as T[] };
+    if (index < text.length && this.single[text.charCodeAt(index)] === 1) {
+      const ch = text[index] as string;
+      return { start: index, end: index + 1, phrase: ch, values: this.byPhrase.get(ch) as T[] };
+    }
     return null;
   }
 

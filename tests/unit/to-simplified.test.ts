@@ -22,6 +22,18 @@ describe('place names survive Traditional → Simplified', () => {
     expect(normaliseText(input)).toBe(expected);
   });
 
+  it('a Traditional-only character outside the BMP converts too, wherever it stands', () => {
+    // 𠁞 (U+2005E) is a Traditional form of 𠀾: a surrogate pair, not one UTF-16 unit.
+    for (const [input, expected] of [
+      ['医院𠁞党建', '医院𠀾党建'],
+      ['𠁞', '𠀾'],
+      ['党建工作会议召开，医院𠁞', '党建工作会议召开，医院𠀾'],
+    ] as const) {
+      expect(toSimplified(input)).toBe(expected);
+    }
+    expect(toSimplified('医院𠀾党建')).toBe('医院𠀾党建');
+  });
+
   it('a Simplified text is not Traditional because of 乾', () => {
     for (const text of ['乾安县人民医院党委召开党建工作会议，全体党员参加。', '乾隆皇帝下江南的故事在当地流传很广。']) {
       expect(detectScript(text)).toBe('simplified');
