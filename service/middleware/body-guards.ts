@@ -1,4 +1,5 @@
 /** Request-body checks for JSON routes: media type (415) and size (413), before anything parses it. */
+import { nodeRequestOf } from './node-bindings.js';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError, payloadTooLarge, respondWithError } from '../errors.js';
@@ -70,7 +71,7 @@ export async function settleUnreadBody(c: Context, maxBytes: number, maxMs: numb
   const raw = c.req.raw;
   // Asked first because reading `raw.body` builds a full fetch Request on
   // @hono/node-server, which alone cost /healthz most of its throughput.
-  if (!declaresBody(raw.headers)) return;
+  if (!requestDeclaresBody(c)) return;
   if (raw.body === null) return;
   if (raw.bodyUsed || raw.body.locked) {
     if (c.res.status === 413) c.header('Connection', 'close');
@@ -85,10 +86,21 @@ export async function settleUnreadBody(c: Context, maxBytes: number, maxMs: numb
 }
 
 /** HTTP/1.1 requests carry a body only with a Content-Length above 0 or a Transfer-Encoding (RFC 9112 §6.1). */
-function declaresBody(headers: Headers): boolean {
-  if (headers.has('transfer-encoding')) return true;
-  const length = headers.get('content-length');
-  return length !== null && length.trim() !== '0';
+function declaresBody(transferEncoding: string | null | undefined, contentLength: string | null | undefined): boolean {
+  if (transferEncoding !== null && transferEncoding !== undefined) return true;
+  return contentLength !== null && contentLength !== undefined && contentLength.trim() !== '0';
+}
+
+/**
+ * Whether the request declares a body. On @hono/node-server the answer comes
+ * from Node's own header object: asking the fetch Request builds a Headers
+ * object from every header of every request, a body or not.
+ */
+export function requestDeclaresBody(c: Context): boolean {
+  const incoming = nodeRequestOf(c);
+  if (incoming) return declaresBody(incoming.headers['transfer-encoding'], incoming.headers['content-length']);
+  const headers = c.req.raw.headers;
+  return declaresBody(headers.get('transfer-encoding'), headers.get('content-length'));
 }
 
 /** Reads and drops a body; false when it is longer than `maxBytes` or takes longer than `maxMs`. */

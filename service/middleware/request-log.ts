@@ -34,6 +34,10 @@ export function logRequest(
   finished: { route: string; status: number; code: ErrorCode | undefined; latencyMs: number },
 ): void {
   const { route, status, code, latencyMs } = finished;
+  const outcomeLevel = logLevelOf(status, code);
+  const level = outcomeLevel === 'info' && status < 400 && probeRoutes.has(route) ? 'debug' : outcomeLevel;
+  // A probe's line is usually below the level in force: not even built then.
+  if (!logger.isLevelEnabled(level)) return;
   const entry = {
     requestId: c.get('requestId'),
     method: c.req.method,
@@ -43,6 +47,5 @@ export function logRequest(
     ...(code !== undefined ? { code } : {}),
     latencyMs: Math.round(latencyMs * 100) / 100,
   };
-  const level = logLevelOf(status, code);
-  logger[level === 'info' && status < 400 && probeRoutes.has(route) ? 'debug' : level](entry, 'request');
+  logger[level](entry, 'request');
 }

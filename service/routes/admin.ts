@@ -5,7 +5,7 @@ import { ingestBatch } from '../../indexer/ingest-batch.js';
 import { rebuildIndex } from '../../indexer/pipeline.js';
 import type { GivenFields } from '../../indexer/types.js';
 import { ApiError } from '../errors.js';
-import type { AppEnv } from '../context.js';
+import { requestLogger, type AppEnv } from '../context.js';
 import type { ApiOperation } from '../openapi.js';
 import { limitBody, requireUtf8Body } from '../middleware/body-guards.js';
 import { checkIdempotencyKey, digestRequest, type StoredReply } from '../idempotency.js';
@@ -124,7 +124,7 @@ export function createAdminRoutes(deps: RouteDeps): Hono<AppEnv> {
 
   async function ingestOne(c: Context<AppEnv>, input: ArticleInput, request: string): Promise<StoredReply> {
     const { document, created } = await ingestArticle(context, toGivenFields(input));
-    c.get('logger').info({ articleId: document.id, created, duplicateOf: document.duplicateOf }, 'article ingested');
+    requestLogger(c).info({ articleId: document.id, created, duplicateOf: document.duplicateOf }, 'article ingested');
     const headers: Record<string, string> = created ? { Location: `/v1/articles/${encodeURIComponent(document.id)}` } : {};
     return { request, status: created ? 201 : 200, headers, body: presentIngested(document) };
   }
@@ -155,7 +155,7 @@ export function createAdminRoutes(deps: RouteDeps): Hono<AppEnv> {
       updated: items.filter((r) => r.status === 200).length,
       failed: items.filter((r) => r.status >= 400).length,
     };
-    c.get('logger').info({ articles: items.length, created: body.created, updated: body.updated, failed: body.failed }, 'article batch ingested');
+    requestLogger(c).info({ articles: items.length, created: body.created, updated: body.updated, failed: body.failed }, 'article batch ingested');
     return { request, status: 200, headers: {}, body };
   }
 
@@ -168,7 +168,7 @@ export function createAdminRoutes(deps: RouteDeps): Hono<AppEnv> {
       const { id } = c.req.valid('param');
       const removed = await deps.writes.run(() => removeArticle(context, id));
       if (!removed) throw new ApiError('not_found', `No article with id "${id}".`, { field: 'id' });
-      c.get('logger').info({ articleId: id }, 'article removed');
+      requestLogger(c).info({ articleId: id }, 'article removed');
       return c.body(null, 204);
     },
   );
@@ -178,7 +178,7 @@ export function createAdminRoutes(deps: RouteDeps): Hono<AppEnv> {
     rebuilding = true;
     try {
       const summary = await deps.writes.run(() => rebuildIndex(context));
-      c.get('logger').info({ articles: summary.articles, seconds: summary.seconds }, 'index rebuilt');
+      requestLogger(c).info({ articles: summary.articles, seconds: summary.seconds }, 'index rebuilt');
       return c.json(presentReindex(summary), 200);
     } finally {
       rebuilding = false;

@@ -4,7 +4,7 @@
  * the background tasks that apply a change to the index.
  */
 import { Hono } from 'hono';
-import type { AppEnv } from '../context.js';
+import { requestLogger, type AppEnv } from '../context.js';
 import { ApiError } from '../errors.js';
 import { formatDictionaryText, formatSynonymsFile } from '../analysis/overrides-store.js';
 import { RunTimeAnalysis } from '../analysis/run-time-analysis.js';
@@ -141,7 +141,7 @@ export function createAnalysisRoutes(deps: RouteDeps): Hono<AppEnv> {
     async (c) => {
       const task = await analysis.setSynonyms(c.req.valid('json'));
       const shipped = analysis.shipped();
-      c.get('logger').info({ taskId: task.id, words: task.words }, 'synonyms changed');
+      requestLogger(c).info({ taskId: task.id, words: task.words }, 'synonyms changed');
       c.header('Location', taskUrl(task.id));
       return c.json({ ...analysis.synonyms(), shipped: { groups: shipped.groups, oneWay: shipped.oneWay }, task }, 202);
     },
@@ -166,7 +166,7 @@ export function createAnalysisRoutes(deps: RouteDeps): Hono<AppEnv> {
     validate('json', dictionaryInputSchema),
     async (c) => {
       const task = await analysis.setDictionary(c.req.valid('json').words);
-      c.get('logger').info({ taskId: task.id, words: task.words }, 'dictionary changed');
+      requestLogger(c).info({ taskId: task.id, words: task.words }, 'dictionary changed');
       c.header('Location', taskUrl(task.id));
       return c.json({ words: analysis.dictionary(), shipped: analysis.shipped().dictionary, task }, 202);
     },

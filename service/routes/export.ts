@@ -5,7 +5,7 @@
  * matches (those `total` counts) are exported, up to EXPORT_MAX_ROWS.
  */
 import { Hono } from 'hono';
-import type { AppEnv } from '../context.js';
+import { requestLogger, type AppEnv } from '../context.js';
 import type { ApiOperation } from '../openapi.js';
 import { csvBom, csvHeader, csvLine, jsonLine, toExportRow } from '../query/export-rows.js';
 import { buildSearchRequest } from '../query/search-request.js';
@@ -89,7 +89,7 @@ export function createExportRoutes(deps: RouteDeps): Hono<AppEnv> {
           batch = (await deps.engine.search({ ...plan.request, page })).hits;
         } catch (error) {
           // Headers are gone: all that is left is to cut the download short, visibly.
-          c.get('logger').error({ err: error }, 'export failed mid-stream');
+          requestLogger(c).error({ err: error }, 'export failed mid-stream');
           controller.error(error);
         }
       },

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { ApiError } from '../errors.js';
-import type { AppEnv } from '../context.js';
+import { requestLogger, type AppEnv } from '../context.js';
 import type { ApiOperation } from '../openapi.js';
 import { healthResponseSchema, readinessResponseSchema, type ReadinessResponse } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
@@ -65,7 +65,7 @@ export function createHealthRoutes(deps: RouteDeps): Hono<AppEnv> {
     }
     const health = await checkEngine(deps);
     if (!health.ok) {
-      c.get('logger').warn({ detail: health.detail }, 'engine health check failed');
+      requestLogger(c).warn({ detail: health.detail }, 'engine health check failed');
       throw new ApiError('engine_unavailable', 'The search engine is not reachable.', { headers: { 'Retry-After': '5' } });
     }
     const stats = await deps.engine.stats();

@@ -568,6 +568,43 @@ describe('requests and logs', () => {
     expect(body.error.code).toBe('not_found');
   });
 
+  it('every kind of answer carries its request id and nosniff once, over a real socket', async () => {
+    const cases: Array<[string, RequestInit, number]> = [
+      ['/healthz', {}, 200],
+      ['/readyz', {}, 200],
+      ['/v1/nothing-here', {}, 404],
+      ['/v1/search?q=党建&page=0', {}, 400],
+      ['/v1/export?q=党建&format=csv', {}, 200],
+      ['/v1/articles', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }, 401],
+      ['/v1/search?q=党建', { method: 'OPTIONS', headers: { Origin: allowedOrigin, 'Access-Control-Request-Method': 'GET' } }, 204],
+    ];
+    for (const [path, init, status] of cases) {
+      const id = `trace-${status}-${path.length}`;
+      const res = await fetch(`${api}${path}`, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), 'X-Request-Id': id } });
+      await res.arrayBuffer();
+      expect(res.status, path).toBe(status);
+      // A header set twice would come back joined ("a, a").
+      expect(res.headers.get('x-request-id'), path).toBe(id);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+    const fresh = await fetch(`${api}/healthz`);
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/u);
+    const repeated = await fetch(`${api}/healthz`, { headers: [['X-Request-Id', 'a'], ['X-Request-Id', 'b']] });
+    expect(repeated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/u);
+  });
+
+  it("a route's own log lines carry the request id of the request that wrote them", async () => {
+    const res = await fetch(`${api}/v1/articles`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}`, 'X-Request-Id': 'ingest-trace-77' },
+      body: JSON.stringify({ ...droneArticle, url: 'https://www.binjiang-hospital.example/news/2024/0316.html' }),
+    });
+    expect(res.status).toBeLessThan(300);
+    const lines = server.logs().map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l['msg'] === 'article ingested' && l['requestId'] === 'ingest-trace-77')).toBeDefined();
+    expect(lines.find((l) => l['msg'] === 'request' && l['requestId'] === 'ingest-trace-77')).toBeDefined();
+  });
+
   it('echoes a request id and logs one JSON line per request, never the admin token', async () => {
     const res = await fetch(`${api}/v1/search?q=党建`, { headers: { 'X-Request-Id': 'trace-abc-123' } });
     expect(res.headers.get('x-request-id')).toBe('trace-abc-123');
