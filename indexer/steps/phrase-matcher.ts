@@ -25,8 +25,12 @@ export interface PhraseMatch<T> {
  * candidate is checked with `startsWith`, so sharing costs a check, never a
  * wrong match.
  */
+function pairKey(first: number, second: number): number {
+  return ((first & 0x7fff) << 15) | (second & 0x7fff);
+}
+
 function prefixKey(text: string, index: number): number {
-  return ((text.charCodeAt(index) & 0x7fff) << 15) | (text.charCodeAt(index + 1) & 0x7fff);
+  return pairKey(text.charCodeAt(index), text.charCodeAt(index + 1));
 }
 
 const filterBits = 20;
@@ -104,14 +108,29 @@ export class PhraseMatcher<T> {
   findAll(text: string, accept?: (match: PhraseMatch<T>) => boolean): PhraseMatch<T>[] {
     this.freeze();
     const out: PhraseMatch<T>[] = [];
+    const { prefixFilter, single } = this;
+    const n = text.length;
+    let unit = n > 0 ? text.charCodeAt(0) : 0;
     let i = 0;
-    while (i < text.length) {
+    while (i < n) {
+      // The usual position starts no phrase: told from the two units alone, without a call.
+      const nextUnit = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+      if (single[unit] === 0) {
+        const slot = filterSlot(pairKey(unit, nextUnit));
+        if (i + 1 >= n || (prefixFilter[slot >>> 5]! & (1 << (slot & 31))) === 0) {
+          i++;
+          unit = nextUnit;
+          continue;
+        }
+      }
       const m = this.matchAt(text, i);
       if (m && (accept === undefined || accept(m))) {
         out.push(m);
         i = m.end;
+        unit = i < n ? text.charCodeAt(i) : 0;
       } else {
         i++;
+        unit = nextUnit;
       }
     }
     return out;
