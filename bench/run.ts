@@ -327,6 +327,10 @@ function drawZipf<T>(items: readonly T[], count: number, seed: string): T[] {
 
 async function runIndexPhase(args: PhaseArgs): Promise<IndexPhaseResult> {
   const { indexCorpus, rebuildIndex } = await import('../indexer/pipeline.js');
+  // The garbage-collection policy `npm run index` and `npm start` apply, so the peak RSS is theirs.
+  const { applyHeapPolicy } = await import('../service/heap-policy.js');
+  const { loadEnv } = await import('../config/env.js');
+  applyHeapPolicy(loadEnv({ ...process.env, ENGINE: args.engine, DATA_DIR: args.dataDir, CORPUS_DIR: args.corpusDir }));
   rmSync(args.dataDir, { recursive: true, force: true });
   mkdirSync(args.dataDir, { recursive: true });
   let peakRss = process.memoryUsage().rss;
