@@ -76,6 +76,12 @@ export class PhraseMatcher<T> {
     this.frozen = true;
   }
 
+  /** Whether some phrase may start with the two units of `key`; false for certain. */
+  private mayStartWith(key: number): boolean {
+    const slot = filterSlot(key);
+    return (this.prefixFilter[slot >>> 5]! & (1 << (slot & 31))) !== 0;
+  }
+
   get(phrase: string): readonly T[] | undefined {
     return this.byPhrase.get(phrase);
   }
@@ -85,8 +91,7 @@ export class PhraseMatcher<T> {
     this.freeze();
     if (index + 1 < text.length) {
       const key = prefixKey(text, index);
-      const slot = filterSlot(key);
-      if ((this.prefixFilter[slot >>> 5]! & (1 << (slot & 31))) !== 0) {
+      if (this.mayStartWith(key)) {
         const bucket = this.byPrefix.get(key);
         if (bucket) {
           for (const phrase of bucket) {
@@ -108,20 +113,17 @@ export class PhraseMatcher<T> {
   findAll(text: string, accept?: (match: PhraseMatch<T>) => boolean): PhraseMatch<T>[] {
     this.freeze();
     const out: PhraseMatch<T>[] = [];
-    const { prefixFilter, single } = this;
+    const { single } = this;
     const n = text.length;
     let unit = n > 0 ? text.charCodeAt(0) : 0;
     let i = 0;
     while (i < n) {
       // The usual position starts no phrase: told from the two units alone, without a call.
       const nextUnit = i + 1 < n ? text.charCodeAt(i + 1) : 0;
-      if (single[unit] === 0) {
-        const slot = filterSlot(pairKey(unit, nextUnit));
-        if (i + 1 >= n || (prefixFilter[slot >>> 5]! & (1 << (slot & 31))) === 0) {
-          i++;
-          unit = nextUnit;
-          continue;
-        }
+      if (single[unit] === 0 && (i + 1 >= n || !this.mayStartWith(pairKey(unit, nextUnit)))) {
+        i++;
+        unit = nextUnit;
+        continue;
       }
       const m = this.matchAt(text, i);
       if (m && (accept === undefined || accept(m))) {

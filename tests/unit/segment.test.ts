@@ -9,11 +9,6 @@ const devArticles = readFileSync(join(import.meta.dirname, '../fixtures/corpus-d
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as { title?: string; text?: string; html?: string });
 
-/** Each run of ideographs cut on its own: what the words of a text must be, run by run. */
-function wordsOfRun(run: string): string[] {
-  return segmentWords(run);
-}
-
 describe('segmentText', () => {
   it.each([
     ['党建引领发展', ['党建引领', '发展'], [0, 4]],
@@ -55,7 +50,8 @@ describe('segmentText', () => {
           continue;
         }
         let at = run.index;
-        for (const word of wordsOfRun(run[0])) {
+        // The run cut on its own: what the words of the text must be, run by run.
+        for (const word of segmentWords(run[0])) {
           expected.push(word);
           expectedStarts.push(at);
           at += word.length;
