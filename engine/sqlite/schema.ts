@@ -86,7 +86,6 @@ const statements = [
   // Aggregated rows (hospital names, terms) are unique per kind and text; title rows belong to a document.
   `CREATE UNIQUE INDEX suggest_aggregate ON suggest (kind, text) WHERE doc IS NULL`,
   `CREATE INDEX suggest_doc ON suggest (doc) WHERE doc IS NOT NULL`,
-  `CREATE INDEX suggest_text ON suggest (kind, text)`,
   `CREATE INDEX suggest_pinyin_full ON suggest (kind, pinyin_full)`,
   `CREATE INDEX suggest_pinyin_initials ON suggest (kind, pinyin_initials)`,
 ];
@@ -97,15 +96,21 @@ export interface StoredVersions {
 }
 
 /**
- * Indexes added without changing what is stored, so without a new
+ * Indexes changed without changing what is stored, so without a new
  * `schemaVersion` (which would rebuild every index at its next open): they
- * are part of a new file, and the writer adds them to an older one when it
- * opens it (a one-off pass, 0.7 s at 100k articles).
+ * are part of a new file, and the writer brings an older one up to date when
+ * it opens it (a one-off pass, under a second at 100k articles).
  */
 const additiveIndexes = [
   // id → content hash, read whole by the start-up sync to check an unchanged corpus: scanning
   // `docs` reads past every body into its overflow pages (1.1–1.5 s at 100k), this index 0.2–0.3 s.
   `CREATE INDEX IF NOT EXISTS docs_content ON docs (id, content_hash)`,
+  // Completions by text prefix, covering what suggest.ts reads: a range of a few hundred entries
+  // costs 0.33 rather than 0.6 ms at 100k when no row has to be looked up in the table. Heaviest
+  // first within a text: a range's first entries (suggest's scan limit) then keep the best of many
+  // articles with one title. It replaces the (kind, text) index, at 0.3 MB more.
+  `CREATE INDEX IF NOT EXISTS suggest_text_best ON suggest (kind, text, weight DESC, doc, canonical)`,
+  `DROP INDEX IF EXISTS suggest_text`,
 ];
 
 /** Adds the indexes of `additiveIndexes` a file lacks; false when the file cannot be written (it is then read without them). */

@@ -10,37 +10,95 @@ import { statement, type ReadContext } from './read-context.js';
 
 type Entry = { text: string; doc: number | null; canonical: string | null; weight: number };
 
-function lookup(ctx: ReadContext, kind: Suggestion['kind'], input: { text: string; pinyin: string | null }, scanLimit: number): Entry[] {
+/** Entries of one kind, best first; `complete` false when the list was cut short at `take`. */
+interface Ranked {
+  entries: Entry[];
+  complete: boolean;
+}
+
+/**
+ * Best first: heavier, then shorter, then by text, then the earlier article.
+ * Lengths count characters and texts compare by code point, as SQLite's
+ * length() and BINARY collation do, so that the order SQLite picks the best
+ * entries in (see lookup) is this order exactly.
+ */
+export function compareEntries(a: Entry, b: Entry): number {
+  return b.weight - a.weight || codePoints(a.text) - codePoints(b.text) || compareCodePoints(a.text, b.text) || (a.doc ?? -1) - (b.doc ?? -1);
+}
+
+function codePoints(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit < 0xdc00) n--;
+  }
+  return n;
+}
+
+function compareCodePoints(a: string, b: string): number {
+  const end = Math.min(a.length, b.length);
+  for (let i = 0; i < end; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    // UTF-16 puts surrogates (characters past U+FFFF) below U+E000–U+FFFF; code points put them above.
+    if (x !== y) return sortUnit(x) - sortUnit(y);
+  }
+  return a.length - b.length;
+}
+
+function sortUnit(unit: number): number {
+  return unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;
+}
+
+/**
+ * Entries of `kind` whose text, full pinyin or initials start with the
+ * input: of each range's first `scanLimit` entries, the best `take`, picked
+ * by SQLite from the covering index (schema.ts) so that only those become
+ * JavaScript objects; the lists of several ranges are merged, each entry
+ * once, and cut where the first cut range ends (past it the merged order
+ * may lack entries).
+ */
+function lookup(ctx: ReadContext, kind: Suggestion['kind'], input: { text: string; pinyin: string | null }, scanLimit: number, take: number): Ranked {
   const found = new Map<string, Entry>();
   const ranges: Array<['text' | 'pinyin_full' | 'pinyin_initials', string]> = [['text', input.text]];
   if (input.pinyin !== null && input.pinyin.length > 0) {
     ranges.push(['pinyin_full', input.pinyin], ['pinyin_initials', input.pinyin]);
   }
+  const wanted = Math.min(take, scanLimit);
+  let cutAt: Entry | null = null;
   for (const [column, prefix] of ranges) {
     // A range on the index, so the prefix is data: no LIKE pattern to escape.
     const rows = statement(
       ctx,
-      `SELECT text, doc, canonical, weight FROM suggest
-       WHERE kind = ? AND ${column} >= ? AND ${column} < ? ORDER BY ${column} LIMIT ?`,
-    ).all(kind, prefix, `${prefix}\u{10FFFF}`, scanLimit) as Entry[];
+      `SELECT text, doc, canonical, weight FROM
+         (SELECT text, doc, canonical, weight FROM suggest
+          WHERE kind = ? AND ${column} >= ? AND ${column} < ? ORDER BY ${column} LIMIT ?)
+       ORDER BY weight DESC, length(text), text, doc LIMIT ?`,
+    ).all(kind, prefix, `${prefix}\u{10FFFF}`, scanLimit, wanted + 1) as Entry[];
+    if (rows.length > wanted) {
+      rows.length = wanted;
+      const last = rows[wanted - 1];
+      if (last !== undefined && (cutAt === null || compareEntries(last, cutAt) < 0)) cutAt = last;
+    }
     for (const row of rows) {
       const key = row.doc === null ? row.text : `${row.doc}`;
       if (!found.has(key)) found.set(key, row);
     }
   }
-  return [...found.values()].sort(
-    (a, b) => b.weight - a.weight || a.text.length - b.text.length || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0),
-  );
+  const entries = [...found.values()].sort(compareEntries);
+  if (cutAt === null) return { entries, complete: true };
+  const bound = cutAt;
+  return { entries: entries.filter((e) => compareEntries(e, bound) <= 0), complete: false };
 }
 
 /** Rows of a term's matches examined before it counts as outside the filters. */
 const scopeScanLimit = 20_000;
 
 /** The first `wanted` of `terms` (best first) that occur in a row `inside` accepts. */
-function termsWithin(ctx: ReadContext, terms: readonly Entry[], inside: (row: number) => boolean, wanted: number): Entry[] {
+function termsWithin(ctx: ReadContext, terms: Ranked, inside: (row: number) => boolean, wanted: number): Ranked {
   const out: Entry[] = [];
   const rowsOf = statement(ctx, 'SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?').pluck();
-  for (const term of terms) {
+  for (const term of terms.entries) {
     if (out.length >= wanted) break;
     if (!isSearchableToken(term.text)) continue;
     for (const row of rowsOf.iterate(quoteFtsString(term.text), scopeScanLimit) as IterableIterator<number>) {
@@ -50,14 +108,36 @@ function termsWithin(ctx: ReadContext, terms: readonly Entry[], inside: (row: nu
       }
     }
   }
-  return out;
+  // Cut short, the list may hold fewer than the whole one would.
+  return { entries: out, complete: terms.complete || out.length >= wanted };
 }
 
+/**
+ * Entries fetched of each kind at first, without filters: enough for the
+ * quotas and the rest of the list almost always. When they run out before
+ * the list is full, the suggestions are made again from the whole ranges,
+ * as they are at once within filters (a site's scope keeps a few entries in
+ * a hundred).
+ */
+const firstTake = (limit: number): number => Math.max(32, 4 * limit);
+
 export function suggest(ctx: ReadContext, request: SuggestRequest): Suggestion[] {
-  const { memory } = ctx;
-  const input = parseSuggestInput(request.prefix);
   const limit = Math.max(0, Math.floor(request.limit));
+  const input = parseSuggestInput(request.prefix);
   if (input === null || limit === 0) return [];
+  const filtered = ctx.memory.compileFilter(request.filters) !== null;
+  return (!filtered ? suggestFrom(ctx, request, input, limit, firstTake(limit)) : null) ?? suggestFrom(ctx, request, input, limit, Infinity) ?? [];
+}
+
+/** The suggestions, or null when an entry past a list cut short at `take` would be needed. */
+function suggestFrom(
+  ctx: ReadContext,
+  request: SuggestRequest,
+  input: { text: string; pinyin: string | null },
+  limit: number,
+  take: number,
+): Suggestion[] | null {
+  const { memory } = ctx;
   const filter = memory.compileFilter(request.filters);
   // Within a hospital filter (a site key's scope) only that hospital is
   // suggested: the others its articles mention belong to other sites.
@@ -67,35 +147,41 @@ export function suggest(ctx: ReadContext, request: SuggestRequest): Suggestion[]
       : filter
         ? memory.facetValuesOf('hospital', memory.rowsMatching(filter))
         : null;
+  const keep = (ranked: Ranked, test: (e: Entry) => boolean): Ranked => ({ entries: ranked.entries.filter(test), complete: ranked.complete });
 
-  const hospitals = lookup(ctx, 'hospital', input, 1000).filter(
+  const hospitals = keep(
+    lookup(ctx, 'hospital', input, 1000, take),
     (e) => allowedHospitals === null || (e.canonical !== null && allowedHospitals.has(e.canonical)),
   );
   // Terms are counted over the whole index; within filters, only those found in an article inside them.
-  const allTerms = lookup(ctx, 'term', input, 1000);
+  const allTerms = lookup(ctx, 'term', input, 1000, take);
   const terms = filter === null ? allTerms : termsWithin(ctx, allTerms, (row) => memory.isLive(row) && filter(row), 4 * limit);
-  const titles = lookup(ctx, 'title', input, 500).filter(
-    (e) => e.doc !== null && memory.isLive(e.doc) && (filter === null || filter(e.doc)),
-  );
+  const titles = keep(lookup(ctx, 'title', input, 500, take), (e) => e.doc !== null && memory.isLive(e.doc) && (filter === null || filter(e.doc)));
 
   // Hospitals first (few, specific), then terms, then titles; each kind
   // has a quota so that no kind crowds the others out, then leftovers fill.
-  const quotas: Array<[Suggestion['kind'], Entry[], number]> = [
+  const quotas: Array<[Suggestion['kind'], Ranked, number]> = [
     ['hospital', hospitals, Math.max(1, Math.ceil(limit / 4))],
     ['term', terms, Math.max(1, Math.ceil(limit / 2))],
     ['title', titles, limit],
   ];
+  // A list cut short must hold its whole quota.
+  if (quotas.some(([, ranked, quota]) => !ranked.complete && ranked.entries.length < quota)) return null;
   const out: Suggestion[] = [];
   const seen = new Set<string>();
-  const take = (kind: Suggestion['kind'], entry: Entry): void => {
+  const offer = (kind: Suggestion['kind'], entry: Entry): void => {
     if (out.length >= limit || seen.has(entry.text)) return;
     seen.add(entry.text);
     const suggestion: Suggestion = { text: entry.text, kind };
     if (kind === 'title' && entry.doc !== null) suggestion.id = memory.idOf(entry.doc);
     out.push(suggestion);
   };
-  for (const [kind, entries, quota] of quotas) for (const entry of entries.slice(0, quota)) take(kind, entry);
-  for (const [kind, entries] of quotas) for (const entry of entries) take(kind, entry);
+  for (const [kind, ranked, quota] of quotas) for (const entry of ranked.entries.slice(0, quota)) offer(kind, entry);
+  for (const [kind, ranked] of quotas) {
+    for (const entry of ranked.entries) offer(kind, entry);
+    // The leftovers reached the end of a list cut short with room still left: the whole list could fill it.
+    if (!ranked.complete && out.length < limit) return null;
+  }
   return out;
 }
 

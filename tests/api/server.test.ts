@@ -403,6 +403,30 @@ describe('CORS', () => {
     expect(bad.status).toBe(400);
     expect(bad.headers.get('access-control-allow-origin')).toBe(allowedOrigin);
   });
+
+  it('every kind of answer to a listed origin carries the CORS headers and Vary: Origin once', async () => {
+    const cases: Array<[string, number]> = [
+      ['/v1/search?q=党建', 200],
+      ['/v1/suggest?q=党', 200],
+      ['/v1/search?q=党建&page=0', 400],
+      ['/v1/nothing-here', 404],
+      ['/v1/export?q=党建&format=csv', 200],
+    ];
+    for (const [path, status] of cases) {
+      const res = await fetch(`${api}${path}`, { headers: { Origin: allowedOrigin } });
+      await res.arrayBuffer();
+      expect(res.status, path).toBe(status);
+      // A header set twice would come back joined ("a, a").
+      expect(res.headers.get('access-control-allow-origin'), path).toBe(allowedOrigin);
+      expect(res.headers.get('access-control-expose-headers'), path).toBe('Retry-After,X-Request-Id');
+      expect(res.headers.get('vary'), path).toBe('Origin');
+      // Without an Origin the answer still varies by it, so a cache never serves it to a page that sent one.
+      const plain = await fetch(`${api}${path}`);
+      await plain.arrayBuffer();
+      expect(plain.headers.get('access-control-allow-origin'), path).toBeNull();
+      expect(plain.headers.get('vary'), path).toBe('Origin');
+    }
+  });
 });
 
 describe('admin routes', () => {

@@ -137,6 +137,41 @@ describe('SqliteEngine on disk', () => {
     }
   });
 
+  it('gives a file with the older (kind, text) suggestion index the covering one, with the same suggestions', async () => {
+    const dataDir = makeDataDir();
+    const first = await openEngine(dataDir);
+    await first.upsert(fixtureDocuments);
+    const before = await first.suggest({ prefix: '蒙阴', limit: 10, filters: {} });
+    await first.close();
+    const path = currentGenerationPath(dataDir) ?? '';
+    const plan = (db: Database.Database): string =>
+      (
+        db
+          .prepare("EXPLAIN QUERY PLAN SELECT text, doc, canonical, weight FROM suggest WHERE kind = 'title' AND text >= '蒙' AND text < '蒙\u{10FFFF}' ORDER BY text")
+          .all() as Array<{ detail: string }>
+      )
+        .map((r) => r.detail)
+        .join('; ');
+    const older = new Database(path);
+    expect(plan(older)).toContain('COVERING INDEX suggest_text_best');
+    older.exec('DROP INDEX suggest_text_best; CREATE INDEX suggest_text ON suggest (kind, text)');
+    expect(plan(older)).toContain('INDEX suggest_text ');
+    older.close();
+    const second = await openEngine(dataDir);
+    try {
+      expect(await second.suggest({ prefix: '蒙阴', limit: 10, filters: {} })).toEqual(before);
+    } finally {
+      await second.close();
+    }
+    const reopened = new Database(path, { readonly: true });
+    try {
+      expect(plan(reopened)).toContain('COVERING INDEX suggest_text_best');
+      expect(reopened.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'suggest_text'").pluck().get()).toBe(0);
+    } finally {
+      reopened.close();
+    }
+  });
+
   it('lists the content hashes and fingerprints of ids with quotes, backslashes, line breaks and emoji', async () => {
     const engine = await openEngine();
     try {
@@ -624,5 +659,27 @@ describe('SqliteEngine on disk', () => {
     await engine.close();
     await expect(engine.search(makeRequest('党建'))).rejects.toMatchObject({ code: 'engine_unavailable' });
     expect(await engine.health()).toMatchObject({ ok: false });
+  });
+});
+
+describe('SqliteEngine suggestions', () => {
+  it('reaches past the best entries when they hold too few distinct titles', async () => {
+    // SQLite hands over the best few dozen entries of a range first: here all
+    // copies of one heavier title, which fill a single suggestion.
+    const engine = await openEngine();
+    try {
+      const repeated = Array.from({ length: 40 }, (_, i) =>
+        makeDocument({ id: `rep-${i}`, title: '党建引领高质量发展', body: `第${i}篇转载的正文，内容相同。`, topicality: 0.9 }),
+      );
+      const lighter = makeDocument({ id: 'other', title: '党建品牌创建经验交流会召开', body: '经验交流会的正文。', topicality: 0.1 });
+      await engine.upsert([...repeated, lighter]);
+      const titles = (await engine.suggest({ prefix: '党建', limit: 10, filters: {} })).filter((s) => s.kind === 'title');
+      expect(titles.map((s) => s.text)).toEqual(['党建引领高质量发展', '党建品牌创建经验交流会召开']);
+      // Of the copies, the earliest-indexed article is named.
+      expect(titles[0]?.id).toBe('rep-0');
+      expect(titles[1]?.id).toBe('other');
+    } finally {
+      await engine.close();
+    }
   });
 });
