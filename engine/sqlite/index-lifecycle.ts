@@ -31,7 +31,7 @@ import {
 import { MemoryIndex, type MemoryRow } from './memory-index.js';
 import { termProbe } from './term-sets.js';
 import { closingWarmupLimits, warmTermSets } from './term-warmup.js';
-import type { Connection, ReadContext } from './read-context.js';
+import { statement, type Connection, type ReadContext } from './read-context.js';
 import { readStoredDocuments } from './resegment.js';
 import {
   canReadStoredDocuments,
@@ -283,14 +283,9 @@ export class IndexLifecycle {
     this.memory.useTokenizer(termProbe(db));
     this.adoptColumns(db, path);
     this.cache.clear();
-    this.live = {
-      db,
-      path,
-      target,
-      writer: new DocumentWriter(db),
-      statements: new Map(),
-      dataVersion: db.pragma('data_version', { simple: true }) as number,
-    };
+    const live = { db, path, target, writer: new DocumentWriter(db), statements: new Map<string, Database.Statement>(), dataVersion: 0 };
+    live.dataVersion = dataVersionOf(live);
+    this.live = live;
   }
 
   /** Follows a generation swap or a write made by another process since the last call. */
@@ -313,7 +308,7 @@ export class IndexLifecycle {
         return;
       }
     }
-    const version = live.db.pragma('data_version', { simple: true }) as number;
+    const version = dataVersionOf(live);
     if (version !== live.dataVersion) {
       live.dataVersion = version;
       // A follower already holds what the writer's notices carried; anything
@@ -462,4 +457,12 @@ export class IndexLifecycle {
     this.live = null;
     this.cache.clear();
   }
+}
+
+/**
+ * The connection's data_version, asked before every read: prepared once,
+ * since `db.pragma()` prepares its statement on each call (7 against 2 µs).
+ */
+function dataVersionOf(connection: Connection): number {
+  return statement({ connection }, 'PRAGMA data_version').pluck().get() as number;
 }

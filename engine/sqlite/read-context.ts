@@ -13,6 +13,7 @@ import type { MemoryIndex } from './memory-index.js';
 import { parseRowList, parseScores, type ScoredRows } from './row-lists.js';
 import { bm25Weights } from './schema.js';
 import { bodyPattern, foldAscii } from './stored-text.js';
+import { termSetKey } from './term-sets.js';
 
 export interface Connection {
   db: Database.Database;
@@ -105,7 +106,9 @@ export function bm25Scores(ctx: ReadContext, expression: string): ScoredRows {
 /**
  * Documents containing `token` (approximate after deletes, which is all
  * ranking needs). fts5vocab counts by reading the token's whole document
- * list, so answers are remembered until the next write.
+ * list (a few milliseconds for a word in most articles), so answers are
+ * remembered until the next write, and a word held as a bitset
+ * (term-sets.ts), which is what the frequent words are, is counted from it.
  */
 export function documentFrequency(ctx: ReadContext, token: string): number {
   const frequencies = ctx.cache.frequencies;
@@ -113,7 +116,9 @@ export function documentFrequency(ctx: ReadContext, token: string): number {
   if (frequencies.size > 50_000) frequencies.clear();
   let frequency = frequencies.get(key);
   if (frequency === undefined) {
-    frequency = (statement(ctx, 'SELECT doc FROM temp.fts_vocab WHERE term = ?').pluck().get(token) as number | undefined) ?? 0;
+    const setKey = termSetKey(token, false);
+    const held = setKey === null ? null : ctx.memory.termRows(setKey);
+    frequency = held !== null ? held.count : ((statement(ctx, 'SELECT doc FROM temp.fts_vocab WHERE term = ?').pluck().get(token) as number | undefined) ?? 0);
     frequencies.set(key, frequency);
   }
   return frequency;

@@ -59,6 +59,12 @@ async function answers(engine: SqliteEngine): Promise<Map<string, unknown>> {
   for (const raw of queries) {
     out.set(raw, summary(await engine.search(makeSearchRequest(raw, { facets: true, pageSize: 50 }))));
   }
+  // Related articles pick their keywords by document frequency, which a held word's bitset counts.
+  for (const document of [...fixtureDocuments, ...later]) {
+    if ((await engine.get(document.id)) === null) continue;
+    const related = await engine.related({ id: document.id, limit: 5, filters: {} });
+    out.set(`related ${document.id}`, related.map((hit) => [hit.document.id, hit.score, hit.sharedKeywords]));
+  }
   return out;
 }
 
