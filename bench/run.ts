@@ -108,6 +108,8 @@ interface QueryPhaseResult {
   /** The same queries drawn with Zipf repeats (s = 1) on an engine with its answer cache on. */
   searchCached: LatencyStats & { distinctShare: number };
   suggest: LatencyStats;
+  /** The same prefixes within one hospital's articles, as a site's search box (site key) asks them. */
+  suggestScoped: LatencyStats & { hospital: string };
   related: LatencyStats;
   rssBytes: number;
   openSeconds: number;
@@ -445,6 +447,18 @@ function readGeneratedReposts(corpusDir: string): Set<string> {
 
 // ---------------------------------------------------------------- child: in-process queries
 
+/** The most frequent of `values` (the first seen among equals), undefined when there are none. */
+function mostCommon(values: readonly string[]): string | undefined {
+  const counts = new Map<string, number>();
+  let best: string | undefined;
+  for (const value of values) {
+    const n = (counts.get(value) ?? 0) + 1;
+    counts.set(value, n);
+    if (best === undefined || n > (counts.get(best) ?? 0)) best = value;
+  }
+  return best;
+}
+
 /** URL query string → the object shape Hono hands to the validator (repeated keys become arrays). */
 function toQueryObject(search: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
@@ -484,6 +498,12 @@ async function runQueryPhase(args: PhaseArgs): Promise<QueryPhaseResult> {
   const runSuggest = async (path: string): Promise<void> => {
     const q = new URLSearchParams(path.slice(path.indexOf('?') + 1)).get('q') ?? '';
     await engine.suggest(buildSuggestRequest(q, 8, null));
+  };
+  // The hospital with the most sampled articles: a site whose box has the most to suggest from.
+  const siteHospital = mostCommon(samples.map((s) => s.hospital).filter((h): h is string => h !== null)) ?? '';
+  const runSuggestScoped = async (path: string): Promise<void> => {
+    const q = new URLSearchParams(path.slice(path.indexOf('?') + 1)).get('q') ?? '';
+    await engine.suggest(buildSuggestRequest(q, 8, { key: 'bench-site', hospital: siteHospital }));
   };
   const runRelated = async (path: string): Promise<void> => {
     const id = decodeURIComponent(path.split('/')[3]!);
@@ -538,6 +558,7 @@ async function runQueryPhase(args: PhaseArgs): Promise<QueryPhaseResult> {
   }
   const searchSeconds = (performance.now() - started) / 1000;
   const suggest = await measure(mix.suggest, runSuggest, 60);
+  const suggestScoped = await measure(mix.suggest, runSuggestScoped, 60);
   const related = await measure(mix.related, runRelated, 60);
   const rssBytes = process.memoryUsage().rss;
   const meanHits = hitsTotal / Math.max(1, searchLatencies.length);
@@ -559,6 +580,7 @@ async function runQueryPhase(args: PhaseArgs): Promise<QueryPhaseResult> {
     searchByKind: Object.fromEntries([...byKind].map(([k, v]) => [k, summarise(v, 0)])),
     searchCached: { ...summarise(cached.latencies, cached.seconds, cached.errors), distinctShare: new Set(drawn).size / Math.max(1, drawn.length) },
     suggest: summarise(suggest.latencies, suggest.seconds, suggest.errors),
+    suggestScoped: { ...summarise(suggestScoped.latencies, suggestScoped.seconds, suggestScoped.errors), hospital: siteHospital },
     related: summarise(related.latencies, related.seconds, related.errors),
     rssBytes,
     openSeconds,
@@ -894,6 +916,7 @@ function formatReport(report: BenchReport): string {
   lines.push(latencyRow('search, cache on', q.searchCached));
   lines.push(`    (answer cache on, a Zipf draw over the same queries: ${f(q.searchCached.distinctShare * 100)}% of the draws distinct; above: cache off, each query once)`);
   lines.push(latencyRow('suggest', q.suggest));
+  lines.push(latencyRow('suggest, one site', q.suggestScoped), `    (the same prefixes within ${q.suggestScoped.hospital}'s articles, as a site key scopes them)`);
   lines.push(latencyRow('related', q.related));
   if (report.http) {
     const h = report.http;

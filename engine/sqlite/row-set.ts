@@ -65,6 +65,22 @@ export class RowSet {
     return out;
   }
 
+  /** Whether some row has its bit set in `bits` (a bitset over rows). */
+  intersects(bits: Uint32Array): boolean {
+    const list = this.list;
+    if (list !== null) {
+      for (let i = 0; i < list.length; i++) {
+        const row = list[i] ?? 0;
+        if (((bits[row >>> 5] ?? 0) & (1 << (row & 31))) !== 0) return true;
+      }
+      return false;
+    }
+    const set = this.set ?? new Uint32Array(0);
+    const words = Math.min(set.length, bits.length);
+    for (let w = 0; w < words; w++) if (((set[w] ?? 0) & (bits[w] ?? 0)) !== 0) return true;
+    return false;
+  }
+
   /** Whether `test` holds for some row, in row order. */
   some(test: (row: number) => boolean): boolean {
     const list = this.list;

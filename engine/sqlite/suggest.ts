@@ -6,7 +6,9 @@
 import { parseSuggestInput } from '../analysis/suggestions.js';
 import type { SuggestRequest, Suggestion, VocabularyEntry } from '../port.js';
 import { isSearchableToken, quoteFtsString } from './fts-query.js';
+import type { RowFilter } from './memory-index.js';
 import { statement, type ReadContext } from './read-context.js';
+import { termSetKey } from './term-sets.js';
 
 type Entry = { text: string; doc: number | null; canonical: string | null; weight: number };
 
@@ -91,18 +93,35 @@ function lookup(ctx: ReadContext, kind: Suggestion['kind'], input: { text: strin
   return { entries: entries.filter((e) => compareEntries(e, bound) <= 0), complete: false };
 }
 
-/** Rows of a term's matches examined before it counts as outside the filters. */
+/** Rows of a term's matches examined before it counts as outside the filters (a term not held as a bitset). */
 const scopeScanLimit = 20_000;
 
-/** The first `wanted` of `terms` (best first) that occur in a row `inside` accepts. */
-function termsWithin(ctx: ReadContext, terms: Ranked, inside: (row: number) => boolean, wanted: number): Ranked {
+/**
+ * The first `wanted` of `terms` (best first) that occur in a live row the
+ * filter passes. A term held as a bitset (term-sets.ts: the frequent words,
+ * which is what most suggested terms are) is tested against the filter's
+ * bitset, word by word; any other is looked for in its first rows in FTS5,
+ * where a frequent word absent from a site's articles cost a walk of
+ * twenty thousand rows.
+ */
+function termsWithin(ctx: ReadContext, terms: Ranked, filter: RowFilter, wanted: number): Ranked {
+  const { memory } = ctx;
   const out: Entry[] = [];
   const rowsOf = statement(ctx, 'SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?').pluck();
+  let scope: Uint32Array | null = null;
   for (const term of terms.entries) {
     if (out.length >= wanted) break;
     if (!isSearchableToken(term.text)) continue;
+    const key = termSetKey(term.text, false);
+    const held = key === null ? null : memory.termRows(key);
+    if (held !== null) {
+      // A held word's bitset has live rows only: writes keep it exact.
+      scope ??= filter.bits();
+      if (held.intersects(scope)) out.push(term);
+      continue;
+    }
     for (const row of rowsOf.iterate(quoteFtsString(term.text), scopeScanLimit) as IterableIterator<number>) {
-      if (inside(row)) {
+      if (memory.isLive(row) && filter(row)) {
         out.push(term);
         break;
       }
@@ -155,7 +174,7 @@ function suggestFrom(
   );
   // Terms are counted over the whole index; within filters, only those found in an article inside them.
   const allTerms = lookup(ctx, 'term', input, 1000, take);
-  const terms = filter === null ? allTerms : termsWithin(ctx, allTerms, (row) => memory.isLive(row) && filter(row), 4 * limit);
+  const terms = filter === null ? allTerms : termsWithin(ctx, allTerms, filter, 4 * limit);
   const titles = keep(lookup(ctx, 'title', input, 500, take), (e) => e.doc !== null && memory.isLive(e.doc) && (filter === null || filter(e.doc)));
 
   // Hospitals first (few, specific), then terms, then titles; each kind

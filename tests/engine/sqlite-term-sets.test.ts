@@ -59,6 +59,12 @@ async function answers(engine: SqliteEngine): Promise<Map<string, unknown>> {
   for (const raw of queries) {
     out.set(raw, summary(await engine.search(makeSearchRequest(raw, { facets: true, pageSize: 50 }))));
   }
+  // Within a site's scope, a term is suggested when the scope's articles hold it: tested on a held word's bitset.
+  for (const hospital of ['蒙阴县人民医院', '潍坊市妇幼保健院', '温州医科大学附属第二医院']) {
+    for (const prefix of ['党', '支部', '医', '先锋', '清廉']) {
+      out.set(`suggest ${hospital} ${prefix}`, await engine.suggest({ prefix, limit: 10, filters: { hospital: [hospital] } }));
+    }
+  }
   // Related articles pick their keywords by document frequency, which a held word's bitset counts.
   for (const document of [...fixtureDocuments, ...later]) {
     if ((await engine.get(document.id)) === null) continue;

@@ -21,6 +21,17 @@ describe('RowSet', () => {
     expect([...rowsOfBits(set.bits(6))]).toEqual([0, 31, 32, 100]);
   });
 
+  it.each(forms)('as %s, tells whether it shares a row with a bitset, whatever its width', (_, make) => {
+    const set = make([3, 40, 90]);
+    const bitsOf = (rows: number[], words: number): Uint32Array => ofRows(rows).bits(words);
+    expect(set.intersects(bitsOf([90], 4))).toBe(true);
+    expect(set.intersects(bitsOf([2, 4, 41, 89, 91], 4))).toBe(false);
+    // Rows past the other bitset's width are in neither.
+    expect(set.intersects(bitsOf([40], 2))).toBe(true);
+    expect(set.intersects(bitsOf([], 2))).toBe(false);
+    expect(RowSet.empty.intersects(bitsOf([0, 1], 1))).toBe(false);
+  });
+
   it.each(forms)('as %s, finds a row passing a test, in row order', (_, make) => {
     const set = make([3, 40, 90]);
     const seen: number[] = [];
