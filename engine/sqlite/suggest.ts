@@ -144,20 +144,20 @@ export function suggest(ctx: ReadContext, request: SuggestRequest): Suggestion[]
   const limit = Math.max(0, Math.floor(request.limit));
   const input = parseSuggestInput(request.prefix);
   if (input === null || limit === 0) return [];
-  const filtered = ctx.memory.compileFilter(request.filters) !== null;
-  return (!filtered ? suggestFrom(ctx, request, input, limit, firstTake(limit)) : null) ?? suggestFrom(ctx, request, input, limit, Infinity) ?? [];
+  const filter = ctx.memory.compileFilter(request.filters);
+  return (filter === null ? suggestFrom(ctx, request, filter, input, limit, firstTake(limit)) : null) ?? suggestFrom(ctx, request, filter, input, limit, Infinity) ?? [];
 }
 
 /** The suggestions, or null when an entry past a list cut short at `take` would be needed. */
 function suggestFrom(
   ctx: ReadContext,
   request: SuggestRequest,
+  filter: RowFilter | null,
   input: { text: string; pinyin: string | null },
   limit: number,
   take: number,
 ): Suggestion[] | null {
   const { memory } = ctx;
-  const filter = memory.compileFilter(request.filters);
   // Within a hospital filter (a site key's scope) only that hospital is
   // suggested: the others its articles mention belong to other sites.
   const allowedHospitals =
